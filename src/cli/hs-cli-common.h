@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "hs-store.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses of hindsight-cli (documented in the README). */
+enum
+{
+  HS_EXIT_OK = 0,
+  HS_EXIT_FAILURE = 1,     /* a runtime failure: database, file system, not found */
+  HS_EXIT_BAD_INPUT = 2,   /* a refused input file or a usage error */
+};
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} HsCliCommand;
+
+char     *hs_cli_db_path          (const char *option);
+HsStore  *hs_cli_open_store       (const char *option,
+                                   GError    **error);
+gboolean  hs_cli_parse            (GOptionContext *context,
+                                   int            *argc,
+                                   char         ***argv,
+                                   int            *status);
+int       hs_cli_fail             (GError     *error);
+gboolean  hs_cli_parse_time_arg   (const char *text,
+                                   gboolean    end_of_day,
+                                   int64_t    *out,
+                                   GError    **error);
+void      hs_cli_json_string      (GString    *out,
+                                   const char *s);
+void      hs_cli_json_number      (GString    *out,
+                                   double      v);
+
+extern char *hs_cli_db_option;
+extern const GOptionEntry hs_cli_common_entries[];
+
+int hs_cli_import       (int argc, char **argv);
+int hs_cli_instruments  (int argc, char **argv);
+int hs_cli_bars         (int argc, char **argv);
+int hs_cli_db           (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Market data commands: import, instruments, bars. Their machine-readable output (--json,
+ * --format csv|json) is stable and documented in the README.
+ */
+#define G_LOG_DOMAIN "hs-cli"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hs-cli-common.h"
+#include "hs-import.h"
+#include "hs-interval.h"
+#include "hs-store-market.h"
+#include "hs-time.h"
+
+int
+hs_cli_import (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsImportRequest) req = g_new0 (HsImportRequest, 1);
+  HsImportResult result = { 0 };
+  g_autofree char *columns = NULL;
+  g_autofree char *symbol = NULL, *interval = NULL, *exchange = NULL, *tz = NULL;
+  g_autofree char *kind = NULL, *source = NULL;
+  int depth = 0;
+  gboolean json = FALSE;
+  GError *error = NULL;
+  int status = HS_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "symbol", 's', 0, G_OPTION_ARG_STRING, &symbol, "Instrument symbol (created if new)", "S" },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval, "Bar interval: tick, 1s, 1m, 5m, 15m, "
+      "30m, 1h, 4h, 1d, 2d, 1w, 2w, 1mo (bars only)", "I" },
+    { "exchange", 'e', 0, G_OPTION_ARG_STRING, &exchange, "Exchange or venue of the symbol", "E" },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind, "Instrument kind when it is created: stock, "
+      "etf, index, crypto, future, fx, option, prediction", "K" },
+    { "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "Time zone of times without an offset "
+      "(default UTC), e.g. America/New_York", "ZONE" },
+    { "columns", 0, 0, G_OPTION_ARG_STRING, &columns, "Comma-separated column names replacing "
+      "the file's header", "A,B,…" },
+    { "depth", 0, 0, G_OPTION_ARG_INT, &depth, "Order book levels per side for the imbalance "
+      "(default 10)", "N" },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source, "Snapshot source when a line has none: "
+      "poll, websocket, backfill (default)", "SRC" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("bars|trades|quotes|orderbook|snapshots FILE");
+  g_option_context_set_summary (context,
+    "Imports one file in one transaction: all of it, or nothing and an error FILE:LINE: reason.\n"
+    "bars, trades and quotes are CSV with a header; orderbook and snapshots are JSON Lines.\n"
+    "Rows already stored are skipped, so importing a file again adds nothing.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!hs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 3 || !hs_import_kind_from_string (argv[1], &req->kind))
+    {
+      g_printerr ("hindsight-cli: import needs a kind (bars, trades, quotes, orderbook, "
+                  "snapshots) and a FILE\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (depth < 0)
+    {
+      g_printerr ("hindsight-cli: --depth must be positive\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  req->path = g_strdup (argv[2]);
+  req->symbol = g_steal_pointer (&symbol);
+  req->interval = g_steal_pointer (&interval);
+  req->exchange = g_steal_pointer (&exchange);
+  req->instrument_kind = g_steal_pointer (&kind);
+  req->tz = g_steal_pointer (&tz);
+  req->depth = depth;
+  req->source = g_steal_pointer (&source);
+  if (columns != NULL)
+    req->columns = g_strsplit (columns, ",", -1);
+
+  store = hs_cli_open_store (hs_cli_db_option, &error);
+  if (store == NULL)
+    return hs_cli_fail (error);
+  if (!hs_import_run (store, req, NULL, NULL, NULL, &result, &error))
+    return hs_cli_fail (error);
+  {
+    char first[40], last[40];
+
+    hs_time_format_iso_buf (result.first_ts, first);
+    hs_time_format_iso_buf (result.last_ts, last);
+    if (json)
+      {
+        g_autoptr(GString) out = g_string_new ("{\"kind\":");
+
+        hs_cli_json_string (out, hs_import_kind_to_string (req->kind));
+        g_string_append (out, ",\"file\":");
+        hs_cli_json_string (out, req->path);
+        g_string_append (out, ",\"symbol\":");
+        hs_cli_json_string (out, result.symbol ? result.symbol : "");
+        g_string_append_printf (out, ",\"rows\":%" G_GINT64_FORMAT ",\"inserted\":%"
+                                G_GINT64_FORMAT ",\"present\":%" G_GINT64_FORMAT
+                                ",\"first\":\"%s\",\"last\":\"%s\"}\n",
+                                result.rows, result.inserted, result.present, first, last);
+        fputs (out->str, stdout);
+      }
+    else
+      printf ("%s: %" G_GINT64_FORMAT " %s rows for %s, %" G_GINT64_FORMAT " new, %"
+              G_GINT64_FORMAT " already stored, %s to %s\n",
+              req->path, result.rows, hs_import_kind_to_string (req->kind),
+              result.symbol ? result.symbol : "?", result.inserted, result.present, first, last);
+  }
+  hs_import_result_clear (&result);
+  return HS_EXIT_OK;
+}
+
+int
+hs_cli_instruments (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(GPtrArray) cov = NULL;
+  gboolean json = FALSE;
+  GError *error = NULL;
+  int status = HS_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON instead of a table", NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, "Lists instruments with what is stored for each: kind "
+                                         "of data, interval, first and last time, row count.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!hs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  store = hs_cli_open_store (hs_cli_db_option, &error);
+  if (store == NULL || (cov = hs_store_list_coverage (store, &error)) == NULL)
+    return hs_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new ("[");
+      const char *prev_symbol = NULL, *prev_exchange = NULL;
+
+      for (guint i = 0; i < cov->len; i++)
+        {
+          HsCoverage *c = cov->pdata[i];
+          gboolean same = prev_symbol && g_str_equal (prev_symbol, c->symbol)
+                          && g_str_equal (prev_exchange, c->exchange);
+
+          if (!same)
+            {
+              if (prev_symbol != NULL)
+                g_string_append (out, "]},");
+              g_string_append (out, "\n{\"symbol\":");
+              hs_cli_json_string (out, c->symbol);
+              g_string_append (out, ",\"exchange\":");
+              hs_cli_json_string (out, c->exchange);
+              g_string_append (out, ",\"kind\":");
+              hs_cli_json_string (out, c->kind);
+              g_string_append (out, ",\"data\":[");
+            }
+          if (c->data != NULL)
+            {
+              char first[40], last[40];
+
+              hs_time_format_iso_buf (c->first_ts, first);
+              hs_time_format_iso_buf (c->last_ts, last);
+              if (same && out->str[out->len - 1] != '[')
+                g_string_append_c (out, ',');
+              g_string_append (out, "{\"table\":");
+              hs_cli_json_string (out, c->data);
+              g_string_append (out, ",\"interval\":");
+              if (c->interval)
+                hs_cli_json_string (out, c->interval);
+              else
+                g_string_append (out, "null");
+              g_string_append_printf (out, ",\"first\":\"%s\",\"last\":\"%s\",\"rows\":%"
+                                      G_GINT64_FORMAT "}", first, last, c->rows);
+            }
+          prev_symbol = c->symbol;
+          prev_exchange = c->exchange;
+        }
+      if (prev_symbol != NULL)
+        g_string_append (out, "]}");
+      g_string_append (out, "\n]\n");
+      fputs (out->str, stdout);
+      return HS_EXIT_OK;
+    }
+
+  printf ("%-12s %-10s %-10s %-10s %-8s %-20s %-20s %10s\n", "SYMBOL", "EXCHANGE", "KIND",
+          "DATA", "INTERVAL", "FIRST", "LAST", "ROWS");
+  for (guint i = 0; i < cov->len; i++)
+    {
+      HsCoverage *c = cov->pdata[i];
+      char first[40] = "-", last[40] = "-";
+
+      if (c->data != NULL)
+        {
+          hs_time_format_iso_buf (c->first_ts, first);
+          hs_time_format_iso_buf (c->last_ts, last);
+        }
+      printf ("%-12s %-10s %-10s %-10s %-8s %-20s %-20s %10" G_GINT64_FORMAT "\n", c->symbol,
+              c->exchange[0] ? c->exchange : "-", c->kind, c->data ? c->data : "-",
+              c->interval ? c->interval : "-", first, last, c->data ? c->rows : 0);
+    }
+  return HS_EXIT_OK;
+}
+
+typedef struct
+{
+  gboolean json;
+  int64_t  n;
+  GString *buf;
+} BarsOut;
+
+static gboolean
+print_bar_cb (const HsBar *bar,
+              gpointer     user_data,
+              GError     **error)
+{
+  BarsOut *o = user_data;
+  char ts[40], v[6][32];
+
+  hs_time_format_iso_buf (bar->ts, ts);
+  hs_format_double (bar->open, v[0]);
+  hs_format_double (bar->high, v[1]);
+  hs_format_double (bar->low, v[2]);
+  hs_format_double (bar->close, v[3]);
+  hs_format_double (bar->volume, v[4]);
+  if (isnan (bar->vwap))
+    v[5][0] = '\0';
+  else
+    hs_format_double (bar->vwap, v[5]);
+  if (o->json)
+    {
+      g_string_append_printf (o->buf, "%s\n{\"timestamp\":\"%s\",\"open\":%s,\"high\":%s,"
+                              "\"low\":%s,\"close\":%s,\"volume\":%s,\"vwap\":%s,"
+                              "\"trade_count\":", o->n ? "," : "", ts, v[0], v[1], v[2], v[3],
+                              v[4], v[5][0] ? v[5] : "null");
+      if (bar->trade_count >= 0)
+        g_string_append_printf (o->buf, "%" G_GINT64_FORMAT "}", bar->trade_count);
+      else
+        g_string_append (o->buf, "null}");
+    }
+  else
+    {
+      g_string_append_printf (o->buf, "%s,%s,%s,%s,%s,%s,%s,", ts, v[0], v[1], v[2], v[3], v[4],
+                              v[5]);
+      if (bar->trade_count >= 0)
+        g_string_append_printf (o->buf, "%" G_GINT64_FORMAT, bar->trade_count);
+      g_string_append_c (o->buf, '\n');
+    }
+  o->n++;
+  /* Stream: the output is never held whole. */
+  if (o->buf->len > 1 << 16)
+    {
+      fwrite (o->buf->str, 1, o->buf->len, stdout);
+      g_string_truncate (o->buf, 0);
+    }
+  return TRUE;
+}
+
+int
+hs_cli_bars (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("SYMBOL");
+  g_autoptr(HsStore) store = NULL;
+  g_autofree char *interval = NULL, *from = NULL, *to = NULL, *format = NULL, *exchange = NULL;
+  g_autoptr(GString) buf = g_string_new (NULL);
+  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, id = 0;
+  BarsOut out = { 0 };
+  GError *error = NULL;
+  int status = HS_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval, "Bar interval (required)", "I" },
+    { "exchange", 'e', 0, G_OPTION_ARG_STRING, &exchange, "Exchange of the symbol", "E" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First bar time (inclusive)", "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last bar time (inclusive; a date covers the "
+      "whole day)", "DATE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT" },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context, "Prints stored bars in time order. CSV columns: "
+                                         "timestamp,open,high,low,close,volume,vwap,trade_count "
+                                         "(ISO-8601 UTC; empty when unknown).");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!hs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || interval == NULL)
+    {
+      g_printerr ("hindsight-cli: bars needs a SYMBOL and --interval\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (hs_interval_lookup (interval) == NULL)
+    {
+      g_autofree char *names = hs_interval_names ();
+
+      g_printerr ("hindsight-cli: unknown interval “%s”; use one of %s\n", interval, names);
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (format != NULL && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    {
+      g_printerr ("hindsight-cli: --format must be csv or json\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
+      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
+    {
+      g_printerr ("hindsight-cli: %s\n", error->message);
+      g_error_free (error);
+      return HS_EXIT_BAD_INPUT;
+    }
+  store = hs_cli_open_store (hs_cli_db_option, &error);
+  if (store == NULL || !hs_store_find_instrument (store, argv[1], exchange, &id, &error))
+    return hs_cli_fail (error);
+
+  out.json = format != NULL && g_str_equal (format, "json");
+  out.buf = buf;
+  g_string_append (buf, out.json ? "[" : "timestamp,open,high,low,close,volume,vwap,trade_count\n");
+  if (!hs_store_each_bar (store, id, interval, from_ts, to_ts, print_bar_cb, &out, &error))
+    return hs_cli_fail (error);
+  if (out.json)
+    g_string_append (buf, "\n]\n");
+  fwrite (buf->str, 1, buf->len, stdout);
+  return HS_EXIT_OK;
+}

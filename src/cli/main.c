@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * hindsight-cli: everything the app can do, from a terminal and from scripts. This file only
+ * dispatches to the commands; each lives in its own hs-cli-*.c.
+ */
+#define G_LOG_DOMAIN "hs-cli"
+
+#include "config.h"
+
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hs-cli-common.h"
+
+static const HsCliCommand commands[] = {
+  { "import", "Import bars, trades, quotes, order books or snapshots from a file", hs_cli_import },
+  { "instruments", "List instruments and the data stored for each", hs_cli_instruments },
+  { "bars", "Print stored bars of a symbol as CSV or JSON", hs_cli_bars },
+  { "db", "Database maintenance: check, backup, migrate", hs_cli_db },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: hindsight-cli [--db PATH] COMMAND [OPTIONS…]\n\nCommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nOptions:\n"
+                "  --db PATH     database file (default: $HINDSIGHT_DB, else "
+                "~/.local/share/hindsight/hindsight.db)\n"
+                "  --version     print the version\n"
+                "  --help        this text; COMMAND --help tells a command's options\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *db = NULL;
+  int first = 1;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("hindsight-cli");
+
+  /* A --db before the command applies to it. */
+  while (first < argc && argv[first][0] == '-')
+    {
+      if (g_str_equal (argv[first], "--version"))
+        {
+          printf ("hindsight-cli %s\n", PACKAGE_VERSION);
+          return HS_EXIT_OK;
+        }
+      if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
+        {
+          usage (stdout);
+          return HS_EXIT_OK;
+        }
+      if (g_str_equal (argv[first], "--db") && first + 1 < argc)
+        {
+          g_free (db);
+          db = g_strdup (argv[first + 1]);
+          first += 2;
+          continue;
+        }
+      if (g_str_has_prefix (argv[first], "--db="))
+        {
+          g_free (db);
+          db = g_strdup (argv[first] + 5);
+          first++;
+          continue;
+        }
+      fprintf (stderr, "hindsight-cli: unknown option %s\n", argv[first]);
+      usage (stderr);
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (first >= argc)
+    {
+      usage (stderr);
+      return HS_EXIT_BAD_INPUT;
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[first], commands[i].name))
+      {
+        hs_cli_db_option = g_steal_pointer (&db);
+        return commands[i].run (argc - first, argv + first);
+      }
+  fprintf (stderr, "hindsight-cli: unknown command “%s”\n", argv[first]);
+  usage (stderr);
+  return HS_EXIT_BAD_INPUT;
+}
