@@ -59,6 +59,10 @@ typedef struct
 gboolean  hs_store_migrate       (HsStore          *store,
                                   int              *n_applied,
                                   GError          **error);
+gboolean  hs_store_migrate_to    (HsStore          *store,
+                                  int               target,
+                                  int              *n_applied,
+                                  GError          **error);
 GPtrArray *hs_store_list_migrations (HsStore       *store,
                                      GError       **error);
 void      hs_migration_info_free (HsMigrationInfo  *info);

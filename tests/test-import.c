@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Importers through the real store on a real SQLite file: every kind of file imports, a
+ * re-import adds nothing, and every malformed input gets its own message naming file and line
+ * and leaves the database byte-for-byte as it was (compared through a full dump). Expected
+ * values are hand calculations written next to each case.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+
+#include "hs-import.h"
+#include "hs-store-market.h"
+#include "hs-store.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *db_path;
+  HsStore *store;
+} Fixture;
+
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const char *content,
+            gssize      len)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, content, len, NULL));
+  return path;
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("hs-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "test.db", NULL);
+  f->store = hs_store_open (f->db_path, HS_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  hs_store_close (f->store);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static gboolean
+run_import (Fixture        *f,
+            HsImportKind    kind,
+            const char     *path,
+            const char     *symbol,
+            const char     *interval,
+            HsImportResult *result,
+            GError        **error)
+{
+  HsImportRequest req = { .kind = kind, .path = (char *) path, .symbol = (char *) symbol,
+                          .interval = (char *) interval };
+  HsImportResult local = { 0 };
+  gboolean ok = hs_import_run (f->store, &req, NULL, NULL, NULL, result ? result : &local, error);
+
+  hs_import_result_clear (&local);
+  return ok;
+}
+
+static const char good_bars[] =
+  "Date,Open,High,Low,Close,Volume\n"
+  "2006-01-02,10,12,9,11,100\n"
+  "2006-01-03,11,13,10,12,200\n";
+
+static void
+test_bars_import_and_reimport (Fixture      *f,
+                               gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "bars.csv", good_bars, -1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump1 = NULL, *dump2 = NULL;
+  HsImportResult r = { 0 };
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, path, "SPY", "1d", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 2);
+  g_assert_cmpint (r.inserted, ==, 2);
+  g_assert_cmpint (r.present, ==, 0);
+  /* date -u -d 2006-01-02 +%s = 1136160000 */
+  g_assert_cmpint (r.first_ts, ==, G_GINT64_CONSTANT (1136160000000000));
+  hs_import_result_clear (&r);
+  dump1 = hs_store_dump (f->store, &error);
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, path, "SPY", "1d", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 2);
+  hs_import_result_clear (&r);
+  dump2 = hs_store_dump (f->store, &error);
+  g_assert_cmpstr (dump1, ==, dump2);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *content;   /* NULL: built by the test */
+  const char *message;   /* expected in the error after "FILE:" */
+} BadCase;
+
+static void
+expect_refused (Fixture     *f,
+                HsImportKind kind,
+                const char  *path,
+                const char  *interval,
+                const char  *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = hs_store_dump (f->store, NULL);
+  g_autofree char *after = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s:", path);
+
+  g_assert_false (run_import (f, kind, path, "SPY", interval, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_BAD_INPUT);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  if (strstr (error->message, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, error->message);
+  after = hs_store_dump (f->store, NULL);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_bars_malformed (Fixture      *f,
+                     gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "truncated", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,1\n2006-01-05,1,2\n",
+      ":3: expected 6 fields, found 3 (truncated line?)" },
+    { "non-numeric", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,abc,0.5,1.5,1\n",
+      ":2: column 3 (high): “abc” is not a number" },
+    { "empty field", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,,1.5,1\n",
+      ":2: column 4 (low): is empty" },
+    { "high below low", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,1,2,1.5,1\n",
+      ":2: high 1 is below low 2" },
+    { "close above high", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,3,1\n",
+      ":2: open 1 and close 3 must lie between low 0.5 and high 2" },
+    { "negative volume", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,-5\n",
+      ":2: volume must be zero or more, not -5" },
+    { "zero price", "Date,Open,High,Low,Close,Volume\n2006-01-04,0,2,0.5,1.5,5\n",
+      ":2: open must be a positive price, not 0" },
+    { "duplicate timestamp",
+      "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,1\n2006-01-05,1,2,0.5,1.5,1\n"
+      "2006-01-04,1,2,0.5,1.5,1\n",
+      ":4: duplicate timestamp 2006-01-04T00:00:00Z: an earlier row of this file has it" },
+    { "bad date", "Date,Open,High,Low,Close,Volume\n2006-13-04,1,2,0.5,1.5,1\n",
+      ":2: column 1 (date): “2006-13-04” is not a valid time: month out of range" },
+    { "unknown column", "Date,Open,High,Low,Close,Volume,Foo\n2006-01-04,1,2,0.5,1.5,1,2\n",
+      ":1: unknown column “Foo” (column 7)" },
+    { "missing column", "Date,Open,High,Low,Volume\n2006-01-04,1,2,0.5,1\n",
+      ":1: missing required column “close”" },
+    { "missing time", "Open,High,Low,Close,Volume\n1,2,0.5,1.5,1\n",
+      ":1: missing required column: a time" },
+    { "header only", "Date,Open,High,Low,Close,Volume\n", ":1: no data rows after the header" },
+    { "invalid utf-8", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,1 \xe9t\xe9\n",
+      ":2: invalid UTF-8 at byte 26 of the line" },  /* 25 ASCII bytes before it */
+    { "unclosed quote", "Date,Open,High,Low,Close,Volume\n\"2006-01-04,1,2,0.5,1.5,1\n",
+      ":2: field 1: quoted field is not closed on its line" },
+    { "too many fields", "Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,1\n"
+      "2006-01-05,1,2,0.5,1.5,1,9\n", ":3: expected 6 fields, found 7" },
+    { "header names fewer than rows",
+      "Date,Open,High,Low,Close,Volume,OpenInterest\n2006-01-02,09:01:00,3602,3603,3597,3599,5699,0\n",
+      ":2: rows have 8 fields but the header names only 7" },
+  };
+
+  /* Something is in the database already, so "unchanged" is not trivially true. */
+  g_autofree char *seed = write_file (f, "seed.csv", good_bars, -1);
+  g_assert_true (run_import (f, HS_IMPORT_BARS, seed, "SPY", "1d", NULL, NULL));
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-%zu.csv", i);
+      g_autofree char *path = write_file (f, name, cases[i].content, -1);
+
+      g_test_message ("case: %s", cases[i].name);
+      expect_refused (f, HS_IMPORT_BARS, path, "1d", cases[i].message);
+    }
+}
+
+static void
+test_bars_empty_file (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "empty.csv", "", 0);
+
+  expect_refused (f, HS_IMPORT_BARS, path, "1d", ": the file is empty");
+}
+
+/* A 10 MB line: refused after the first MiB with the line's number, nothing written. */
+static void
+test_bars_huge_line (Fixture      *f,
+                     gconstpointer data)
+{
+  gsize n = 10 * 1024 * 1024;
+  g_autoptr(GString) s = g_string_new ("Date,Open,High,Low,Close,Volume\n2006-01-04,1,2,0.5,1.5,1\n");
+  g_autofree char *path = NULL;
+
+  g_string_set_size (s, s->len + n);
+  memset (s->str + s->len - n, '7', n);
+  path = write_file (f, "huge.csv", s->str, (gssize) s->len);
+  expect_refused (f, HS_IMPORT_BARS, path, "1d", ":3: line is longer than 1048576 bytes");
+}
+
+/* A bad row after 50,000 good ones: the whole file is rolled back. */
+static void
+test_bars_late_error_rolls_back (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr(GString) s = g_string_new ("timestamp,open,high,low,close,volume\n");
+  g_autofree char *path = NULL;
+
+  for (int i = 0; i < 50000; i++)
+    g_string_append_printf (s, "%d,10,11,9,10.5,%d\n", 1000000000 + i * 60, i);
+  g_string_append (s, "1300000000,10,11,9,10.5,oops\n");
+  path = write_file (f, "late.csv", s->str, (gssize) s->len);
+  expect_refused (f, HS_IMPORT_BARS, path, "1m", ":50002: column 6 (volume): “oops” is not a number");
+}
+
+/* CRLF line ends and a byte order mark import to exactly the rows of the plain file. */
+static void
+test_bars_crlf_and_bom (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autofree char *plain = write_file (f, "plain.csv", good_bars, -1);
+  g_autofree char *crlf = write_file (f, "crlf.csv",
+                                      "\xEF\xBB\xBF" "Date,Open,High,Low,Close,Volume\r\n"
+                                      "2006-01-02,10,12,9,11,100\r\n"
+                                      "2006-01-03,11,13,10,12,200\r\n", -1);
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+  g_autofree char *dump_a = NULL, *dump_b = NULL;
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, crlf, "SPY", "1d", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.inserted, ==, 2);
+  hs_import_result_clear (&r);
+  dump_a = hs_store_dump (f->store, NULL);
+  /* The plain file finds every row already there. */
+  g_assert_true (run_import (f, HS_IMPORT_BARS, plain, "SPY", "1d", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 2);
+  hs_import_result_clear (&r);
+  dump_b = hs_store_dump (f->store, NULL);
+  g_assert_cmpstr (dump_a, ==, dump_b);
+}
+
+/* --columns names the columns of a file whose header is short; --tz reads naive times in a zone. */
+static void
+test_bars_columns_and_tz (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "min.csv",
+                                      "Date,Open,High,Low,Close,Volume,OpenInterest\n"
+                                      "2013-10-04,09:30:00,10,12,9,11,100,0\n", -1);
+  char *columns[] = { "date", "time", "open", "high", "low", "close", "volume", "openinterest", NULL };
+  HsImportRequest req = { .kind = HS_IMPORT_BARS, .path = path, .symbol = "SPY",
+                          .interval = "1m", .columns = columns, .tz = "America/New_York" };
+  HsImportResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_no_error (error);
+  /* 09:30 New York on 2013-10-04 is EDT, 13:30 UTC: date -u -d '2013-10-04 13:30' +%s */
+  g_assert_cmpint (r.first_ts, ==, G_GINT64_CONSTANT (1380893400000000));
+  hs_import_result_clear (&r);
+
+  req.tz = "Mars/Olympus_Mons";
+  g_assert_false (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE);
+  g_clear_error (&error);
+  req.tz = NULL;
+  req.interval = "7m";
+  g_assert_false (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "unknown interval"));
+}
+
+static double
+query_double (Fixture    *f,
+              const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double v;
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+/* CVD by hand: +2 (buy) −1.5 (sell) +0.5 (buy) = 1.0; a second file after it continues: −3 → −2.
+ * A third file of earlier trades makes the stored later ones be recomputed: +10 before all →
+ * the last trade's CVD becomes 10 + 1.0 − 3 = 8. */
+static void
+test_trades_cvd (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autofree char *a = write_file (f, "t1.csv",
+                                   "timestamp,price,size,side,trade_id\n"
+                                   "2024-01-02T10:00:00Z,100,2,buy,1\n"
+                                   "2024-01-02T10:00:00Z,100.5,1.5,sell,2\n"
+                                   "2024-01-02T10:00:01Z,101,0.5,BUY,3\n", -1);
+  g_autofree char *b = write_file (f, "t2.csv",
+                                   "timestamp,price,size,side\n"
+                                   "2024-01-02T10:05:00Z,99,3,sell\n", -1);
+  g_autofree char *c = write_file (f, "t3.csv",
+                                   "timestamp,price,size,side\n"
+                                   "2024-01-02T09:00:00Z,98,10,buy\n", -1);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (run_import (f, HS_IMPORT_TRADES, a, "BTC-USD", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (query_double (f, "SELECT cvd_at_trade FROM trades ORDER BY ts DESC, seq DESC "
+                                      "LIMIT 1"), ==, 1.0);
+  /* Two trades share 10:00:00 and keep their file order as seq 0 and 1. */
+  g_assert_cmpfloat (query_double (f, "SELECT max(seq) FROM trades"), ==, 1);
+  g_assert_true (run_import (f, HS_IMPORT_TRADES, b, "BTC-USD", NULL, NULL, &error));
+  g_assert_cmpfloat (query_double (f, "SELECT cvd_at_trade FROM trades ORDER BY ts DESC, seq DESC "
+                                      "LIMIT 1"), ==, -2.0);
+  g_assert_true (run_import (f, HS_IMPORT_TRADES, c, "BTC-USD", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (query_double (f, "SELECT cvd_at_trade FROM trades ORDER BY ts DESC, seq DESC "
+                                      "LIMIT 1"), ==, 8.0);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM trades"), ==, 5);
+  /* Re-import changes nothing. */
+  {
+    g_autofree char *before = hs_store_dump (f->store, NULL);
+    g_autofree char *after = NULL;
+
+    g_assert_true (run_import (f, HS_IMPORT_TRADES, a, "BTC-USD", NULL, NULL, &error));
+    after = hs_store_dump (f->store, NULL);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
+static void
+test_trades_malformed (Fixture      *f,
+                       gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "bad side", "timestamp,price,size,side\n2024-01-02T10:00:00Z,100,2,long\n",
+      ":2: column 4 (side): “long” is not buy, sell or unknown" },
+    { "out of order", "timestamp,price,size,side\n2024-01-02T10:00:01Z,100,2,buy\n"
+      "2024-01-02T10:00:00Z,100,2,buy\n", ":3: trades must be in time order" },
+    { "duplicate id", "timestamp,price,size,side,trade_id\n2024-01-02T10:00:00Z,100,2,buy,7\n"
+      "2024-01-02T10:00:01Z,100,2,buy,7\n", ":3: column 5 (trade_id): duplicate trade id “7”" },
+    { "negative size", "timestamp,price,size,side\n2024-01-02T10:00:00Z,100,-2,buy\n",
+      ":2: column 3 (size): must be zero or more" },
+    { "missing side", "timestamp,price,size\n2024-01-02T10:00:00Z,100,2\n",
+      ":1: missing required column “side”" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-trades-%zu.csv", i);
+      g_autofree char *path = write_file (f, name, cases[i].content, -1);
+
+      g_test_message ("case: %s", cases[i].name);
+      expect_refused (f, HS_IMPORT_TRADES, path, NULL, cases[i].message);
+    }
+}
+
+static void
+test_quotes (Fixture      *f,
+             gconstpointer data)
+{
+  g_autofree char *good = write_file (f, "q.csv",
+                                      "timestamp,bid,ask,bid_size,ask_size\n"
+                                      "2024-01-02T10:00:00Z,100,100.1,5,\n"
+                                      "2024-01-02T10:00:01Z,100.05,100.1,,7\n", -1);
+  g_autofree char *crossed = write_file (f, "q-bad.csv",
+                                         "timestamp,bid,ask\n2024-01-02T11:00:00Z,101,100\n", -1);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (run_import (f, HS_IMPORT_QUOTES, good, "SPY", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM quotes"), ==, 2);
+  g_assert_true (isnan (query_double (f, "SELECT ask_size FROM quotes ORDER BY ts LIMIT 1")));
+  expect_refused (f, HS_IMPORT_QUOTES, crossed, NULL, ":2: ask 100 is below bid 101 (crossed quote)");
+}
+
+/* Book by hand (depth 2): bids 0.5×100, 0.49×300, asks 0.52×50, 0.53×150 → bid volume 400,
+ * ask volume 200, imbalance 100 × 200 / 600 = 33.33…; spread 0.02, mid 0.51, spread % 3.9215… */
+static void
+test_orderbook (Fixture      *f,
+                gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "book.jsonl",
+    "{\"ts\":\"2024-01-02T10:00:00Z\",\"bids\":[[\"0.49\",\"300\"],[0.5,100]],"
+    "\"asks\":[{\"price\":\"0.52\",\"size\":\"50\"},{\"price\":0.53,\"size\":150}],\"sequence\":7}\n"
+    "{\"pricebook\":{\"product_id\":\"BTC-USD\",\"time\":\"2024-01-02T10:00:01Z\","
+    "\"bids\":[{\"price\":\"0.5\",\"size\":\"1\"}],\"asks\":[]}}\n", -1);
+  HsImportRequest req = { .kind = HS_IMPORT_ORDERBOOK, .path = path, .symbol = "X", .depth = 2 };
+  HsImportResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.inserted, ==, 2);
+  hs_import_result_clear (&r);
+  g_assert_cmpfloat_with_epsilon (query_double (f, "SELECT imbalance FROM orderbook_snapshots "
+                                                   "ORDER BY ts LIMIT 1"), 100.0 / 3.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (query_double (f, "SELECT spread_pct FROM orderbook_snapshots "
+                                                   "ORDER BY ts LIMIT 1"), 2.0 / 0.51, 1e-9);
+  g_assert_cmpfloat (query_double (f, "SELECT sequence FROM orderbook_snapshots ORDER BY ts "
+                                      "LIMIT 1"), ==, 7);
+  /* One-sided book: no ask, so no spread; imbalance +100. */
+  g_assert_true (isnan (query_double (f, "SELECT spread FROM orderbook_snapshots ORDER BY ts "
+                                         "DESC LIMIT 1")));
+  g_assert_cmpfloat (query_double (f, "SELECT imbalance FROM orderbook_snapshots ORDER BY ts "
+                                      "DESC LIMIT 1"), ==, 100);
+}
+
+static void
+test_orderbook_malformed (Fixture      *f,
+                          gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "not json", "{\"ts\": 1, \"bids\": [}\n", ":1: not valid JSON" },
+    { "not an object", "[1,2,3]\n", ":1: the line is not a JSON object" },
+    { "no time", "{\"bids\":[[1,1]],\"asks\":[[2,1]]}\n", ":1: no time" },
+    { "crossed", "{\"ts\":1700000000,\"bids\":[[2,1]],\"asks\":[[1,1]]}\n",
+      ":1: best ask 1 is below best bid 2 (crossed book)" },
+    { "bad level", "{\"ts\":1700000000,\"bids\":[[\"x\",1]],\"asks\":[]}\n",
+      ":1: “bids[0]” is not a number" },
+    { "negative size", "{\"ts\":1700000000,\"bids\":[[1,-1]],\"asks\":[]}\n",
+      ":1: bids[0]: size must be zero or more" },
+    { "duplicate", "{\"ts\":1700000000,\"bids\":[[1,1]],\"asks\":[]}\n"
+      "{\"ts\":1700000000,\"bids\":[[1,2]],\"asks\":[]}\n", ":2: duplicate timestamp" },
+    { "second line bad", "{\"ts\":1700000000,\"bids\":[[1,1]],\"asks\":[]}\nnope\n",
+      ":2: not valid JSON" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-book-%zu.jsonl", i);
+      g_autofree char *path = write_file (f, name, cases[i].content, -1);
+
+      g_test_message ("case: %s", cases[i].name);
+      expect_refused (f, HS_IMPORT_ORDERBOOK, path, NULL, cases[i].message);
+    }
+}
+
+/* Kalshi's recorded market object (shared/fixtures/kalshi/markets_KXELONMARS-99.json, trimmed
+ * to the fields read), wrapped as the API returns it, plus a bare object in the older integer
+ * cents form. */
+static void
+test_snapshots (Fixture      *f,
+                gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "snap.jsonl",
+    "{\"ts\":\"2026-04-09T09:31:20Z\",\"source\":\"poll\",\"market\":{\"ticker\":\"KXELONMARS-99\","
+    "\"status\":\"active\",\"yes_bid_dollars\":\"0.0800\",\"yes_ask_dollars\":\"0.1200\","
+    "\"no_bid_dollars\":\"0.8800\",\"no_ask_dollars\":\"0.9200\",\"last_price_dollars\":\"0.1000\","
+    "\"volume_fp\":\"94884.62\",\"open_interest_fp\":\"32746.17\","
+    "\"updated_time\":\"2026-04-09T09:31:16.616867Z\"}}\n"
+    "{\"ticker\":\"OLD-1\",\"yes_bid\":45,\"yes_ask\":47,\"volume\":10,\"open_interest\":3,"
+    "\"updated_time\":\"2023-05-01T12:00:00Z\"}\n", -1);
+  HsImportRequest req = { .kind = HS_IMPORT_SNAPSHOTS, .path = path };
+  HsImportResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.inserted, ==, 2);
+  hs_import_result_clear (&r);
+  g_assert_cmpfloat (query_double (f, "SELECT yes_bid FROM market_snapshots m JOIN instruments i "
+                                      "ON i.id = m.instrument_id WHERE i.symbol = 'KXELONMARS-99' "
+                                      "AND m.source = 'poll'"), ==, 0.08);
+  g_assert_cmpfloat (query_double (f, "SELECT volume FROM market_snapshots m JOIN instruments i "
+                                      "ON i.id = m.instrument_id WHERE i.symbol = 'KXELONMARS-99'"),
+                     ==, 94884.62);
+  g_assert_cmpfloat (query_double (f, "SELECT yes_ask FROM market_snapshots m JOIN instruments i "
+                                      "ON i.id = m.instrument_id WHERE i.symbol = 'OLD-1' "
+                                      "AND m.source = 'backfill'"), ==, 0.47);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM instruments WHERE kind = "
+                                      "'prediction'"), ==, 2);
+  g_assert_cmpfloat (query_double (f, "SELECT json_extract(raw_data, '$.market.status') = "
+                                      "'active' FROM market_snapshots WHERE source = 'poll'"), ==, 1);
+  /* Idempotent on (instrument, ts, source). */
+  g_assert_true (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 2);
+  hs_import_result_clear (&r);
+}
+
+static void
+test_snapshots_malformed (Fixture      *f,
+                          gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "no ticker", "{\"ts\":1700000000,\"yes_bid\":5}\n", ":1: no “ticker”" },
+    { "price above a dollar", "{\"ts\":1700000000,\"ticker\":\"A\",\"yes_bid_dollars\":\"1.5\"}\n",
+      ":1: “yes_bid” must be between 0 and 1 dollar" },
+    { "bad source", "{\"ts\":1700000000,\"ticker\":\"A\",\"source\":\"fax\"}\n",
+      ":1: “source” must be" },
+    { "no time", "{\"ticker\":\"A\"}\n", ":1: no time" },
+    { "bad time", "{\"ts\":\"soon\",\"ticker\":\"A\"}\n", ":1: “ts”: “soon” is not a valid time" },
+    { "duplicate", "{\"ts\":1700000000,\"ticker\":\"A\"}\n{\"ts\":1700000000,\"ticker\":\"A\"}\n",
+      ":2: duplicate snapshot of A" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-snap-%zu.jsonl", i);
+      g_autofree char *path = write_file (f, name, cases[i].content, -1);
+      HsImportRequest req = { .kind = HS_IMPORT_SNAPSHOTS, .path = path };
+      HsImportResult r = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = hs_store_dump (f->store, NULL);
+      g_autofree char *after = NULL;
+
+      g_test_message ("case: %s", cases[i].name);
+      g_assert_false (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+      g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_BAD_INPUT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+      after = hs_store_dump (f->store, NULL);
+      g_assert_cmpstr (before, ==, after);
+    }
+}
+
+static void
+test_cancel (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr(GString) s = g_string_new ("timestamp,open,high,low,close,volume\n");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *before = hs_store_dump (f->store, NULL);
+  g_autofree char *after = NULL;
+  HsImportRequest req = { .kind = HS_IMPORT_BARS, .symbol = "SPY", .interval = "1m" };
+  HsImportResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 10000; i++)
+    g_string_append_printf (s, "%d,10,11,9,10.5,%d\n", 1000000000 + i * 60, i);
+  path = write_file (f, "cancel.csv", s->str, (gssize) s->len);
+  req.path = path;
+  g_cancellable_cancel (cancellable);
+  g_assert_false (hs_import_run (f->store, &req, NULL, NULL, cancellable, &r, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = hs_store_dump (f->store, NULL);
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/hs/jobs/import/bars/reimport", test_bars_import_and_reimport);
+  ADD ("/hs/jobs/import/bars/malformed", test_bars_malformed);
+  ADD ("/hs/jobs/import/bars/empty-file", test_bars_empty_file);
+  ADD ("/hs/jobs/import/bars/huge-line", test_bars_huge_line);
+  ADD ("/hs/jobs/import/bars/late-error-rolls-back", test_bars_late_error_rolls_back);
+  ADD ("/hs/jobs/import/bars/crlf-and-bom", test_bars_crlf_and_bom);
+  ADD ("/hs/jobs/import/bars/columns-and-tz", test_bars_columns_and_tz);
+  ADD ("/hs/jobs/import/trades/cvd", test_trades_cvd);
+  ADD ("/hs/jobs/import/trades/malformed", test_trades_malformed);
+  ADD ("/hs/jobs/import/quotes", test_quotes);
+  ADD ("/hs/jobs/import/orderbook", test_orderbook);
+  ADD ("/hs/jobs/import/orderbook/malformed", test_orderbook_malformed);
+  ADD ("/hs/jobs/import/snapshots", test_snapshots);
+  ADD ("/hs/jobs/import/snapshots/malformed", test_snapshots_malformed);
+  ADD ("/hs/jobs/import/cancel", test_cancel);
+#undef ADD
+  return g_test_run ();
+}
