@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_WINDOW (hs_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HsWindow, hs_window, HS, WINDOW, AdwApplicationWindow)
+
+HsWindow   *hs_window_new                (GtkApplication *application,
+                                          const char     *database_path);
+const char *hs_window_get_database_path  (HsWindow       *self);
+void        hs_window_set_database_path  (HsWindow       *self,
+                                          const char     *database_path);
+gboolean    hs_window_get_loading        (HsWindow       *self);
+void        hs_window_reload             (HsWindow       *self);
+
+G_END_DECLS

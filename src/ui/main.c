@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * hindsight: the GTK 4 + libadwaita application. See hs-application.c.
+ */
+#define G_LOG_DOMAIN "hindsight"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "hs-application.h"
+#include "hs-ui.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(HsApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("hindsight");
+  g_set_application_name (_("Hindsight"));
+
+  hs_ui_init ();
+  app = hs_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
