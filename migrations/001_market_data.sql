@@ -43,8 +43,13 @@ CREATE INDEX idx_instruments_underlying ON instruments (underlying_id)
 CREATE TABLE candles (
     instrument_id INTEGER NOT NULL REFERENCES instruments (id) ON DELETE CASCADE,
     interval      TEXT    NOT NULL
-                          CHECK (interval IN ('tick', '1s', '1m', '5m', '15m', '30m', '1h', '4h',
-                                              '1d', '2d', '1w', '2w', '1mo')),
+                          -- Written as ORs, not IN (...): SQLite builds a temporary b-tree
+                          -- for an IN list of 3 or more constants on every INSERT.
+                          CHECK (interval = 'tick' OR interval = '1s' OR interval = '1m'
+                                 OR interval = '5m' OR interval = '15m' OR interval = '30m'
+                                 OR interval = '1h' OR interval = '4h' OR interval = '1d'
+                                 OR interval = '2d' OR interval = '1w' OR interval = '2w'
+                                 OR interval = '1mo'),
     ts            INTEGER NOT NULL,
     seq           INTEGER NOT NULL DEFAULT 0 CHECK (seq >= 0),
     open          REAL    NOT NULL CHECK (open > 0),
@@ -70,7 +75,7 @@ CREATE TABLE trades (
     trade_id      TEXT,
     price         REAL    NOT NULL CHECK (price > 0),
     size          REAL    NOT NULL CHECK (size >= 0),
-    side          INTEGER NOT NULL CHECK (side IN (-1, 0, 1)),
+    side          INTEGER NOT NULL CHECK (side = -1 OR side = 0 OR side = 1),
     cvd_at_trade  REAL    NOT NULL,
     PRIMARY KEY (instrument_id, ts, seq)
 ) WITHOUT ROWID;
@@ -161,7 +166,8 @@ CREATE TABLE market_snapshots (
     id            INTEGER PRIMARY KEY,
     instrument_id INTEGER NOT NULL REFERENCES instruments (id) ON DELETE CASCADE,
     ts            INTEGER NOT NULL,
-    source        TEXT    NOT NULL CHECK (source IN ('poll', 'websocket', 'backfill')),
+    source        TEXT    NOT NULL CHECK (source = 'poll' OR source = 'websocket'
+                                       OR source = 'backfill'),
     sequence      INTEGER,
     yes_bid       REAL    CHECK (yes_bid BETWEEN 0 AND 1),
     yes_ask       REAL    CHECK (yes_ask BETWEEN 0 AND 1),

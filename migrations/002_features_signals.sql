@@ -17,8 +17,12 @@
 CREATE TABLE indicators (
     instrument_id INTEGER NOT NULL REFERENCES instruments (id) ON DELETE CASCADE,
     interval      TEXT    NOT NULL
-                          CHECK (interval IN ('tick', '1s', '1m', '5m', '15m', '30m', '1h', '4h',
-                                              '1d', '2d', '1w', '2w', '1mo')),
+                          -- ORs, not IN (...): SQLite builds a temporary b-tree per INSERT for an IN list.
+                          CHECK (interval = 'tick' OR interval = '1s' OR interval = '1m'
+                                 OR interval = '5m' OR interval = '15m' OR interval = '30m'
+                                 OR interval = '1h' OR interval = '4h' OR interval = '1d'
+                                 OR interval = '2d' OR interval = '1w' OR interval = '2w'
+                                 OR interval = '1mo'),
     name          TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     ts            INTEGER NOT NULL,
     value         REAL,
