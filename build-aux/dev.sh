@@ -96,6 +96,11 @@ run_suite() {
   xvfb-run -a -s "-screen 0 1400x900x24" \
     dbus-run-session -- env GDK_BACKEND=x11 GSK_RENDERER=cairo \
     meson test -C "$dir" --print-errorlogs --num-processes 2
+  # One plain closing line per build, counted from meson's own summary.
+  local log="$dir/meson-logs/testlog.txt" ok fail
+  ok=$(sed -n 's/^Ok: *//p' "$log" | tail -n 1)
+  fail=$(sed -n 's/^Fail: *//p' "$log" | tail -n 1)
+  echo "$dir: ${ok:-0} passed, ${fail:-0} failed"
 }
 
 cmd=${1:-}
