@@ -107,6 +107,46 @@ test_bars_import_and_reimport (Fixture      *f,
   g_assert_cmpstr (dump1, ==, dump2);
 }
 
+static char *
+minute_bars (Fixture    *f,
+             const char *name,
+             int         first,
+             int         n)
+{
+  g_autoptr(GString) s = g_string_new ("timestamp,open,high,low,close,volume\n");
+
+  for (int i = first; i < first + n; i++)
+    g_string_append_printf (s, "%d,10,11,9,10.5,%d\n", 1000000000 + i * 60, i);
+  return write_file (f, name, s->str, (gssize) s->len);
+}
+
+/* Bars are written in batches of 64 rows: 200 rows are three batches and 8 single rows. A second
+ * file of 130 rows overlapping the first 100 (rows 100 … 229) adds exactly the 30 new ones. */
+static void
+test_bars_batches_count (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *a = minute_bars (f, "a.csv", 0, 200);
+  g_autofree char *b = minute_bars (f, "b.csv", 100, 130);
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, a, "SPY", "1m", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 200);
+  g_assert_cmpint (r.inserted, ==, 200);
+  hs_import_result_clear (&r);
+  g_assert_true (run_import (f, HS_IMPORT_BARS, a, "SPY", "1m", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 200);
+  hs_import_result_clear (&r);
+  g_assert_true (run_import (f, HS_IMPORT_BARS, b, "SPY", "1m", &r, &error));
+  g_assert_cmpint (r.rows, ==, 130);
+  g_assert_cmpint (r.inserted, ==, 30);
+  g_assert_cmpint (r.present, ==, 100);
+  hs_import_result_clear (&r);
+}
+
 typedef struct
 {
   const char *name;
@@ -574,6 +614,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/hs/jobs/import/bars/reimport", test_bars_import_and_reimport);
   ADD ("/hs/jobs/import/bars/malformed", test_bars_malformed);
+  ADD ("/hs/jobs/import/bars/batches-count", test_bars_batches_count);
   ADD ("/hs/jobs/import/bars/empty-file", test_bars_empty_file);
   ADD ("/hs/jobs/import/bars/huge-line", test_bars_huge_line);
   ADD ("/hs/jobs/import/bars/late-error-rolls-back", test_bars_late_error_rolls_back);

@@ -51,6 +51,16 @@ gboolean   hs_store_insert_bar        (HsStore     *store,
                                        const HsBar *bar,
                                        gboolean    *inserted,
                                        GError     **error);
+/* Rows per multi-row INSERT: 64 × 11 parameters stays under SQLite's default limit. */
+#define HS_STORE_BAR_BATCH 64
+
+gboolean   hs_store_insert_bars       (HsStore     *store,
+                                       int64_t      instrument_id,
+                                       const char  *interval,
+                                       const HsBar *bars,
+                                       size_t       n,
+                                       int64_t     *n_inserted,
+                                       GError     **error);
 gboolean   hs_store_insert_trade      (HsStore       *store,
                                        int64_t        instrument_id,
                                        const HsTrade *trade,
