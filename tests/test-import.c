@@ -450,7 +450,8 @@ test_orderbook (Fixture      *f,
     "{\"ts\":\"2024-01-02T10:00:00Z\",\"bids\":[[\"0.49\",\"300\"],[0.5,100]],"
     "\"asks\":[{\"price\":\"0.52\",\"size\":\"50\"},{\"price\":0.53,\"size\":150}],\"sequence\":7}\n"
     "{\"pricebook\":{\"product_id\":\"BTC-USD\",\"time\":\"2024-01-02T10:00:01Z\","
-    "\"bids\":[{\"price\":\"0.5\",\"size\":\"1\"}],\"asks\":[]}}\n", -1);
+    "\"bids\":[{\"price\":\"0.5\",\"size\":\"1\"}],\"asks\":[]},"
+    "\"sequence\":\"9007199254740993\"}\n", -1);
   HsImportRequest req = { .kind = HS_IMPORT_ORDERBOOK, .path = path, .symbol = "X", .depth = 2 };
   HsImportResult r = { 0 };
   g_autoptr(GError) error = NULL;
@@ -465,6 +466,19 @@ test_orderbook (Fixture      *f,
                                                    "ORDER BY ts LIMIT 1"), 2.0 / 0.51, 1e-9);
   g_assert_cmpfloat (query_double (f, "SELECT sequence FROM orderbook_snapshots ORDER BY ts "
                                       "LIMIT 1"), ==, 7);
+  /* 2^53 + 1 as a string stays exact (a double would round it to 2^53). */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sequence FROM orderbook_snapshots ORDER BY "
+                                             "ts DESC LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, G_GINT64_CONSTANT (9007199254740993));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
   /* One-sided book: no ask, so no spread; imbalance +100. */
   g_assert_true (isnan (query_double (f, "SELECT spread FROM orderbook_snapshots ORDER BY ts "
                                          "DESC LIMIT 1")));
@@ -486,6 +500,8 @@ test_orderbook_malformed (Fixture      *f,
       ":1: “bids[0]” is not a number" },
     { "negative size", "{\"ts\":1700000000,\"bids\":[[1,-1]],\"asks\":[]}\n",
       ":1: bids[0]: size must be zero or more" },
+    { "negative sequence", "{\"ts\":1700000000,\"bids\":[[1,1]],\"asks\":[],\"sequence\":-3}\n",
+      ":1: “sequence” must be a whole number ≥ 0" },
     { "duplicate", "{\"ts\":1700000000,\"bids\":[[1,1]],\"asks\":[]}\n"
       "{\"ts\":1700000000,\"bids\":[[1,2]],\"asks\":[]}\n", ":2: duplicate timestamp" },
     { "second line bad", "{\"ts\":1700000000,\"bids\":[[1,1]],\"asks\":[]}\nnope\n",

@@ -205,6 +205,32 @@ read_levels (JsonObject *object,
   return TRUE;
 }
 
+/* An optional "sequence": a whole number ≥ 0 as a JSON integer or a string of digits, read
+ * exactly (feeds' sequence numbers pass 2^53); -1 when absent. */
+static gboolean
+read_sequence (JsonObject *o,
+               int64_t    *out,
+               GError    **error)
+{
+  JsonNode *node = json_object_get_member (o, "sequence");
+
+  *out = -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+      && json_node_get_int (node) >= 0)
+    {
+      *out = json_node_get_int (node);
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+      && hs_parse_int64 (json_node_get_string (node), out) && *out >= 0)
+    return TRUE;
+  *out = -1;
+  g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“sequence” must be a whole number ≥ 0");
+  return FALSE;
+}
+
 static const char * const time_names[] = { "ts", "timestamp", "time", "datetime", NULL };
 
 /**
@@ -228,11 +254,12 @@ hs_json_parse_book_line (const char     *line,
   g_autoptr(GArray) asks = g_array_new (FALSE, FALSE, sizeof (HsLevel));
   g_autoptr(GError) local = NULL;
   JsonObject *o = parse_object (line, len, parser, error);
+  JsonObject *top;
   const char *time_name;
-  double seq;
 
   if (o == NULL)
     return FALSE;
+  top = o;
   if (json_object_has_member (o, "pricebook")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "pricebook")))
     o = json_object_get_object_member (o, "pricebook");
@@ -248,21 +275,11 @@ hs_json_parse_book_line (const char     *line,
       g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SHAPE, "no “bids” or “asks”");
       return FALSE;
     }
-  book->sequence = -1;
   if (!hs_json_get_time (o, time_name, naive_tz, &book->ts, error)
       || !read_levels (o, "bids", bids, error) || !read_levels (o, "asks", asks, error)
-      || !hs_json_get_number (o, "sequence", &seq, error))
+      || !read_sequence (json_object_has_member (o, "sequence") ? o : top, &book->sequence,
+                         error))
     return FALSE;
-  if (!isnan (seq))
-    {
-      if (seq < 0 || seq != floor (seq) || seq > 9007199254740992.0)
-        {
-          g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE,
-                       "“sequence” must be a whole number ≥ 0");
-          return FALSE;
-        }
-      book->sequence = (int64_t) seq;
-    }
   if (!hs_book_compute (book, (HsLevel *) bids->data, bids->len, (HsLevel *) asks->data,
                         asks->len, depth, &local))
     {
@@ -341,7 +358,6 @@ hs_json_parse_snapshot_line (const char       *line,
   JsonObject *top = parse_object (line, len, parser, error);
   JsonObject *m;
   const char *time_name;
-  double seq;
   gboolean has_time = FALSE;
 
   if (top == NULL)
@@ -393,19 +409,8 @@ hs_json_parse_snapshot_line (const char       *line,
           return FALSE;
         }
     }
-  snap->sequence = -1;
-  if (!hs_json_get_number (top, "sequence", &seq, error))
+  if (!read_sequence (top, &snap->sequence, error))
     return FALSE;
-  if (!isnan (seq))
-    {
-      if (seq < 0 || seq != floor (seq) || seq > 9007199254740992.0)
-        {
-          g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE,
-                       "“sequence” must be a whole number ≥ 0");
-          return FALSE;
-        }
-      snap->sequence = (int64_t) seq;
-    }
   if (!read_price (m, "yes_bid", &snap->yes_bid, error)
       || !read_price (m, "yes_ask", &snap->yes_ask, error)
       || !read_price (m, "no_bid", &snap->no_bid, error)
