@@ -100,7 +100,7 @@ run_suite() {
   local log="$dir/meson-logs/testlog.txt" ok fail
   ok=$(sed -n 's/^Ok: *//p' "$log" | tail -n 1)
   fail=$(sed -n 's/^Fail: *//p' "$log" | tail -n 1)
-  echo "$dir: ${ok:-0} passed, ${fail:-0} failed"
+  echo "$dir: $((${ok:-0})) passed, $((${fail:-0})) failed"
 }
 
 cmd=${1:-}
