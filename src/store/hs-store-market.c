@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "hs-interval.h"
 #include "hs-time.h"
 
 static gboolean
@@ -509,6 +510,91 @@ hs_store_each_bar (HsStore    *store,
   if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "reading bars");
   return TRUE;
+}
+
+typedef struct
+{
+  GArray *ts, *open, *high, *low, *close, *volume, *vwap;
+} Columns;
+
+static gboolean
+append_bar_cb (const HsBar *bar,
+               gpointer     user_data,
+               GError     **error)
+{
+  Columns *c = user_data;
+
+  g_array_append_val (c->ts, bar->ts);
+  g_array_append_val (c->open, bar->open);
+  g_array_append_val (c->high, bar->high);
+  g_array_append_val (c->low, bar->low);
+  g_array_append_val (c->close, bar->close);
+  g_array_append_val (c->volume, bar->volume);
+  g_array_append_val (c->vwap, bar->vwap);
+  return TRUE;
+}
+
+static double *
+steal_doubles (GArray *a)
+{
+  return (double *) (void *) g_array_free (a, FALSE);
+}
+
+/**
+ * hs_store_load_bars:
+ * @from_ts: first bar start included (G_MININT64 for no bound)
+ * @to_ts: last bar start included (G_MAXINT64 for no bound)
+ *
+ * Returns: (transfer full): the bars as columns, in time order (possibly none), or %NULL with
+ *   @error set
+ */
+HsBars *
+hs_store_load_bars (HsStore    *store,
+                    int64_t     instrument_id,
+                    const char *interval,
+                    int64_t     from_ts,
+                    int64_t     to_ts,
+                    GError    **error)
+{
+  const HsInterval *iv = hs_interval_lookup (interval);
+  Columns c = {
+    g_array_new (FALSE, FALSE, sizeof (int64_t)), g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)),
+  };
+  HsBars *bars;
+  gboolean ok = hs_store_each_bar (store, instrument_id, interval, from_ts, to_ts, append_bar_cb,
+                                   &c, error);
+
+  if (!ok)
+    {
+      g_array_unref (c.ts);
+      g_array_unref (c.open);
+      g_array_unref (c.high);
+      g_array_unref (c.low);
+      g_array_unref (c.close);
+      g_array_unref (c.volume);
+      g_array_unref (c.vwap);
+      return NULL;
+    }
+  bars = hs_bars_new (0, iv ? iv->seconds : 0);
+  g_free (bars->ts);
+  g_free (bars->open);
+  g_free (bars->high);
+  g_free (bars->low);
+  g_free (bars->close);
+  g_free (bars->volume);
+  g_free (bars->vwap);
+  bars->n = c.ts->len;
+  bars->ts = (int64_t *) (void *) g_array_free (c.ts, FALSE);
+  bars->open = steal_doubles (c.open);
+  bars->high = steal_doubles (c.high);
+  bars->low = steal_doubles (c.low);
+  bars->close = steal_doubles (c.close);
+  bars->volume = steal_doubles (c.volume);
+  bars->vwap = steal_doubles (c.vwap);
+  return bars;
 }
 
 void

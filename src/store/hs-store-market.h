@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "hs-bars.h"
 #include "hs-store.h"
 
 G_BEGIN_DECLS
@@ -99,6 +100,12 @@ gboolean   hs_store_each_bar          (HsStore    *store,
                                        int64_t     to_ts,
                                        HsBarFunc   func,
                                        gpointer    user_data,
+                                       GError    **error);
+HsBars    *hs_store_load_bars         (HsStore    *store,
+                                       int64_t     instrument_id,
+                                       const char *interval,
+                                       int64_t     from_ts,
+                                       int64_t     to_ts,
                                        GError    **error);
 GPtrArray *hs_store_list_coverage     (HsStore    *store,
                                        GError    **error);
