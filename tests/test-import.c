@@ -48,11 +48,28 @@ fixture_setup (Fixture      *f,
   g_assert_no_error (error);
 }
 
+/* Removes the fixture's folder and the files in it (it has no subfolders). */
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
   hs_store_close (f->store);
+  remove_dir (f->dir);
   g_free (f->db_path);
   g_free (f->dir);
 }
