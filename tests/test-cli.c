@@ -340,6 +340,317 @@ test_env_and_usage (void)
   g_assert_nonnull (strstr (e.out, db));
 }
 
+/* Splits one CSV output line and checks it: the time and the five OHLCV fields as text, vwap
+ * within 1e-9 (NULL: empty), trade_count as text. */
+static void
+check_csv_bar (const char *line,
+               const char *expect_fields,
+               const char *vwap,
+               const char *trade_count)
+{
+  g_auto(GStrv) f = NULL;
+  g_autofree char *first = NULL;
+
+  g_assert_nonnull (line);
+  f = g_strsplit (line, ",", -1);
+  g_assert_cmpuint (g_strv_length (f), ==, 8);
+  first = g_strjoin (",", f[0], f[1], f[2], f[3], f[4], f[5], NULL);
+  g_assert_cmpstr (first, ==, expect_fields);
+  if (vwap == NULL)
+    g_assert_cmpstr (f[6], ==, "");
+  else
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f[6], NULL), g_ascii_strtod (vwap, NULL),
+                                    1e-9);
+  g_assert_cmpstr (f[7], ==, trade_count);
+}
+
+/* bars --resample on LEAN's regular-hours SPY minutes (kind etf, so US sessions by default).
+ * Expected values are read off tests/data/lean/spy_minute_2013-10_rth_adjusted.csv by hand
+ * (a spreadsheet-style sum over the rows named):
+ *   2013-10-04 09:30–10:30 EDT = rows 13:30Z … 14:29Z (60 rows): open 145.032465884 (13:30Z),
+ *     high 145.64635077, low 144.850894298, close 145.508010514 (14:29Z), volume 22090162;
+ *     no vwap in the file, so Σ (h + l + c) / 3 × volume / Σ volume = 145.29478209014496.
+ *   2013-10-04 15:30–16:00 EDT = rows 19:30Z … 19:59Z (30 rows): 145.983555144, 146.070017804,
+ *     145.81927609, 146.026786474, volume 14215511, vwap 145.94648224019977.
+ *   2013-10-11 15:30–16:00: 146.977875734, 147.24590998, 146.796304148, 147.24590998, 17709321,
+ *     vwap 147.00668741829782.
+ *   --session 24x7, 13:00–14:00 UTC = rows 13:30Z … 13:59Z: 145.032465884, 145.490717982,
+ *     144.850894298, 145.38696279, 12634741, vwap 145.13650171279048.
+ *   1d 2013-10-04 = all 390 rows: close 146.026786474, volume 98263068, vwap 145.67974887463058. */
+static void
+test_bars_resample (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "resample.db", NULL);
+  g_autofree char *spy = data_path ("lean", "spy_minute_2013-10_rth_adjusted.csv");
+  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+  g_auto(GStrv) lines = NULL, lines24 = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  cli (&a, db, "import", "bars", spy, "--symbol", "SPY", "--interval", "1m", "--kind", "etf",
+       NULL);
+  g_assert_cmpint (a.status, ==, 0);
+
+  cli (&b, db, "bars", "SPY", "--interval", "1m", "--resample", "1h", "--format", "csv", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  lines = g_strsplit (b.out, "\n", -1);
+  /* Six sessions of seven hours, the last one 15:30–16:00. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 42 + 1);
+  g_assert_cmpstr (lines[0], ==, "timestamp,open,high,low,close,volume,vwap,trade_count");
+  check_csv_bar (lines[1], "2013-10-04T13:30:00Z,145.032465884,145.64635077,144.850894298,"
+                           "145.508010514,22090162", "145.29478209014496", "");
+  g_assert_true (g_str_has_prefix (lines[2], "2013-10-04T14:30:00Z,"));
+  check_csv_bar (lines[7], "2013-10-04T19:30:00Z,145.983555144,146.070017804,145.81927609,"
+                           "146.026786474,14215511", "145.94648224019977", "");
+  g_assert_true (g_str_has_prefix (lines[8], "2013-10-07T13:30:00Z,"));
+  check_csv_bar (lines[42], "2013-10-11T19:30:00Z,146.977875734,147.24590998,146.796304148,"
+                            "147.24590998,17709321", "147.00668741829782", "");
+  g_assert_cmpstr (lines[43], ==, "");
+
+  cli (&c, db, "bars", "SPY", "--interval", "1m", "--resample", "1h", "--session", "24x7", NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  lines24 = g_strsplit (c.out, "\n", -1);
+  /* UTC hours: 13:00 (half), 14:00 … 19:00 each day. */
+  g_assert_cmpuint (g_strv_length (lines24), ==, 1 + 42 + 1);
+  check_csv_bar (lines24[1], "2013-10-04T13:00:00Z,145.032465884,145.490717982,144.850894298,"
+                             "145.38696279,12634741", "145.13650171279048", "");
+
+  cli (&d, db, "bars", "SPY", "--interval", "1m", "--resample", "1d", "--to", "2013-10-07",
+       "--format", "json", NULL);
+  g_assert_cmpint (d.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, d.out, -1, NULL));
+  {
+    JsonArray *arr = json_node_get_array (json_parser_get_root (parser));
+    JsonObject *first = json_array_get_object_element (arr, 0);
+
+    g_assert_cmpuint (json_array_get_length (arr), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (first, "timestamp"), ==,
+                     "2013-10-04T13:30:00Z");
+    g_assert_cmpfloat (json_object_get_double_member (first, "open"), ==, 145.032465884);
+    g_assert_cmpfloat (json_object_get_double_member (first, "close"), ==, 146.026786474);
+    g_assert_cmpfloat (json_object_get_double_member (first, "volume"), ==, 98263068);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (first, "vwap"),
+                                    145.67974887463058, 1e-9);
+    g_assert_true (json_object_get_null_member (first, "trade_count"));
+  }
+}
+
+/* The session follows the instrument's kind (crypto: 24/7), and trade counts are summed when
+ * every bar of a bucket has one:
+ *   00:00–00:05  00:03, 00:04: open 10, high 12, low 9, close 11, volume 300,
+ *                vwap (10.2 × 100 + 11.1 × 200) / 300 = 10.8, trades 5 + 6 = 11
+ *   00:05–00:10  00:05, 00:06 (no vwap, no count): volume 400, vwap from typical prices
+ *                ((11.5 + 10.5 + 11.2) × 100 + (13 + 11 + 12.5) × 300) / 3 / 400 = 14270 / 1200,
+ *                trades unknown (empty) */
+static void
+test_bars_resample_counts_and_default (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "resample-counts.db", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "btc-1m.csv", NULL);
+  g_autofree char *vwap2 = g_strdup_printf ("%.17g", 14270.0 / 1200);
+  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_set_contents (csv,
+    "timestamp,open,high,low,close,volume,vwap,trade_count\n"
+    "2021-01-01T00:03:00Z,10,11,9,10.5,100,10.2,5\n"
+    "2021-01-01T00:04:00Z,10.5,12,10,11,200,11.1,6\n"
+    "2021-01-01T00:05:00Z,11,11.5,10.5,11.2,100,,7\n"
+    "2021-01-01T00:06:00Z,11.2,13,11,12.5,300,12,\n", -1, NULL));
+  cli (&a, db, "import", "bars", csv, "--symbol", "BTC", "--interval", "1m", "--kind", "crypto",
+       NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  cli (&b, db, "bars", "BTC", "--interval", "1m", "--resample", "5m", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  lines = g_strsplit (b.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  check_csv_bar (lines[1], "2021-01-01T00:00:00Z,10,12,9,11,300", "10.8", "11");
+  check_csv_bar (lines[2], "2021-01-01T00:05:00Z,11,13,10.5,12.5,400", vwap2, "");
+  /* As a US equity the same minutes are at night in New York: nothing. */
+  cli (&c, db, "bars", "BTC", "--interval", "1m", "--resample", "5m", "--session", "us", NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_cmpstr (c.out, ==, "timestamp,open,high,low,close,volume,vwap,trade_count\n");
+}
+
+static void
+test_bars_resample_errors (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "resample-errors.db", NULL);
+  g_autofree char *spy = data_path ("lean", "spy_daily.csv");
+  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  cli (&a, db, "import", "bars", spy, "--symbol", "SPY", "--interval", "1d", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  cli (&b, db, "bars", "SPY", "--interval", "1d", "--resample", "1h", NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  g_assert_nonnull (strstr (b.err, "cannot resample 1d bars to 1h"));
+  cli (&c, db, "bars", "SPY", "--interval", "1d", "--resample", "3d", NULL);
+  g_assert_cmpint (c.status, ==, 2);
+  g_assert_nonnull (strstr (c.err, "unknown interval “3d”"));
+  cli (&d, db, "bars", "SPY", "--interval", "1d", "--resample", "1w", "--session", "nyse", NULL);
+  g_assert_cmpint (d.status, ==, 2);
+  g_assert_nonnull (strstr (d.err, "--session must be us or 24x7"));
+  cli (&e, db, "bars", "SPY", "--interval", "1d", "--session", "us", NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  g_assert_nonnull (strstr (e.err, "--session needs --resample"));
+  /* Daily bars (stamped 00:00Z) to weeks, spy_daily.csv lines 2–7: 1998-01-02 is a Friday,
+   * alone in the week of Monday 1997-12-29 (09:30 EST = 14:30Z); 01-05 … 01-09 make the next:
+   * open 97.84, high 98.44, low 91.91 (01-09), close 92.47, volume 4030800 + 2821800 + 5225400
+   * + 3249100 + 10000200 = 25327300. */
+  cli (&f, db, "bars", "SPY", "--interval", "1d", "--resample", "1w", "--to", "1998-01-09",
+       NULL);
+  g_assert_cmpint (f.status, ==, 0);
+  lines = g_strsplit (f.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  check_csv_bar (lines[1], "1997-12-29T14:30:00Z,97.31,97.53,96.53,97.36,2150000",
+                 "97.14", "");
+  g_assert_true (g_str_has_prefix (lines[2], "1998-01-05T14:30:00Z,97.84,98.44,91.91,92.47,"
+                                             "25327300,"));
+}
+
+/* indicator over the first rows of 2006-day-001.txt, whose closes are 3604.33 3614.34 3652.46
+ * 3650.24 3666.99 3671.78 (2006-01-02 … 2006-01-09). sma(close, 5) is empty for the first four
+ * bars (warm-up), then (3604.33 + 3614.34 + 3652.46 + 3650.24 + 3666.99) / 5 = 18188.36 / 5 =
+ * 3637.672 on 2006-01-06 and (3614.34 + 3652.46 + 3650.24 + 3666.99 + 3671.78) / 5 =
+ * 18255.81 / 5 = 3651.162 on 2006-01-09. */
+static void
+test_indicator_csv (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "indicator.db", NULL);
+  g_autofree char *path = data_path ("backtrader", "2006-day-001.txt");
+  g_auto(Run) imp = { 0 }, r = { 0 }, j = { 0 }, w = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_unlink (db);
+  cli (&imp, db, "import", "bars", path, "--symbol", "X", "--interval", "1d", NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+
+  cli (&r, db, "indicator", "X", "--interval", "1d", "sma(close, 5)", "close > 3650",
+       "--format", "csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  /* One row per bar (255 in the file) after the header; the expression with a comma is quoted. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 255 + 1);
+  g_assert_cmpstr (lines[0], ==, "timestamp,\"sma(close, 5)\",close > 3650");
+  g_assert_cmpstr (lines[1], ==, "2006-01-02T00:00:00Z,,0");
+  g_assert_cmpstr (lines[2], ==, "2006-01-03T00:00:00Z,,0");
+  g_assert_cmpstr (lines[3], ==, "2006-01-04T00:00:00Z,,1");
+  g_assert_cmpstr (lines[4], ==, "2006-01-05T00:00:00Z,,1");
+  {
+    g_auto(GStrv) f5 = g_strsplit (lines[5], ",", -1);
+    g_auto(GStrv) f6 = g_strsplit (lines[6], ",", -1);
+
+    g_assert_cmpstr (f5[0], ==, "2006-01-06T00:00:00Z");
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f5[1], NULL), 18188.36 / 5, 1e-9);
+    g_assert_cmpstr (f6[0], ==, "2006-01-09T00:00:00Z");
+    g_assert_cmpfloat_with_epsilon (g_ascii_strtod (f6[1], NULL), 18255.81 / 5, 1e-9);
+    /* Printed to the digits a user sees: 18188.36 / 5 and 18255.81 / 5 exactly. */
+    g_assert_cmpstr (f5[1], ==, "3637.672");
+    g_assert_cmpstr (f6[1], ==, "3651.162");
+  }
+  g_assert_cmpstr (lines[256], ==, "");
+
+  /* JSON with --from/--to: the bars before --from still warm the average up. */
+  cli (&j, db, "indicator", "X", "--interval", "1d", "sma(close, 5)", "--from", "2006-01-05",
+       "--to", "2006-01-09", "--format", "json", NULL);
+  g_assert_cmpint (j.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, j.out, -1, NULL));
+  {
+    JsonArray *arr = json_node_get_array (json_parser_get_root (parser));
+    JsonObject *o0 = json_array_get_object_element (arr, 0);
+    JsonObject *o1 = json_array_get_object_element (arr, 1);
+
+    g_assert_cmpuint (json_array_get_length (arr), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (o0, "timestamp"), ==,
+                     "2006-01-05T00:00:00Z");
+    g_assert_true (json_object_get_null_member (o0, "sma(close, 5)"));
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o1, "sma(close, 5)"),
+                                    18188.36 / 5, 1e-9);
+  }
+
+  /* --resample 1w: one row per week, stamped at the session's first bar. */
+  cli (&w, db, "indicator", "X", "--interval", "1d", "--resample", "1w", "close",
+       "--to", "2006-01-13", NULL);
+  g_assert_cmpint (w.status, ==, 0);
+  {
+    g_auto(GStrv) wl = g_strsplit (w.out, "\n", -1);
+
+    /* Two weeks: 2006-01-02 … 01-06 closing at 3666.99, 01-09 … 01-13 at 3629.25. */
+    g_assert_cmpuint (g_strv_length (wl), ==, 4);
+    g_assert_cmpstr (wl[0], ==, "timestamp,close");
+    g_assert_true (g_str_has_suffix (wl[1], ",3666.99"));
+    g_assert_true (g_str_has_suffix (wl[2], ",3629.25"));
+  }
+}
+
+static void
+test_indicator_errors (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "indicator-errors.db", NULL);
+  g_autofree char *path = data_path ("backtrader", "2006-day-001.txt");
+  g_auto(Run) imp = { 0 }, a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
+
+  g_unlink (db);
+  cli (&imp, db, "import", "bars", path, "--symbol", "X", "--interval", "1d", NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+  /* A syntax error: the expression, a caret under column 12, the message; exit 2. */
+  cli (&a, db, "indicator", "X", "--interval", "1d", "sma(close, ", NULL);
+  g_assert_cmpint (a.status, ==, 2);
+  g_assert_cmpstr (a.err, ==, "sma(close, \n           ^\n"
+                              "column 12: expected an expression, found end of input\n");
+  g_assert_true (a.out == NULL || a.out[0] == '\0');
+  /* tf= shorter than the bars is known only once the bars are: still exit 2. */
+  cli (&b, db, "indicator", "X", "--interval", "1d", "rsi(close, 14, tf=1h)", NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  g_assert_nonnull (strstr (b.err, "column 19: rsi: tf=1h is shorter than the bars' interval 1d"));
+  cli (&c, db, "indicator", "X", "--interval", "1d", "position > 0", NULL);
+  g_assert_cmpint (c.status, ==, 2);
+  g_assert_nonnull (strstr (c.err, "column 1: position is only known inside a backtest"));
+  cli (&d, db, "indicator", "NOPE", "--interval", "1d", "close", NULL);
+  g_assert_cmpint (d.status, ==, 1);
+  cli (&e, db, "indicator", "X", "--interval", "1d", NULL);
+  g_assert_cmpint (e.status, ==, 2);
+}
+
+static void
+test_expr_check (void)
+{
+  g_auto(Run) ok = { 0 }, bad = { 0 }, sig = { 0 }, path = { 0 }, help = { 0 }, neg = { 0 };
+
+  cli (&ok, NULL, "expr", "check", "crosses_above(sma(close,10), sma(close,30))",
+       "rsi(close, 14, tf=1h) < 30 and not position > 0", NULL);
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_cmpstr (ok.out, ==, "ok: crosses_above(sma(close, 10), sma(close, 30))\n"
+                               "ok: rsi(close, 14, tf=1h) < 30 and not position > 0\n");
+  /* Each bad expression is reported; the good one still prints; exit 2. */
+  cli (&bad, NULL, "expr", "check", "close > 1", "(close + 1", "a < b < c", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_cmpstr (bad.out, ==, "ok: close > 1\n");
+  g_assert_cmpstr (bad.err, ==,
+                   "(close + 1\n          ^\n"
+                   "column 11: expected an operator or “)” to close the “(” at column 1, found end "
+                   "of input\n"
+                   "a < b < c\n      ^\n"
+                   "column 7: expected and, or, “)” or end of input after a comparison, found "
+                   "“<” (comparisons do not chain: write a < b and b < c)\n");
+  /* Signatures are checked too, unless --parse-only (the training-query filter). */
+  cli (&sig, NULL, "expr", "check", "macd(close, 12)", NULL);
+  g_assert_cmpint (sig.status, ==, 2);
+  g_assert_cmpstr (sig.err, ==, "macd(close, 12)\n^\n"
+                                "column 1: macd takes 3 arguments (x, fast, slow), found 2\n");
+  cli (&path, NULL, "expr", "check", "--parse-only",
+       "signals.5m.rsi > 70 and target_pnl_1h < -10", NULL);
+  g_assert_cmpint (path.status, ==, 0);
+  g_assert_cmpstr (path.out, ==, "ok: signals.5m.rsi > 70 and target_pnl_1h < -10\n");
+  cli (&neg, NULL, "expr", "check", "--", "-close * 2", NULL);
+  g_assert_cmpint (neg.status, ==, 0);
+  g_assert_cmpstr (neg.out, ==, "ok: -close * 2\n");
+  cli (&help, NULL, "indicator", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "crosses_above(a, b)"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -358,5 +669,11 @@ main (int    argc,
   g_test_add_func ("/hs/cli/instruments/json", test_instruments_and_json);
   g_test_add_func ("/hs/cli/db/commands", test_db_commands);
   g_test_add_func ("/hs/cli/usage", test_env_and_usage);
+  g_test_add_func ("/hs/cli/indicator/csv", test_indicator_csv);
+  g_test_add_func ("/hs/cli/indicator/errors", test_indicator_errors);
+  g_test_add_func ("/hs/cli/expr/check", test_expr_check);
+  g_test_add_func ("/hs/cli/bars/resample", test_bars_resample);
+  g_test_add_func ("/hs/cli/bars/resample-counts-default", test_bars_resample_counts_and_default);
+  g_test_add_func ("/hs/cli/bars/resample-errors", test_bars_resample_errors);
   return g_test_run ();
 }

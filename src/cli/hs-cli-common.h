@@ -46,5 +46,7 @@ int hs_cli_import       (int argc, char **argv);
 int hs_cli_instruments  (int argc, char **argv);
 int hs_cli_bars         (int argc, char **argv);
 int hs_cli_db           (int argc, char **argv);
+int hs_cli_indicator    (int argc, char **argv);
+int hs_cli_expr         (int argc, char **argv);
 
 G_END_DECLS

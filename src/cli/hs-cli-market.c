@@ -15,6 +15,7 @@
 #include "hs-cli-common.h"
 #include "hs-import.h"
 #include "hs-interval.h"
+#include "hs-resample.h"
 #include "hs-store-market.h"
 #include "hs-time.h"
 
@@ -265,6 +266,95 @@ print_bar_cb (const HsBar *bar,
   return TRUE;
 }
 
+/* Bars as columns plus their trade counts, which HsBars does not carry. */
+typedef struct
+{
+  GArray *ts, *open, *high, *low, *close, *volume, *vwap, *count;
+} BarColumns;
+
+static gboolean
+collect_bar_cb (const HsBar *bar,
+                gpointer     user_data,
+                GError     **error)
+{
+  BarColumns *c = user_data;
+
+  g_array_append_val (c->ts, bar->ts);
+  g_array_append_val (c->open, bar->open);
+  g_array_append_val (c->high, bar->high);
+  g_array_append_val (c->low, bar->low);
+  g_array_append_val (c->close, bar->close);
+  g_array_append_val (c->volume, bar->volume);
+  g_array_append_val (c->vwap, bar->vwap);
+  g_array_append_val (c->count, bar->trade_count);
+  return TRUE;
+}
+
+/* Loads the stored bars from @from_ts to @to_ts (bar starts), resamples them to @to_interval and
+ * hands each resampled bar to print_bar_cb. The whole input is held in memory: resampling needs
+ * columns, and a million one-minute bars are about 70 MB. */
+static gboolean
+print_resampled (HsStore       *store,
+                 int64_t        id,
+                 const char    *interval,
+                 int64_t        from_ts,
+                 int64_t        to_ts,
+                 const char    *to_interval,
+                 HsSessionKind  session,
+                 BarsOut       *out,
+                 GError       **error)
+{
+  BarColumns c = { 0 };
+  g_autoptr(HsBars) in = NULL;
+  g_autoptr(HsResampled) r = NULL;
+  g_autofree int64_t *counts = NULL, *out_counts = NULL;
+  gboolean ok;
+
+  c.ts = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  c.open = g_array_new (FALSE, FALSE, sizeof (double));
+  c.high = g_array_new (FALSE, FALSE, sizeof (double));
+  c.low = g_array_new (FALSE, FALSE, sizeof (double));
+  c.close = g_array_new (FALSE, FALSE, sizeof (double));
+  c.volume = g_array_new (FALSE, FALSE, sizeof (double));
+  c.vwap = g_array_new (FALSE, FALSE, sizeof (double));
+  c.count = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  ok = hs_store_each_bar (store, id, interval, from_ts, to_ts, collect_bar_cb, &c, error);
+  in = hs_bars_new (0, hs_interval_lookup (interval)->seconds);
+  g_free (in->ts);
+  g_free (in->open);
+  g_free (in->high);
+  g_free (in->low);
+  g_free (in->close);
+  g_free (in->volume);
+  g_free (in->vwap);
+  in->n = c.ts->len;
+  in->ts = (int64_t *) (void *) g_array_free (c.ts, FALSE);
+  in->open = (double *) (void *) g_array_free (c.open, FALSE);
+  in->high = (double *) (void *) g_array_free (c.high, FALSE);
+  in->low = (double *) (void *) g_array_free (c.low, FALSE);
+  in->close = (double *) (void *) g_array_free (c.close, FALSE);
+  in->volume = (double *) (void *) g_array_free (c.volume, FALSE);
+  in->vwap = (double *) (void *) g_array_free (c.vwap, FALSE);
+  counts = (int64_t *) (void *) g_array_free (c.count, FALSE);
+  if (!ok)
+    return FALSE;
+
+  r = hs_resample_with_counts (in, counts, to_interval, session, &out_counts, error);
+  if (r == NULL)
+    return FALSE;
+  for (size_t i = 0; i < r->bars->n; i++)
+    {
+      HsBar bar = {
+        .ts = r->bars->ts[i], .open = r->bars->open[i], .high = r->bars->high[i],
+        .low = r->bars->low[i], .close = r->bars->close[i], .volume = r->bars->volume[i],
+        .vwap = r->bars->vwap[i], .trade_count = out_counts[i],
+      };
+
+      print_bar_cb (&bar, out, NULL);
+    }
+  return TRUE;
+}
+
 int
 hs_cli_bars (int    argc,
              char **argv)
@@ -272,8 +362,10 @@ hs_cli_bars (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("SYMBOL");
   g_autoptr(HsStore) store = NULL;
   g_autofree char *interval = NULL, *from = NULL, *to = NULL, *format = NULL, *exchange = NULL;
+  g_autofree char *resample = NULL, *session_arg = NULL;
   g_autoptr(GString) buf = g_string_new (NULL);
   int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, id = 0;
+  HsSessionKind session = HS_SESSION_US_EQUITY;
   BarsOut out = { 0 };
   GError *error = NULL;
   int status = HS_EXIT_OK;
@@ -284,12 +376,19 @@ hs_cli_bars (int    argc,
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last bar time (inclusive; a date covers the "
       "whole day)", "DATE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "csv (default) or json", "FORMAT" },
+    { "resample", 'r', 0, G_OPTION_ARG_STRING, &resample, "Print the bars resampled to this "
+      "longer interval (5m, 15m, 1h, 4h, 1d, 1w, 1mo …)", "I" },
+    { "session", 0, 0, G_OPTION_ARG_STRING, &session_arg, "Session for --resample: us "
+      "(09:30–16:00 New York) or 24x7 (UTC); default 24x7 for crypto, fx and prediction "
+      "instruments, us otherwise", "S" },
     { NULL }
   };
 
   g_option_context_set_summary (context, "Prints stored bars in time order. CSV columns: "
                                          "timestamp,open,high,low,close,volume,vwap,trade_count "
-                                         "(ISO-8601 UTC; empty when unknown).");
+                                         "(ISO-8601 UTC; empty when unknown).\n"
+                                         "With --resample, the stored bars from --from to --to "
+                                         "are resampled first (docs/resampling.md).");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
@@ -310,6 +409,20 @@ hs_cli_bars (int    argc,
       g_printerr ("hindsight-cli: --format must be csv or json\n");
       return HS_EXIT_BAD_INPUT;
     }
+  if (session_arg != NULL
+      && (resample == NULL || !hs_session_kind_from_string (session_arg, &session)))
+    {
+      g_printerr (resample == NULL ? "hindsight-cli: --session needs --resample\n"
+                                   : "hindsight-cli: --session must be us or 24x7\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (resample != NULL
+      && !hs_resample_check_interval (hs_interval_lookup (interval)->seconds, resample, &error))
+    {
+      g_printerr ("hindsight-cli: --resample: %s\n", error->message);
+      g_error_free (error);
+      return HS_EXIT_BAD_INPUT;
+    }
   if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
       || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
     {
@@ -320,11 +433,24 @@ hs_cli_bars (int    argc,
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL || !hs_store_find_instrument (store, argv[1], exchange, &id, &error))
     return hs_cli_fail (error);
+  if (resample != NULL && session_arg == NULL)
+    {
+      g_autoptr(HsInstrument) inst = hs_store_load_instrument (store, id, &error);
+
+      if (inst == NULL)
+        return hs_cli_fail (error);
+      session = hs_session_kind_for_instrument (inst->kind);
+    }
 
   out.json = format != NULL && g_str_equal (format, "json");
   out.buf = buf;
   g_string_append (buf, out.json ? "[" : "timestamp,open,high,low,close,volume,vwap,trade_count\n");
-  if (!hs_store_each_bar (store, id, interval, from_ts, to_ts, print_bar_cb, &out, &error))
+  if (resample != NULL)
+    {
+      if (!print_resampled (store, id, interval, from_ts, to_ts, resample, session, &out, &error))
+        return hs_cli_fail (error);
+    }
+  else if (!hs_store_each_bar (store, id, interval, from_ts, to_ts, print_bar_cb, &out, &error))
     return hs_cli_fail (error);
   if (out.json)
     g_string_append (buf, "\n]\n");

@@ -19,6 +19,8 @@ static const HsCliCommand commands[] = {
   { "instruments", "List instruments and the data stored for each", hs_cli_instruments },
   { "bars", "Print stored bars of a symbol as CSV or JSON", hs_cli_bars },
   { "db", "Database maintenance: check, backup, migrate", hs_cli_db },
+  { "indicator", "Evaluate expressions (indicators, rules) over stored bars", hs_cli_indicator },
+  { "expr", "Check expressions: expr check EXPR…", hs_cli_expr },
 };
 
 static void

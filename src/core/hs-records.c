@@ -145,6 +145,21 @@ hs_format_double (double v,
     }
 }
 
+/**
+ * hs_format_double_computed:
+ *
+ * Writes a computed value (an indicator, a statistic) with 15 significant digits, the most a
+ * double always holds, so the round-off of a long running sum is not shown: an SMA of 3651.162
+ * prints as "3651.162", not "3651.1620000000003". Stored inputs use hs_format_double(), which
+ * reads back exactly.
+ */
+void
+hs_format_double_computed (double v,
+                           char   buf[32])
+{
+  g_ascii_formatd (buf, 32, "%.15g", v);
+}
+
 static gboolean
 positive (double v)
 {

@@ -97,6 +97,8 @@ gboolean    hs_parse_int64            (const char  *text,
                                        int64_t     *out);
 void        hs_format_double          (double       v,
                                        char         buf[32]);
+void        hs_format_double_computed (double       v,
+                                       char         buf[32]);
 
 gboolean    hs_bar_check              (const HsBar *bar,
                                        GError     **error);

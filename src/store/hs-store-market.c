@@ -661,3 +661,43 @@ hs_store_list_coverage (HsStore *store,
     }
   return g_steal_pointer (&out);
 }
+
+/**
+ * hs_store_load_instrument:
+ * @id: an instrument id, as hs_store_find_instrument() gives
+ *
+ * Returns: (transfer full): the instrument (symbol, exchange, kind), or %NULL with @error set,
+ *   %HS_STORE_ERROR_NOT_FOUND when no instrument has that id
+ */
+HsInstrument *
+hs_store_load_instrument (HsStore *store,
+                          int64_t  id,
+                          GError **error)
+{
+  g_autoptr(HsStmt) stmt = hs_store_prepare (store, "SELECT symbol, exchange, kind "
+                                                    "FROM instruments WHERE id = ?", error);
+  HsInstrument *inst;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND,
+                   "no instrument with id %" G_GINT64_FORMAT, id);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      hs_store_set_error (store, rc, error, "looking up an instrument");
+      return NULL;
+    }
+  inst = g_new0 (HsInstrument, 1);
+  inst->id = id;
+  inst->symbol = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  inst->exchange = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  inst->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  return inst;
+}

@@ -111,6 +111,10 @@ GPtrArray *hs_store_list_coverage     (HsStore    *store,
                                        GError    **error);
 void       hs_coverage_free           (HsCoverage *cov);
 
+HsInstrument *hs_store_load_instrument (HsStore *store,
+                                        int64_t  id,
+                                        GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsInstrument, hs_instrument_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCoverage, hs_coverage_free)
 
