@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 static char *tmpdir;
@@ -651,6 +652,594 @@ test_expr_check (void)
   g_assert_nonnull (strstr (help.out, "crosses_above(a, b)"));
 }
 
+/* import lean-result and backtest list|show|trades|equity|delete, with the expected values
+ * read by hand from tests/data/lean-results (the file's own numbers, not the importer's). */
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_backtest_lean_result (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "lean-results.db", NULL);
+  g_autofree char *current = data_path ("lean-results", "1983772575.json");
+  g_autofree char *legacy = data_path ("lean-results", "BasicTemplateAlgorithm.json");
+  g_autofree char *bad = g_build_filename (tmpdir, "order-events.json", NULL);
+  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 }, g = { 0 };
+  g_auto(Run) h = { 0 }, i = { 0 }, j = { 0 }, k = { 0 }, l = { 0 }, m = { 0 }, n = { 0 };
+  g_auto(Run) o = { 0 }, p = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) row = NULL;
+  JsonObject *obj, *stats;
+
+  cli (&a, db, "import", "lean-result", current, "--json", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  root = parse_json (a.out);
+  obj = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (obj, "run_id"), ==, 1);
+  g_assert_false (json_object_get_boolean_member (obj, "already_imported"));
+  g_assert_cmpstr (json_object_get_string_member (obj, "symbol"), ==, "SPY");
+  g_assert_cmpint (json_object_get_int_member (obj, "equity_points"), ==, 692);
+  g_assert_cmpint (json_object_get_int_member (obj, "trades"), ==, 26);
+  g_assert_cmpint (json_object_get_int_member (obj, "orders"), ==, 52);
+  /* No benchmark data and no resolution in the file. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "warnings")), ==,
+                    2);
+  g_clear_pointer (&root, json_node_unref);
+
+  cli (&b, db, "import", "lean-result", legacy, "--interval", "1m", NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  {
+    g_autofree char *want = g_strdup_printf ("%s: backtest run 2: BasicTemplateAlgorithm on SPY, "
+                                             "397 equity points, 0 trades, 1 orders\n", legacy);
+
+    g_assert_cmpstr (b.out, ==, want);
+  }
+  g_assert_nonnull (strstr (b.err, "warning: missing statistic “Sortino Ratio”: sortino_ratio "
+                                   "left empty"));
+  /* The same bytes again: nothing new. */
+  cli (&c, db, "import", "lean-result", current, NULL);
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_true (g_str_has_suffix (c.out, ": already imported as backtest run 1\n"));
+
+  cli (&d, db, "backtest", "list", "--json", NULL);
+  g_assert_cmpint (d.status, ==, 0);
+  root = parse_json (d.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+  obj = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpint (json_object_get_int_member (obj, "id"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (obj, "strategy"), ==, "BasicTemplateAlgorithm");
+  g_assert_cmpstr (json_object_get_string_member (obj, "start"), ==, "2013-10-07T00:00:00Z");
+  g_clear_pointer (&root, json_node_unref);
+  cli (&e, db, "backtest", "list", "--strategy", "1983772575", NULL);
+  g_assert_cmpint (e.status, ==, 0);
+  lines = g_strsplit (e.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "    ID  CREATED"));
+  /* Net Profit 1.831 %, Sharpe 1.4803, Drawdown 2.600 %, 26 trades */
+  g_assert_nonnull (strstr (lines[1], "1.831    1.480    2.600      26"));
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* show --json: "statistics" keyed by the backtest_runs columns, fractions. */
+  cli (&f, db, "backtest", "show", "1", "--json", NULL);
+  g_assert_cmpint (f.status, ==, 0);
+  root = parse_json (f.out);
+  obj = json_node_get_object (root);
+  stats = json_object_get_object_member (obj, "statistics");
+  g_assert_cmpint (json_object_get_int_member (obj, "id"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (obj, "cache_hit"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj, "strategy"), ==, "1983772575");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "params"),
+                                                  "rsi_period"), ==, "14");
+  g_assert_cmpint (json_object_get_int_member (obj, "trades"), ==, 26);
+  g_assert_cmpint (json_object_get_int_member (obj, "execution_time_ms"), ==, 5000);
+  /* statistics: "Net Profit": "1.831%", sharpeRatio "1.4803", "Drawdown": "2.600%",
+   * "Total Fees": "$63.82", tradeStatistics.totalNumberOfTrades 26, "Total Orders": "52" */
+  g_assert_cmpfloat (json_object_get_double_member (stats, "net_profit"), ==, 0.01831);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "sharpe_ratio"), ==, 1.4803);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "max_drawdown"), ==, 0.026);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "total_fees"), ==, 63.82);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "end_equity"), ==, 101831.37);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_trades"), ==, 26);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_orders"), ==, 52);
+  g_assert_cmpstr (json_object_get_string_member (stats, "lowest_capacity_asset"), ==,
+                   "SPY R735QTJ8XC9X");
+  g_assert_true (json_object_get_null_member (stats, "calmar_ratio"));
+  g_assert_true (json_object_get_null_member (stats, "pivot_highs_detected"));
+  g_clear_pointer (&root, json_node_unref);
+  cli (&g, db, "backtest", "show", "2", "--json", NULL);
+  root = parse_json (g.out);
+  stats = json_object_get_object_member (json_node_get_object (root), "statistics");
+  g_assert_cmpint (json_object_get_int_member (stats, "total_orders"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "total_fees"), ==, 3.26);
+  g_assert_true (json_object_get_null_member (stats, "sortino_ratio"));
+  g_clear_pointer (&root, json_node_unref);
+
+  /* trades: the first and last closedTrades of the file. */
+  cli (&h, db, "backtest", "trades", "1", "--format", "csv", NULL);
+  g_assert_cmpint (h.status, ==, 0);
+  lines = g_strsplit (h.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 28);
+  g_assert_cmpstr (lines[0], ==, "trade_no,entry_time,exit_time,side,quantity,entry_price,"
+                                 "exit_price,pnl,pnl_pct,fees,mfe_pct,mae_pct,bars_held,"
+                                 "exit_reason");
+  /* {"entryTime": "2023-01-03T15:19:00Z", "entryPrice": 380.57, "direction": 0,
+   *  "quantity": 249.0, "exitTime": "2023-01-03T18:27:00Z", "exitPrice": 379.55,
+   *  "profitLoss": -253.98, "totalFees": 2.49, "mae": -632.46, "mfe": 420.81} */
+  row = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (row), ==, 14);
+  g_assert_cmpstr (row[0], ==, "1");
+  g_assert_cmpstr (row[1], ==, "2023-01-03T15:19:00Z");
+  g_assert_cmpstr (row[2], ==, "2023-01-03T18:27:00Z");
+  g_assert_cmpstr (row[3], ==, "long");
+  g_assert_cmpstr (row[4], ==, "249");
+  g_assert_cmpstr (row[5], ==, "380.57");
+  g_assert_cmpstr (row[6], ==, "379.55");
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row[7], NULL), -253.98 - 2.49, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row[8], NULL),
+                                  (-253.98 - 2.49) / (380.57 * 249) * 100, 1e-12);
+  g_assert_cmpstr (row[9], ==, "2.49");
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row[10], NULL), 420.81 / (380.57 * 249) * 100,
+                                  1e-12);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (row[11], NULL), 632.46 / (380.57 * 249) * 100,
+                                  1e-12);
+  g_assert_cmpstr (row[12], ==, "");
+  g_assert_cmpstr (row[13], ==, "");
+  g_clear_pointer (&row, g_strfreev);
+  /* The last: 2023-01-27T20:48:00Z at 406.68 to 2023-01-30T18:19:00Z at 402.96, 239 shares,
+   * profitLoss -889.08, totalFees 2.39. */
+  row = g_strsplit (lines[26], ",", -1);
+  g_assert_cmpstr (row[0], ==, "26");
+  g_assert_cmpstr (row[1], ==, "2023-01-27T20:48:00Z");
+  g_assert_cmpstr (row[2], ==, "2023-01-30T18:19:00Z");
+  g_assert_cmpstr (row[4], ==, "239");
+  g_assert_cmpstr (row[5], ==, "406.68");
+  g_assert_cmpstr (row[6], ==, "402.96");
+  g_assert_cmpstr (row[7], ==, "-891.47");
+  g_clear_pointer (&row, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+  cli (&i, db, "backtest", "trades", "2", NULL);
+  g_assert_cmpint (i.status, ==, 0);
+  g_assert_true (g_str_has_prefix (i.out, "trade_no,entry_time,"));
+  g_assert_nonnull (strchr (i.out, '\n'));
+  g_assert_cmpstr (strchr (i.out, '\n'), ==, "\n");
+
+  /* equity: 692 points, [1672549200, 100000.0, …] first, [1675198800, 101831.37, …] last. */
+  cli (&j, db, "backtest", "equity", "1", NULL);
+  g_assert_cmpint (j.status, ==, 0);
+  lines = g_strsplit (j.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 694);
+  g_assert_cmpstr (lines[0], ==, "timestamp,equity,cash,holdings,drawdown,benchmark");
+  g_assert_cmpstr (lines[1], ==, "2023-01-01T05:00:00Z,100000,,,0,");
+  g_assert_true (g_str_has_prefix (lines[692], "2023-01-31T21:00:00Z,101831.37,,,"));
+  g_clear_pointer (&lines, g_strfreev);
+  cli (&k, db, "backtest", "equity", "2", "--format", "json", NULL);
+  g_assert_cmpint (k.status, ==, 0);
+  root = parse_json (k.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 397);
+  obj = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (obj, "timestamp"), ==, "2013-10-07T00:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (obj, "equity"), ==, 100000);
+  /* Charts["Benchmark"]: {"x": 1381104000, "y": 154.3155} */
+  g_assert_cmpfloat (json_object_get_double_member (obj, "benchmark"), ==, 154.3155);
+  g_clear_pointer (&root, json_node_unref);
+
+  /* Errors: not a result (exit 2), an unknown run (exit 1), a bad ID (exit 2). */
+  g_assert_true (g_file_set_contents (bad, "[{\"orderId\": 1, \"status\": \"filled\"}]", -1,
+                                      NULL));
+  cli (&l, db, "import", "lean-result", bad, NULL);
+  g_assert_cmpint (l.status, ==, 2);
+  g_assert_nonnull (strstr (l.err, "not a LEAN backtest result"));
+  cli (&m, db, "backtest", "show", "7", NULL);
+  g_assert_cmpint (m.status, ==, 1);
+  g_assert_cmpstr (m.err, ==, "hindsight-cli: no backtest run 7\n");
+  cli (&n, db, "backtest", "trades", "x1", NULL);
+  g_assert_cmpint (n.status, ==, 2);
+
+  /* delete: the run, its trades and equity go. */
+  cli (&o, db, "backtest", "delete", "1", NULL);
+  g_assert_cmpint (o.status, ==, 0);
+  g_assert_cmpstr (o.out, ==, "deleted backtest run 1\n");
+  cli (&p, db, "backtest", "list", "--json", NULL);
+  root = parse_json (p.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+}
+
+/* strategies and backtest over 2006-day-001.txt. sma_cross(10, 30) trades as test-strategy.c
+ * works out from the crossing dates: long 2006-05-02 at 3839.24 → 2006-05-16 at 3711.46, and
+ * three more (4 trades, 7 orders: the last trade is still open at the end). An identical request
+ * is answered from the store; a rule set with the same rules trades the same. */
+static void
+test_backtest (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "backtest.db", NULL);
+  g_autofree char *path = data_path ("backtrader", "2006-day-001.txt");
+  g_autofree char *rules = g_build_filename (tmpdir, "sma-rules.json", NULL);
+  g_autofree char *bad_rules = g_build_filename (tmpdir, "bad-rules.json", NULL);
+  g_auto(Run) imp = { 0 }, list = { 0 }, first = { 0 }, again = { 0 }, other = { 0 };
+  g_auto(Run) viarules = { 0 }, text = { 0 }, e1 = { 0 }, e2 = { 0 }, e3 = { 0 }, e4 = { 0 };
+  g_auto(Run) e5 = { 0 }, show = { 0 }, nocache = { 0 };
+  g_autoptr(JsonParser) p1 = json_parser_new (), p2 = json_parser_new ();
+  g_autoptr(JsonParser) p3 = json_parser_new (), p4 = json_parser_new ();
+  g_autoptr(JsonParser) p5 = json_parser_new (), p6 = json_parser_new ();
+  JsonObject *o1, *o2, *stats, *t0;
+  JsonArray *trades;
+  int64_t id1;
+
+  g_unlink (db);
+  cli (&imp, db, "import", "bars", path, "--symbol", "X", "--interval", "1d", NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+
+  /* strategies --json: every strategy with its parameter specs. */
+  cli (&list, NULL, "strategies", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p1, list.out, -1, NULL));
+  {
+    JsonArray *arr = json_node_get_array (json_parser_get_root (p1));
+    JsonObject *sma = json_array_get_object_element (arr, 0);
+    JsonObject *fast = json_array_get_object_element (
+      json_object_get_array_member (sma, "parameters"), 0);
+
+    g_assert_cmpuint (json_array_get_length (arr), ==, 9);
+    g_assert_cmpstr (json_object_get_string_member (sma, "name"), ==, "sma_cross");
+    g_assert_cmpstr (json_object_get_string_member (sma, "version"), ==, "1");
+    g_assert_cmpstr (json_object_get_string_member (fast, "name"), ==, "fast");
+    g_assert_cmpstr (json_object_get_string_member (fast, "type"), ==, "int");
+    g_assert_cmpint (json_object_get_int_member (fast, "default"), ==, 10);
+    g_assert_cmpint (json_object_get_int_member (fast, "min"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (fast, "max"), ==, 1000);
+    g_assert_cmpint (json_object_get_int_member (fast, "step"), ==, 1);
+    g_assert_true (strlen (json_object_get_string_member (fast, "help")) > 0);
+  }
+
+  /* A computed run, stored. */
+  cli (&first, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--json", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p2, first.out, -1, NULL));
+  o1 = json_node_get_object (json_parser_get_root (p2));
+  id1 = json_object_get_int_member (o1, "id");
+  g_assert_cmpint (id1, >, 0);
+  g_assert_cmpint (json_object_get_int_member (o1, "cache_hit"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (o1, "strategy"), ==, "sma_cross");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o1, "params"),
+                                               "fast"), ==, 10);
+  stats = json_object_get_object_member (o1, "statistics");
+  g_assert_cmpint (json_object_get_int_member (stats, "total_trades"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (stats, "total_orders"), ==, 7);
+  g_assert_true (json_object_has_member (stats, "sharpe_ratio"));
+  g_assert_true (json_object_has_member (stats, "pivot_highs_detected"));
+  trades = json_object_get_array_member (o1, "trades");
+  g_assert_cmpuint (json_array_get_length (trades), ==, 4);
+  t0 = json_array_get_object_element (trades, 0);
+  g_assert_cmpstr (json_object_get_string_member (t0, "entry_time"), ==, "2006-05-02T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (t0, "exit_time"), ==, "2006-05-16T00:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (t0, "entry_price"), ==, 3839.24);
+  g_assert_cmpfloat (json_object_get_double_member (t0, "exit_price"), ==, 3711.46);
+  g_assert_cmpstr (json_object_get_string_member (t0, "exit_reason"), ==, "signal");
+  g_assert_cmpstr (json_object_get_string_member (
+    json_object_get_object_member (json_object_get_object_member (t0, "signal"), "entry"),
+    "event"), ==, "cross_above");
+
+  /* The same request again: from the cache, a new row, the same numbers. */
+  cli (&again, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--json", NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p3, again.out, -1, NULL));
+  o2 = json_node_get_object (json_parser_get_root (p3));
+  g_assert_cmpint (json_object_get_int_member (o2, "cache_hit"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o2, "id"), >, id1);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o2,
+                                                                                   "statistics"),
+                                                    "net_profit"), ==,
+                     json_object_get_double_member (stats, "net_profit"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o2, "trades")), ==, 4);
+
+  /* Another parameter, fees or sizing: computed anew. */
+  cli (&other, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=5", "--fee-model", "ibkr", "--size", "fixed:10", "--json", NULL);
+  g_assert_cmpint (other.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p4, other.out, -1, NULL));
+  {
+    JsonObject *o = json_node_get_object (json_parser_get_root (p4));
+    JsonObject *st = json_object_get_object_member (o, "statistics");
+    JsonObject *t = json_array_get_object_element (json_object_get_array_member (o, "trades"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (o, "cache_hit"), ==, 0);
+    /* 10 shares at ~3,600: 0.005 × 10 = 0.05 → the 1.00 minimum per order. */
+    g_assert_cmpfloat (json_object_get_double_member (t, "fees"), ==, 2);
+    g_assert_cmpfloat (json_object_get_double_member (t, "quantity"), ==, 10);
+    g_assert_cmpfloat (json_object_get_double_member (st, "total_fees"), ==,
+                       json_object_get_int_member (st, "total_orders"));
+  }
+  /* --no-cache runs again although an identical run is stored. */
+  cli (&nocache, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--no-cache", "--json", NULL);
+  g_assert_cmpint (nocache.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p6, nocache.out, -1, NULL));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (p6)),
+                                               "cache_hit"), ==, 0);
+
+  /* A rule set equal to sma_cross: the same trades. */
+  g_assert_true (g_file_set_contents (rules,
+    "{\"name\": \"sma rules\", \"side\": \"long\",\n"
+    " \"entry\": \"crosses_above(sma(close, 10), sma(close, 30))\",\n"
+    " \"exit\": \"crosses_below(sma(close, 10), sma(close, 30))\"}\n", -1, NULL));
+  cli (&viarules, db, "backtest", "--symbol", "X", "--interval", "1d", "--rules", rules,
+       "--json", NULL);
+  g_assert_cmpint (viarules.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p5, viarules.out, -1, NULL));
+  {
+    JsonObject *o = json_node_get_object (json_parser_get_root (p5));
+    JsonArray *tr = json_object_get_array_member (o, "trades");
+
+    g_assert_cmpstr (json_object_get_string_member (o, "strategy"), ==, "sma rules");
+    g_assert_cmpuint (json_array_get_length (tr), ==, 4);
+    for (guint i = 0; i < 4; i++)
+      {
+        JsonObject *a = json_array_get_object_element (tr, i);
+        JsonObject *b = json_array_get_object_element (trades, i);
+
+        g_assert_cmpstr (json_object_get_string_member (a, "entry_time"), ==,
+                         json_object_get_string_member (b, "entry_time"));
+        g_assert_cmpfloat (json_object_get_double_member (a, "pnl"), ==,
+                           json_object_get_double_member (b, "pnl"));
+      }
+  }
+
+  /* Text: the statistics by LEAN's names and the trades. */
+  cli (&text, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy",
+       "rsi_reversion", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Sharpe Ratio"));
+  g_assert_nonnull (strstr (text.out, "1 trades"));
+  g_assert_nonnull (strstr (text.out, "2006-05-18T00:00:00Z"));
+
+  /* The stored run, through backtest show. */
+  {
+    g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id1);
+
+    cli (&show, db, "backtest", "show", id_text, "--json", NULL);
+    g_assert_cmpint (show.status, ==, 0);
+    g_assert_nonnull (strstr (show.out, "\"strategy\":\"sma_cross\""));
+  }
+
+  /* Errors: bad requests exit 2, a missing symbol 1. */
+  cli (&e1, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=50", NULL);
+  g_assert_cmpint (e1.status, ==, 2);
+  g_assert_cmpstr (e1.err, ==, "hindsight-cli: sma_cross: fast (50) must be less than slow (30)\n");
+  cli (&e2, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "nope", NULL);
+  g_assert_cmpint (e2.status, ==, 2);
+  g_assert_true (g_file_set_contents (bad_rules, "{\"name\": \"x\", \"side\": \"long\", "
+                                      "\"entry\": \"sma(close,\", \"exit\": \"1\"}", -1, NULL));
+  cli (&e3, db, "backtest", "--symbol", "X", "--interval", "1d", "--rules", bad_rules, NULL);
+  g_assert_cmpint (e3.status, ==, 2);
+  g_assert_nonnull (strstr (e3.err, "entry: column 11: expected an expression, found end of "
+                                    "input"));
+  cli (&e4, db, "backtest", "--symbol", "NOPE", "--interval", "1d", "--strategy", "sma_cross",
+       NULL);
+  g_assert_cmpint (e4.status, ==, 1);
+  cli (&e5, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--fee-model", "cheap", NULL);
+  g_assert_cmpint (e5.status, ==, 2);
+
+  /* The lean profile: SetHoldings sizing, the order fills at the second bar's open
+   * (market-on-open on daily bars), LEAN's statistics; a missing rate series is an error. */
+  {
+    g_auto(Run) lean = { 0 }, norate = { 0 };
+    g_autoptr(JsonParser) pl = json_parser_new ();
+    JsonObject *o, *t;
+
+    cli (&lean, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy",
+         "buy_and_hold", "--profile", "lean", "--fee-model", "ibkr", "--json", NULL);
+    g_assert_cmpint (lean.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (pl, lean.out, -1, NULL));
+    o = json_node_get_object (json_parser_get_root (pl));
+    t = json_array_get_object_element (json_object_get_array_member (o, "trades"), 0);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "statistics"),
+                                                 "total_orders"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (t, "entry_time"), ==,
+                     "2006-01-03T21:00:00Z");
+    /* floor (100,000 × 0.9975 / 3604.33) = 27 shares at the 2006-01-03 open 3604.08. */
+    g_assert_cmpfloat (json_object_get_double_member (t, "quantity"), ==, 27);
+    g_assert_cmpfloat (json_object_get_double_member (t, "entry_price"), ==, 3604.08);
+    cli (&norate, db, "backtest", "--symbol", "X", "--interval", "1d", "--strategy",
+         "buy_and_hold", "--risk-free", "nope", NULL);
+    g_assert_cmpint (norate.status, ==, 1);
+  }
+}
+
+/* metrics and import rates. The equity curve below starts at 100 and closes three UTC days at
+ * 110, 99 and 108.9: daily returns +10 %, −10 %, +10 %. By hand (default profile, 252 days):
+ * mean 1/30, sample sd 0.1154701, Sharpe (1/30) / 0.1154701 · √252 = 4.5825757; downside
+ * deviation √(0.01/3) = 0.0577350, Sortino 9.1651514; annual variance 0.0133333 · 252 = 3.36;
+ * drawdown 110 → 99 = 10 %. Trades +10, −11, +9.9 on capital 100, 110, 99: average win 0.1,
+ * average loss −0.1, win rate 2/3, expectancy 2/3 · 1 − 1/3 = 1/3. */
+static const char metrics_equity[] =
+  "timestamp,equity\n"
+  "2024-01-01T00:00:00Z,100\n"
+  "2024-01-01T21:00:00Z,110\n"
+  "2024-01-02T21:00:00Z,99\n"
+  "2024-01-03T21:00:00Z,108.9\n";
+
+static JsonObject *
+metrics_object (JsonNode  **root,
+                const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  *root = json_node_copy (json_parser_get_root (parser));
+  return json_node_get_object (*root);
+}
+
+static void
+test_metrics (void)
+{
+  g_autofree char *eq = g_build_filename (tmpdir, "metrics-equity.csv", NULL);
+  g_autofree char *tr = g_build_filename (tmpdir, "metrics-trades.csv", NULL);
+  g_autofree char *bm = g_build_filename (tmpdir, "metrics-bench.csv", NULL);
+  g_auto(Run) json = { 0 }, table = { 0 }, bench = { 0 }, rf = { 0 };
+  g_autoptr(JsonNode) root = NULL, root2 = NULL, root3 = NULL;
+  JsonObject *o;
+
+  g_assert_true (g_file_set_contents (eq, metrics_equity, -1, NULL));
+  g_assert_true (g_file_set_contents (tr, "entry_time,exit_time,pnl,fees\n"
+                                          "2024-01-01T14:00:00Z,2024-01-01T21:00:00Z,10,1\n"
+                                          "2024-01-02T14:00:00Z,2024-01-02T21:00:00Z,-11,1\n"
+                                          "2024-01-03T18:00:00Z,2024-01-03T21:00:00Z,9.9,1\n",
+                                      -1, NULL));
+  /* A benchmark moving half as much: beta 2, Treynor (1/30 · 252) / 2 = 4.2. */
+  g_assert_true (g_file_set_contents (bm, "timestamp,value\n2023-12-29T21:00:00Z,50\n"
+                                          "2024-01-01T21:00:00Z,52.5\n2024-01-02T21:00:00Z,49.875\n"
+                                          "2024-01-03T21:00:00Z,52.36875\n", -1, NULL));
+
+  cli (&json, NULL, "metrics", "--equity", eq, "--trades", tr, "--json", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_cmpstr (json.err ? json.err : "", ==, "");
+  o = metrics_object (&root, json.out);
+  g_assert_cmpuint (json_object_get_size (o), ==, 42);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "sharpe_ratio"),
+                                  4.58257569495584, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "sortino_ratio"),
+                                  9.16515138991168, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "annual_variance"), 3.36, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "max_drawdown"), 0.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "net_profit"), 0.089, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "expectancy"), 1.0 / 3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "win_rate"), 2.0 / 3, 1e-12);
+  g_assert_cmpfloat (json_object_get_double_member (o, "total_fees"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (o, "total_trades"), ==, 3);
+  g_assert_true (json_object_get_null_member (o, "beta"));
+  g_assert_true (json_object_get_null_member (o, "probabilistic_sharpe_ratio"));
+
+  /* The table: LEAN's names and formatting. */
+  cli (&table, NULL, "metrics", "--equity", eq, "--trades", tr, NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, "Sharpe Ratio                 4.583\n"));
+  g_assert_nonnull (strstr (table.out, "Net Profit                   8.900%\n"));
+  g_assert_nonnull (strstr (table.out, "Win Rate                     67%\n"));
+  g_assert_nonnull (strstr (table.out, "Average Win                  10.0%\n"));
+  g_assert_nonnull (strstr (table.out, "Total Fees                   $3.00\n"));
+  g_assert_nonnull (strstr (table.out, "Beta                         -\n"));
+
+  cli (&bench, NULL, "metrics", "--equity", eq, "--benchmark", bm, "--json", NULL);
+  g_assert_cmpint (bench.status, ==, 0);
+  o = metrics_object (&root2, bench.out);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "beta"), 2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "treynor_ratio"), 4.2, 1e-9);
+
+  /* 2 % a year: 0.02/252 off each daily return. */
+  cli (&rf, NULL, "metrics", "--equity", eq, "--risk-free", "2%", "--json", NULL);
+  g_assert_cmpint (rf.status, ==, 0);
+  o = metrics_object (&root3, rf.out);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "sharpe_ratio"),
+                                  (1.0 / 30 - 0.02 / 252) / 0.11547005383792516 * sqrt (252), 1e-9);
+}
+
+static void
+test_metrics_bad_input (void)
+{
+  g_autofree char *bad_time = g_build_filename (tmpdir, "bad-time.csv", NULL);
+  g_autofree char *bad_value = g_build_filename (tmpdir, "bad-value.csv", NULL);
+  g_autofree char *bad_order = g_build_filename (tmpdir, "bad-order.csv", NULL);
+  g_autofree char *bad_header = g_build_filename (tmpdir, "bad-header.csv", NULL);
+  g_autofree char *eq = g_build_filename (tmpdir, "ok-equity.csv", NULL);
+  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 }, g = { 0 };
+
+  g_assert_true (g_file_set_contents (bad_time, "timestamp,equity\n2024-01-01,100\n"
+                                                "2024-13-01,101\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_value, "timestamp,equity\n2024-01-01,100\n"
+                                                 "2024-01-02,abc\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_order, "timestamp,equity\n2024-01-02,100\n"
+                                                 "2024-01-01,101\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_header, "when,equity\n2024-01-01,100\n", -1, NULL));
+  g_assert_true (g_file_set_contents (eq, metrics_equity, -1, NULL));
+
+  cli (&a, NULL, "metrics", "--equity", bad_time, NULL);
+  g_assert_cmpint (a.status, ==, 2);
+  g_assert_nonnull (strstr (a.err, "bad-time.csv:3: "));
+  cli (&b, NULL, "metrics", "--equity", bad_value, NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  g_assert_nonnull (strstr (b.err, "bad-value.csv:3: equity “abc” is not a number"));
+  cli (&c, NULL, "metrics", "--equity", bad_order, NULL);
+  g_assert_cmpint (c.status, ==, 2);
+  g_assert_nonnull (strstr (c.err, "bad-order.csv:3: the time is not after the previous row's"));
+  cli (&d, NULL, "metrics", "--equity", bad_header, NULL);
+  g_assert_cmpint (d.status, ==, 2);
+  g_assert_nonnull (strstr (d.err, "bad-header.csv:1: the header must name a time column"));
+  cli (&e, NULL, "metrics", "--equity", eq, "--profile", "quantopian", NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  cli (&f, NULL, "metrics", "--equity", eq, "--risk-free", "lots", NULL);
+  g_assert_cmpint (f.status, ==, 2);
+  cli (&g, NULL, "metrics", NULL);
+  g_assert_cmpint (g.status, ==, 2);
+}
+
+static void
+test_import_rates (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "rates.db", NULL);
+  g_autofree char *csv = data_path ("lean", "usa_interest_rate_primary_credit.csv");
+  g_autofree char *eq = g_build_filename (tmpdir, "rates-equity.csv", NULL);
+  g_autofree char *bad = g_build_filename (tmpdir, "bad-rates.csv", NULL);
+  g_auto(Run) first = { 0 }, again = { 0 }, named = { 0 }, with = { 0 }, missing = { 0 };
+  g_auto(Run) refused = { 0 }, none = { 0 };
+  g_autoptr(JsonNode) root = NULL, root2 = NULL;
+  JsonObject *o;
+
+  /* 56 rows, 2003-01-09 (2.25 %) to 2023-07-27 (5.5 %). */
+  cli (&first, db, "import", "rates", csv, "--json", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  o = metrics_object (&root, first.out);
+  g_assert_cmpstr (json_object_get_string_member (o, "series"), ==, "fed_primary_credit");
+  g_assert_cmpint (json_object_get_int_member (o, "rows"), ==, 56);
+  g_assert_cmpint (json_object_get_int_member (o, "inserted"), ==, 56);
+  g_assert_cmpstr (json_object_get_string_member (o, "first"), ==, "2003-01-09T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (o, "last"), ==, "2023-07-27T00:00:00Z");
+  /* Again: nothing new. */
+  cli (&again, db, "import", "rates", csv, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "56 rate rows for series fed_primary_credit, 0 new, 56 "
+                                       "already stored"));
+  cli (&named, db, "import", "rates", csv, "--series", "copy", NULL);
+  g_assert_cmpint (named.status, ==, 0);
+  g_assert_nonnull (strstr (named.out, "56 new"));
+
+  /* The series as the risk-free rate: January 2024 is at 5.5 %, so 0.055/252 comes off each
+   * daily return. */
+  g_assert_true (g_file_set_contents (eq, metrics_equity, -1, NULL));
+  cli (&with, db, "metrics", "--equity", eq, "--risk-free", "series:copy", "--json", NULL);
+  g_assert_cmpint (with.status, ==, 0);
+  o = metrics_object (&root2, with.out);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "sharpe_ratio"),
+                                  (1.0 / 30 - 0.055 / 252) / 0.11547005383792516 * sqrt (252),
+                                  1e-9);
+  cli (&missing, db, "metrics", "--equity", eq, "--risk-free", "series:nope", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "no rate series “nope”"));
+
+  /* A bad row refuses the whole file. */
+  g_assert_true (g_file_set_contents (bad, "date,rate_percent\n2030-01-01,1\n2030-02-01,x\n", -1,
+                                      NULL));
+  cli (&refused, db, "import", "rates", bad, "--series", "bad", "--json", NULL);
+  g_assert_cmpint (refused.status, ==, 2);
+  g_assert_nonnull (strstr (refused.err, "bad-rates.csv:3: rate “x” is not a percentage"));
+  cli (&none, db, "metrics", "--equity", eq, "--risk-free", "series:bad", NULL);
+  g_assert_cmpint (none.status, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -675,5 +1264,10 @@ main (int    argc,
   g_test_add_func ("/hs/cli/bars/resample", test_bars_resample);
   g_test_add_func ("/hs/cli/bars/resample-counts-default", test_bars_resample_counts_and_default);
   g_test_add_func ("/hs/cli/bars/resample-errors", test_bars_resample_errors);
+  g_test_add_func ("/hs/cli/backtest/run", test_backtest);
+  g_test_add_func ("/hs/cli/backtest/lean-result", test_backtest_lean_result);
+  g_test_add_func ("/hs/cli/metrics/hand", test_metrics);
+  g_test_add_func ("/hs/cli/metrics/bad-input", test_metrics_bad_input);
+  g_test_add_func ("/hs/cli/import/rates", test_import_rates);
   return g_test_run ();
 }

@@ -48,5 +48,9 @@ int hs_cli_bars         (int argc, char **argv);
 int hs_cli_db           (int argc, char **argv);
 int hs_cli_indicator    (int argc, char **argv);
 int hs_cli_expr         (int argc, char **argv);
+int hs_cli_metrics      (int argc, char **argv);
+int hs_cli_import_rates (int argc, char **argv);
+int hs_cli_strategies   (int argc, char **argv);
+int hs_cli_backtest     (int argc, char **argv);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hs-cli-backtest-store.h"
 #include "hs-cli-common.h"
 #include "hs-import.h"
 #include "hs-interval.h"
@@ -53,6 +54,11 @@ hs_cli_import (int    argc,
     { NULL }
   };
 
+  /* LEAN result files are backtest runs, not market data (hs-cli-backtest-store.c). */
+  if (argc >= 2 && g_str_equal (argv[1], "lean-result"))
+    return hs_cli_import_lean_result (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "rates"))
+    return hs_cli_import_rates (argc, argv);   /* hs-cli-metrics.c */
   context = g_option_context_new ("bars|trades|quotes|orderbook|snapshots FILE");
   g_option_context_set_summary (context,
     "Imports one file in one transaction: all of it, or nothing and an error FILE:LINE: reason.\n"

@@ -21,6 +21,10 @@ static const HsCliCommand commands[] = {
   { "db", "Database maintenance: check, backup, migrate", hs_cli_db },
   { "indicator", "Evaluate expressions (indicators, rules) over stored bars", hs_cli_indicator },
   { "expr", "Check expressions: expr check EXPR…", hs_cli_expr },
+  { "metrics", "Statistics of an equity curve CSV (default or lean profile)", hs_cli_metrics },
+  { "strategies", "List the built-in strategies and their parameters", hs_cli_strategies },
+  { "backtest", "Run a backtest; list, show, trades, equity, delete stored runs",
+    hs_cli_backtest },
 };
 
 static void

@@ -1262,3 +1262,293 @@ hs_eval_run (HsEval       *ev,
       out[i] = v.c;
   return out;
 }
+
+/* ---- bar-by-bar programs with position state ---- */
+
+typedef enum
+{
+  P_CONST,    /* push c */
+  P_SERIES,   /* push v[i] */
+  P_STATE,    /* push a field of the state */
+  P_UNARY,    /* pop a, push op a */
+  P_BINARY,   /* pop b, pop a, push a op b */
+} ProgOpKind;
+
+typedef struct
+{
+  ProgOpKind    kind;
+  HsExprOp      op;
+  Series        state;
+  double        c;
+  const double *v;
+} ProgOp;
+
+struct _HsEvalProgram
+{
+  GArray       *ops;        /* (owned) ProgOp, in postfix order; empty when !uses_state */
+  GPtrArray    *owned;      /* (owned) series computed for the program */
+  gboolean      uses_state;
+  const double *series;     /* the whole series when !uses_state */
+  size_t        n;
+  int           max_stack;
+};
+
+static gboolean
+reads_state (const HsExpr *e)
+{
+  if (e->kind == HS_EXPR_IDENT)
+    return find_series (e) >= S_POSITION && find_series (e) != S_UNKNOWN;
+  for (size_t i = 0; i < e->n_args; i++)
+    if (e->kind != HS_EXPR_CALL || e->names == NULL || e->names[i] == NULL)
+      if (reads_state (e->args[i]))
+        return TRUE;
+  return FALSE;
+}
+
+/* Position state inside a call would need the call recomputed at every bar. */
+static gboolean
+check_state_placement (const HsExpr *e,
+                       size_t       *error_offset,
+                       GError      **error)
+{
+  if (e->kind == HS_EXPR_CALL)
+    {
+      for (size_t i = 0; i < e->n_args; i++)
+        if (reads_state (e->args[i]))
+          return fail (error, error_offset, e->args[i], HS_EXPR_ERROR_CONTEXT,
+                       "%s: position state (position, bars_held, entry_price, unrealized_pct) "
+                       "cannot be a function's argument; compare it outside the call", e->text);
+      return TRUE;
+    }
+  for (size_t i = 0; i < e->n_args; i++)
+    if (!check_state_placement (e->args[i], error_offset, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Appends the postfix form of @e; returns the stack depth it needs. */
+static int
+compile_node (HsEval         *ev,
+              HsEvalProgram  *prog,
+              const HsExpr   *e,
+              size_t         *error_offset,
+              GError        **error)
+{
+  ProgOp op = { 0 };
+
+  if (!reads_state (e))
+    {
+      Val v;
+
+      if (!eval_node (ev, e, &v, error_offset, error))
+        return -1;
+      if (v.v == NULL)
+        {
+          op.kind = P_CONST;
+          op.c = v.c;
+        }
+      else
+        {
+          op.kind = P_SERIES;
+          op.v = v.v;
+          if (v.own != NULL)
+            g_ptr_array_add (prog->owned, g_steal_pointer (&v.own));
+        }
+      g_array_append_val (prog->ops, op);
+      return 1;
+    }
+  switch (e->kind)
+    {
+    case HS_EXPR_IDENT:
+      op.kind = P_STATE;
+      op.state = find_series (e);
+      g_array_append_val (prog->ops, op);
+      return 1;
+    case HS_EXPR_UNARY:
+      {
+        int d = compile_node (ev, prog, e->args[0], error_offset, error);
+
+        if (d < 0)
+          return -1;
+        op.kind = P_UNARY;
+        op.op = e->op;
+        g_array_append_val (prog->ops, op);
+        return d;
+      }
+    case HS_EXPR_BINARY:
+      {
+        int a = compile_node (ev, prog, e->args[0], error_offset, error);
+        int b = a < 0 ? -1 : compile_node (ev, prog, e->args[1], error_offset, error);
+
+        if (b < 0)
+          return -1;
+        op.kind = P_BINARY;
+        op.op = e->op;
+        g_array_append_val (prog->ops, op);
+        return MAX (a, b + 1);
+      }
+    case HS_EXPR_NUMBER:
+    case HS_EXPR_STRING:
+    case HS_EXPR_CALL:
+    default:
+      /* A call reading state was refused by check_state_placement(). */
+      g_assert_not_reached ();
+      return -1;
+    }
+}
+
+/**
+ * hs_eval_compile:
+ * @ev: an evaluator over the bars the program will run on; it must outlive the program, whose
+ *   series may be the evaluator's own
+ * @expr: a parsed expression, which may read position state
+ * @error_offset: (out) (optional): on error, the byte offset of the node at fault
+ *
+ * Checks @expr as hs_eval_check() does with position state available (whether or not @ev's
+ * context has state arrays), refuses position state inside a function's arguments, and computes
+ * every part that does not read position state.
+ *
+ * Returns: (transfer full): the program, or %NULL with a #HS_EXPR_ERROR
+ */
+HsEvalProgram *
+hs_eval_compile (HsEval        *ev,
+                 const HsExpr  *expr,
+                 size_t        *error_offset,
+                 GError       **error)
+{
+  g_autoptr(HsEvalProgram) prog = NULL;
+  CheckInfo info;
+  int depth;
+
+  g_return_val_if_fail (ev != NULL && expr != NULL, NULL);
+
+  check_info_init (&info, &ev->ctx, ev->nested);
+  info.has_state = TRUE;
+  if (!check_node (&info, expr, error_offset, error)
+      || !check_state_placement (expr, error_offset, error))
+    return NULL;
+  prog = g_new0 (HsEvalProgram, 1);
+  prog->ops = g_array_new (FALSE, FALSE, sizeof (ProgOp));
+  prog->owned = g_ptr_array_new_with_free_func (g_free);
+  prog->n = ev->ctx.bars->n;
+  prog->uses_state = reads_state (expr);
+  if (!prog->uses_state)
+    {
+      double *v = hs_eval_run (ev, expr, error_offset, error);
+
+      if (v == NULL)
+        return NULL;
+      g_ptr_array_add (prog->owned, v);
+      prog->series = v;
+      return g_steal_pointer (&prog);
+    }
+  depth = compile_node (ev, prog, expr, error_offset, error);
+  if (depth < 0)
+    return NULL;
+  /* The tree is at most HS_EXPR_MAX_DEPTH deep, and so is its postfix stack. */
+  g_assert (depth <= HS_EXPR_MAX_DEPTH);
+  prog->max_stack = depth;
+  return g_steal_pointer (&prog);
+}
+
+void
+hs_eval_program_free (HsEvalProgram *prog)
+{
+  if (prog == NULL)
+    return;
+  g_array_unref (prog->ops);
+  g_ptr_array_unref (prog->owned);
+  g_free (prog);
+}
+
+/* Whether the program reads position state (and must run bar by bar). */
+gboolean
+hs_eval_program_uses_state (const HsEvalProgram *prog)
+{
+  g_return_val_if_fail (prog != NULL, FALSE);
+
+  return prog->uses_state;
+}
+
+/**
+ * hs_eval_program_series:
+ *
+ * Returns: (transfer none) (nullable): the value at every bar when the program reads no position
+ *   state, else %NULL (run it bar by bar with hs_eval_program_at())
+ */
+const double *
+hs_eval_program_series (const HsEvalProgram *prog)
+{
+  g_return_val_if_fail (prog != NULL, NULL);
+
+  return prog->series;
+}
+
+/**
+ * hs_eval_program_at:
+ * @i: a bar, < the number of bars
+ * @state: (nullable): the position state at bar @i's close; %NULL is flat
+ *
+ * Evaluates the program at bar @i; allocates nothing.
+ *
+ * Returns: the value, NAN where it is not defined
+ */
+double
+hs_eval_program_at (const HsEvalProgram *prog,
+                    size_t               i,
+                    const HsEvalState   *state)
+{
+  static const HsEvalState flat = { 0, 0, NAN, NAN };
+  double stack[HS_EXPR_MAX_DEPTH + 1];
+  const ProgOp *ops;
+  int sp = 0;
+
+  g_return_val_if_fail (prog != NULL && i < prog->n, NAN);
+
+  if (!prog->uses_state)
+    return prog->series[i];
+  if (state == NULL)
+    state = &flat;
+  ops = (const ProgOp *) (const void *) prog->ops->data;
+  for (guint k = 0; k < prog->ops->len; k++)
+    {
+      const ProgOp *op = &ops[k];
+
+      switch (op->kind)
+        {
+        case P_CONST:
+          stack[sp++] = op->c;
+          break;
+        case P_SERIES:
+          stack[sp++] = op->v[i];
+          break;
+        case P_STATE:
+          switch (op->state)
+            {
+            case S_POSITION:
+              stack[sp++] = state->position;
+              break;
+            case S_BARS_HELD:
+              stack[sp++] = state->bars_held;
+              break;
+            case S_ENTRY_PRICE:
+              stack[sp++] = state->entry_price;
+              break;
+            case S_UNREALIZED_PCT:
+            default:
+              stack[sp++] = state->unrealized_pct;
+              break;
+            }
+          break;
+        case P_UNARY:
+          stack[sp - 1] = apply_unary (op->op, stack[sp - 1]);
+          break;
+        case P_BINARY:
+        default:
+          sp--;
+          stack[sp - 1] = apply_binary (op->op, stack[sp - 1], stack[sp]);
+          break;
+        }
+    }
+  return sp == 1 ? stack[0] : NAN;
+}

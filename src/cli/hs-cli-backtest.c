@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `strategies` lists the built-in strategies with their parameters (what the GUI renders as a
+ * form); `backtest` runs one (or a rule set from a JSON file) over stored bars and prints the
+ * statistics and trades, as text or JSON. Every run has a cache key over its request, the
+ * strategy's version and a fingerprint of the bars it read: an identical request is answered
+ * from backtest_runs (cache_hit 1) without running the engine, and any change of data or
+ * settings runs it again. `backtest list|show|trades|equity|delete` are hs-cli-backtest-store.c's.
+ * Output formats are stable and documented in the README.
+ */
+#define G_LOG_DOMAIN "hs-cli"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hs-backtest.h"
+#include "hs-bt-run.h"
+#include "hs-cache-key.h"
+#include "hs-cli-backtest-store.h"
+#include "hs-cli-common.h"
+#include "hs-expr.h"
+#include "hs-interval.h"
+#include "hs-records.h"
+#include "hs-resample.h"
+#include "hs-rules-json.h"
+#include "hs-stats.h"
+#include "hs-store-backtest.h"
+#include "hs-store-market.h"
+#include "hs-store-rates.h"
+#include "hs-strategy.h"
+#include "hs-time.h"
+
+/* ---- strategies ---- */
+
+static void
+json_param_number (GString            *out,
+                   const HsParamSpec  *p,
+                   double              v)
+{
+  if (p->type == HS_PARAM_INT || p->type == HS_PARAM_DOUBLE)
+    hs_cli_json_number (out, v);
+  else
+    g_string_append (out, "null");
+}
+
+int
+hs_cli_strategies (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean json = FALSE;
+  int status = HS_EXIT_OK;
+  size_t n = 0;
+  const HsStrategyInfo *all = hs_strategy_all (&n);
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+    "Lists the built-in strategies: name, version (part of the backtest cache key) and each\n"
+    "parameter with its type (int, double, enum, interval), default, range, step and help.\n"
+    "Set parameters with backtest --strategy NAME --param NAME=VALUE. Rule sets: --rules FILE.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!hs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    {
+      g_printerr ("hindsight-cli: strategies takes no arguments\n");
+      return HS_EXIT_BAD_INPUT;
+    }
+  if (json)
+    g_string_append_c (out, '[');
+  for (size_t i = 0; i < n; i++)
+    {
+      const HsStrategyInfo *s = &all[i];
+
+      if (json)
+        {
+          g_string_append_printf (out, "%s\n{\"name\":", i ? "," : "");
+          hs_cli_json_string (out, s->name);
+          g_string_append (out, ",\"version\":");
+          hs_cli_json_string (out, s->version);
+          g_string_append (out, ",\"summary\":");
+          hs_cli_json_string (out, s->summary);
+          g_string_append (out, ",\"parameters\":[");
+          for (size_t k = 0; k < s->n_params; k++)
+            {
+              const HsParamSpec *p = &s->params[k];
+
+              g_string_append_printf (out, "%s{\"name\":", k ? "," : "");
+              hs_cli_json_string (out, p->name);
+              g_string_append_printf (out, ",\"type\":\"%s\",\"default\":",
+                                      hs_param_type_to_string (p->type));
+              if (p->type == HS_PARAM_INT || p->type == HS_PARAM_DOUBLE)
+                hs_cli_json_number (out, p->def);
+              else
+                hs_cli_json_string (out, p->def_text);
+              g_string_append (out, ",\"min\":");
+              json_param_number (out, p, p->min);
+              g_string_append (out, ",\"max\":");
+              json_param_number (out, p, p->max);
+              g_string_append (out, ",\"step\":");
+              json_param_number (out, p, p->step);
+              g_string_append (out, ",\"choices\":");
+              if (p->type == HS_PARAM_ENUM)
+                {
+                  g_string_append_c (out, '[');
+                  for (size_t c = 0; p->choices[c] != NULL; c++)
+                    {
+                      if (c)
+                        g_string_append_c (out, ',');
+                      hs_cli_json_string (out, p->choices[c]);
+                    }
+                  g_string_append_c (out, ']');
+                }
+              else
+                g_string_append (out, "null");
+              g_string_append (out, ",\"help\":");
+              hs_cli_json_string (out, p->help);
+              g_string_append_c (out, '}');
+            }
+          g_string_append (out, "]}");
+          continue;
+        }
+      g_string_append_printf (out, "%s%s (version %s)\n  %s\n", i ? "\n" : "", s->name,
+                              s->version, s->summary);
+      for (size_t k = 0; k < s->n_params; k++)
+        {
+          const HsParamSpec *p = &s->params[k];
+          g_autofree char *range = NULL;
+
+          if (p->type == HS_PARAM_INT || p->type == HS_PARAM_DOUBLE)
+            range = g_strdup_printf ("%g (%g … %g, step %g)", p->def, p->min, p->max, p->step);
+          else if (p->type == HS_PARAM_ENUM)
+            {
+              g_autofree char *choices = g_strjoinv ("|", (char **) p->choices);
+
+              range = g_strdup_printf ("%s (%s)", p->def_text, choices);
+            }
+          else
+            range = g_strdup_printf ("“%s” (an interval, empty for the bars' own)", p->def_text);
+          g_string_append_printf (out, "  %-18s %-8s %s\n  %-18s %-8s %s\n", p->name,
+                                  hs_param_type_to_string (p->type), range, "", "", p->help);
+        }
+    }
+  if (json)
+    g_string_append (out, "\n]\n");
+  fputs (out->str, stdout);
+  return HS_EXIT_OK;
+}
+
+/* ---- backtest ---- */
+
+/* For each bar, the benchmark's close as of its time (the last benchmark bar starting at or
+ * before it), NAN before the first. */
+static double *
+align_benchmark (const HsBars *bars,
+                 const HsBars *bench)
+{
+  double *v = g_new (double, bars->n ? bars->n : 1);
+  size_t j = 0;
+
+  for (size_t i = 0; i < bars->n; i++)
+    {
+      while (j < bench->n && bench->ts[j] <= bars->ts[i])
+        j++;
+      v[i] = j > 0 ? bench->close[j - 1] : NAN;
+    }
+  return v;
+}
+
+static void
+append_time (GString *out,
+             int64_t  us)
+{
+  char buf[40];
+
+  hs_time_format_iso_buf (us, buf);
+  g_string_append (out, buf);
+}
+
+static void
+json_computed (GString *out,
+               double   v)
+{
+  char buf[32];
+
+  if (!isfinite (v))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  hs_format_double_computed (v, buf);
+  g_string_append (out, buf);
+}
+
+/* The statistics object: backtest_runs column → value, as `backtest show --json` prints it. */
+static void
+json_statistics (GString          *out,
+                 const HsBtResult *result)
+{
+  size_t n = 0;
+  const HsBtColumn *cols = hs_bt_statistic_columns (&n);
+
+  g_string_append_c (out, '{');
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *p = (const char *) result + cols[i].offset;
+
+      g_string_append_printf (out, "%s\"%s\":", i ? "," : "", cols[i].name);
+      switch (cols[i].type)
+        {
+        case HS_BT_COLUMN_DOUBLE:
+          json_computed (out, *(const double *) (const void *) p);
+          break;
+        case HS_BT_COLUMN_INT:
+          if (*(const int64_t *) (const void *) p < 0)
+            g_string_append (out, "null");
+          else
+            g_string_append_printf (out, "%" G_GINT64_FORMAT, *(const int64_t *) (const void *) p);
+          break;
+        case HS_BT_COLUMN_TEXT:
+        default:
+          if (*(char * const *) (const void *) p == NULL)
+            g_string_append (out, "null");
+          else
+            hs_cli_json_string (out, *(char * const *) (const void *) p);
+          break;
+        }
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
+json_trades (GString          *out,
+             const HsBtResult *result)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < result->trades->len; i++)
+    {
+      const HsBtTrade *t = &g_array_index (result->trades, HsBtTrade, i);
+      const char *reason = hs_exit_reason_name (t->exit_reason);
+
+      g_string_append_printf (out, "%s\n{\"trade_no\":%u,\"entry_time\":\"", i ? "," : "", i + 1);
+      append_time (out, t->entry_ts);
+      g_string_append (out, "\",\"exit_time\":\"");
+      append_time (out, t->exit_ts);
+      g_string_append_printf (out, "\",\"side\":\"%s\",\"quantity\":",
+                              t->side < 0 ? "short" : "long");
+      hs_cli_json_number (out, t->quantity);
+      g_string_append (out, ",\"entry_price\":");
+      json_computed (out, t->entry_price);
+      g_string_append (out, ",\"exit_price\":");
+      json_computed (out, t->exit_price);
+      g_string_append (out, ",\"pnl\":");
+      json_computed (out, t->pnl);
+      g_string_append (out, ",\"pnl_pct\":");
+      json_computed (out, t->pnl_pct);
+      g_string_append (out, ",\"fees\":");
+      json_computed (out, t->fees);
+      g_string_append (out, ",\"mfe_pct\":");
+      json_computed (out, t->mfe_pct);
+      g_string_append (out, ",\"mae_pct\":");
+      json_computed (out, t->mae_pct);
+      g_string_append_printf (out, ",\"bars_held\":%" G_GINT64_FORMAT ",\"exit_reason\":",
+                              t->bars_held);
+      if (reason != NULL)
+        hs_cli_json_string (out, reason);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"entry_snapshot_id\":");
+      if (t->entry_snapshot_id > 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, t->entry_snapshot_id);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"exit_snapshot_id\":");
+      if (t->exit_snapshot_id > 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, t->exit_snapshot_id);
+      else
+        g_string_append (out, "null");
+      /* The strategy's metadata is a JSON object: kept as it is. */
+      g_string_append_printf (out, ",\"signal\":%s}", t->signal_json ? t->signal_json : "null");
+    }
+  g_string_append (out, result->trades->len ? "\n]" : "]");
+}
+
+static void
+print_result (const HsBtRunInfo *info,
+              const HsBtResult  *result,
+              int64_t            id,
+              int                cache_hit,
+              int64_t            source_id,
+              gboolean           json)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *params = hs_bt_params_to_json (info->params);
+  size_t n = 0;
+  const HsStatInfo *fields = hs_stats_fields (&n);
+
+  if (json)
+    {
+      g_string_append (out, "{\"id\":");
+      if (id > 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
+      else
+        g_string_append (out, "null");
+      g_string_append_printf (out, ",\"cache_hit\":%d,\"strategy\":", cache_hit);
+      hs_cli_json_string (out, info->strategy_name);
+      g_string_append (out, ",\"strategy_version\":");
+      hs_cli_json_string (out, info->strategy_version ? info->strategy_version : "");
+      g_string_append (out, ",\"symbol\":");
+      hs_cli_json_string (out, info->symbol);
+      g_string_append (out, ",\"interval\":");
+      hs_cli_json_string (out, info->interval);
+      g_string_append (out, ",\"start\":\"");
+      append_time (out, info->start_ts);
+      g_string_append (out, "\",\"end\":\"");
+      append_time (out, info->end_ts);
+      g_string_append_printf (out, "\",\"params\":%s,\"cache_key\":", params);
+      if (info->cache_key != NULL)
+        hs_cli_json_string (out, info->cache_key);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"statistics\":");
+      json_statistics (out, result);
+      g_string_append (out, ",\"trades\":");
+      json_trades (out, result);
+      g_string_append (out, "}\n");
+      fputs (out->str, stdout);
+      return;
+    }
+
+  if (id > 0)
+    g_string_append_printf (out, "run %" G_GINT64_FORMAT, id);
+  else
+    g_string_append (out, "run (not stored)");
+  if (cache_hit)
+    g_string_append_printf (out, ": answered from the cache (run %" G_GINT64_FORMAT ")",
+                            source_id);
+  g_string_append_printf (out, "\nstrategy      %s (version %s) %s\n", info->strategy_name,
+                          info->strategy_version ? info->strategy_version : "-", params);
+  g_string_append_printf (out, "data          %s %s, ", info->symbol, info->interval);
+  append_time (out, info->start_ts);
+  g_string_append (out, " to ");
+  append_time (out, info->end_ts);
+  g_string_append_printf (out, "\nmodels        fee %s, slippage %s, sizing %s%s%s\n",
+                          info->fee_model, info->slippage_model, info->sizing_model,
+                          info->benchmark ? ", benchmark " : "",
+                          info->benchmark ? info->benchmark : "");
+  for (size_t i = 0; i < n; i++)
+    {
+      g_autofree char *v = hs_statistics_format (&result->stats, &fields[i]);
+
+      g_string_append_printf (out, "%-30s %s\n", fields[i].name, v ? v : "-");
+    }
+  if (result->pivot_highs_detected >= 0)
+    g_string_append_printf (out, "%-30s %" G_GINT64_FORMAT "\n%-30s %" G_GINT64_FORMAT "\n"
+                            "%-30s %" G_GINT64_FORMAT "\n", "Pivot Highs Detected",
+                            result->pivot_highs_detected, "Pivot Lows Detected",
+                            result->pivot_lows_detected, "BOS Signals Generated",
+                            result->bos_signals_generated);
+  if (result->position_flips >= 0)
+    g_string_append_printf (out, "%-30s %" G_GINT64_FORMAT "\n%-30s %" G_GINT64_FORMAT "\n",
+                            "Position Flips", result->position_flips, "Liquidation Events",
+                            result->liquidation_events);
+  g_string_append_printf (out, "\n%u trades\n", result->trades->len);
+  if (result->trades->len > 0)
+    g_string_append_printf (out, "%4s  %-20s %-20s %-5s %12s %12s %12s %12s %8s  %s\n", "#",
+                            "entry", "exit", "side", "quantity", "entry price", "exit price",
+                            "P&L", "P&L %", "exit");
+  for (guint i = 0; i < result->trades->len; i++)
+    {
+      const HsBtTrade *t = &g_array_index (result->trades, HsBtTrade, i);
+      char et[40], xt[40];
+      const char *reason = hs_exit_reason_name (t->exit_reason);
+
+      hs_time_format_iso_buf (t->entry_ts, et);
+      hs_time_format_iso_buf (t->exit_ts, xt);
+      g_string_append_printf (out, "%4u  %-20s %-20s %-5s %12.6g %12.6g %12.6g %12.2f %7.2f%%  "
+                              "%s\n", i + 1, et, xt, t->side < 0 ? "short" : "long", t->quantity,
+                              t->entry_price, t->exit_price, t->pnl, t->pnl_pct,
+                              reason ? reason : "-");
+    }
+  fputs (out->str, stdout);
+}
+
+typedef struct
+{
+  char    *symbol, *exchange, *interval, *strategy, *rules_path, *from, *to;
+  char   **params;
+  double   cash;
+  char    *fee_model, *size, *benchmark, *session, *profile, *risk_free;
+  double   slippage_bps;
+  double   stop_loss, take_profit;
+  int      time_stop;
+  gboolean no_cache, json;
+} Request;
+
+static void
+request_clear (Request *q)
+{
+  g_free (q->symbol);
+  g_free (q->exchange);
+  g_free (q->interval);
+  g_free (q->strategy);
+  g_free (q->rules_path);
+  g_free (q->from);
+  g_free (q->to);
+  g_strfreev (q->params);
+  g_free (q->fee_model);
+  g_free (q->size);
+  g_free (q->benchmark);
+  g_free (q->session);
+  g_free (q->profile);
+  g_free (q->risk_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *msg = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_printerr ("hindsight-cli: %s\n", msg);
+  return HS_EXIT_BAD_INPUT;
+}
+
+/* Bad requests (parameters, models, rule sets, expressions) exit 2; the rest 1. */
+static int
+fail (GError *error)
+{
+  int status = HS_EXIT_FAILURE;
+
+  if (error->domain == HS_STRATEGY_ERROR || error->domain == HS_BACKTEST_ERROR
+      || error->domain == HS_EXPR_ERROR || error->domain == JSON_PARSER_ERROR
+      || error->domain == G_OPTION_ERROR || error->domain == G_FILE_ERROR
+      || error->domain == HS_RESAMPLE_ERROR)
+    status = HS_EXIT_BAD_INPUT;
+  g_printerr ("hindsight-cli: %s\n", error->message);
+  g_error_free (error);
+  return status;
+}
+
+int
+hs_cli_backtest (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(Request) q = { 0 };
+  g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsStrategyParams) params = NULL;
+  g_autoptr(HsRuleSet) rules = NULL;
+  g_autoptr(HsBars) bars = NULL, bench_bars = NULL;
+  g_autoptr(HsBtRunInfo) info = NULL;
+  g_autoptr(HsBtSignals) signals = NULL;
+  g_autoptr(HsBtResult) result = NULL;
+  g_autofree double *bench = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GArray) rates = NULL;
+  HsRiskFree risk_free = { 0 };
+  HsBtConfig config;
+  HsBtInput input = { 0 };
+  HsStrategyInput sin = { 0 };
+  HsSessionKind session = HS_SESSION_US_EQUITY;
+  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, instrument_id = 0, cached = 0, id = 0;
+  int64_t started, t0, ms;
+  GError *error = NULL;
+  int status = HS_EXIT_OK;
+
+  /* list, show, trades, equity and delete work on stored runs. */
+  if (argc > 1 && hs_cli_backtest_is_stored (argv[1]))
+    return hs_cli_backtest_stored (argc, argv);
+
+  q.cash = 100000;
+  q.slippage_bps = 0;
+  q.stop_loss = q.take_profit = 0;
+  {
+    const GOptionEntry entries[] = {
+      { "symbol", 's', 0, G_OPTION_ARG_STRING, &q.symbol, "Symbol (required)", "S" },
+      { "exchange", 'e', 0, G_OPTION_ARG_STRING, &q.exchange, "Exchange of the symbol", "E" },
+      { "interval", 'i', 0, G_OPTION_ARG_STRING, &q.interval, "Interval of the stored bars "
+        "(required)", "I" },
+      { "strategy", 0, 0, G_OPTION_ARG_STRING, &q.strategy, "A built-in strategy (see "
+        "hindsight-cli strategies)", "NAME" },
+      { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &q.params, "A strategy parameter "
+        "(repeatable)", "NAME=VALUE" },
+      { "rules", 0, 0, G_OPTION_ARG_FILENAME, &q.rules_path, "A rule set (JSON) instead of "
+        "--strategy", "FILE" },
+      { "cash", 0, 0, G_OPTION_ARG_DOUBLE, &q.cash, "Initial cash (default 100000)", "N" },
+      { "from", 0, 0, G_OPTION_ARG_STRING, &q.from, "First bar (inclusive)", "DATE" },
+      { "to", 0, 0, G_OPTION_ARG_STRING, &q.to, "Last bar (inclusive; a date covers the whole "
+        "day)", "DATE" },
+      { "fee-model", 0, 0, G_OPTION_ARG_STRING, &q.fee_model, "none (default), ibkr, "
+        "per-share:RATE[:MIN[:MAX]], per-order:X or bps:X", "MODEL" },
+      { "slippage-bps", 0, 0, G_OPTION_ARG_DOUBLE, &q.slippage_bps, "Slippage of market and "
+        "stop fills in basis points (default 0)", "X" },
+      { "size", 0, 0, G_OPTION_ARG_STRING, &q.size, "fixed:Q, cash:X, percent:P (default "
+        "percent:100) or risk:P", "SIZING" },
+      { "stop-loss", 0, 0, G_OPTION_ARG_DOUBLE, &q.stop_loss, "Stop loss, percent of the entry",
+        "PCT" },
+      { "take-profit", 0, 0, G_OPTION_ARG_DOUBLE, &q.take_profit, "Take profit, percent of the "
+        "entry", "PCT" },
+      { "time-stop", 0, 0, G_OPTION_ARG_INT, &q.time_stop, "Exit after this many bars", "N" },
+      { "benchmark", 0, 0, G_OPTION_ARG_STRING, &q.benchmark, "Benchmark symbol (its bars at "
+        "the same interval)", "SYM" },
+      { "session", 0, 0, G_OPTION_ARG_STRING, &q.session, "us or 24x7 (default by instrument "
+        "kind)", "S" },
+      { "profile", 0, 0, G_OPTION_ARG_STRING, &q.profile, "default, or lean: LEAN's fills, "
+        "SetHoldings sizing and statistics (docs/backtester.md)", "P" },
+      { "risk-free", 0, 0, G_OPTION_ARG_STRING, &q.risk_free, "A stored rate series (import "
+        "rates) as the risk-free rate; default 0", "SERIES" },
+      { "no-cache", 0, 0, G_OPTION_ARG_NONE, &q.no_cache, "Run even if an identical run is "
+        "stored", NULL },
+      { "json", 0, 0, G_OPTION_ARG_NONE, &q.json, "Print JSON", NULL },
+      { NULL }
+    };
+
+    context = g_option_context_new ("[list|show|trades|equity|delete …]");
+    g_option_context_set_summary (context,
+      "Runs a backtest over stored bars and prints its statistics and trades (or JSON:\n"
+      "{\"id\", \"cache_hit\", \"strategy\", \"params\", \"statistics\", \"trades\", …}).\n"
+      "The run is stored; an identical request (same data, strategy version, parameters and\n"
+      "settings) is answered from the store with cache_hit 1. A decision at a bar's close fills\n"
+      "at the next bar's open. Rules, models and strategies: docs/backtester.md.\n"
+      "backtest list|show|trades|equity|delete work on stored runs (each has --help).");
+    g_option_context_add_main_entries (context, entries, NULL);
+  }
+  if (!hs_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error ("backtest: unexpected argument “%s”", argv[1]);
+  if (q.symbol == NULL || q.interval == NULL)
+    return usage_error ("backtest needs --symbol and --interval");
+  if (hs_interval_lookup (q.interval) == NULL || g_str_equal (q.interval, "tick"))
+    {
+      g_autofree char *names = hs_interval_names ();
+
+      return usage_error ("unknown interval “%s”; use one of %s", q.interval, names);
+    }
+  if ((q.strategy == NULL) == (q.rules_path == NULL))
+    return usage_error ("backtest needs either --strategy NAME or --rules FILE");
+  if (q.rules_path != NULL && q.params != NULL)
+    return usage_error ("--param goes with --strategy; a rule set has its expressions");
+  if (q.session != NULL && !hs_session_kind_from_string (q.session, &session))
+    return usage_error ("--session must be us or 24x7");
+  if (q.profile != NULL && !g_str_equal (q.profile, "default") && !g_str_equal (q.profile, "lean"))
+    return usage_error ("--profile must be default or lean");
+  if ((q.from != NULL && !hs_cli_parse_time_arg (q.from, FALSE, &from_ts, &error))
+      || (q.to != NULL && !hs_cli_parse_time_arg (q.to, TRUE, &to_ts, &error)))
+    return fail (error);
+
+  /* The request: strategy and parameters, models. Checked before any data is read. */
+  hs_bt_config_init (&config);
+  config.initial_cash = q.cash;
+  if (q.fee_model != NULL && !hs_fee_model_parse (q.fee_model, &config.fees, &error))
+    return fail (error);
+  if (q.slippage_bps > 0)
+    {
+      config.slippage.kind = HS_SLIPPAGE_BPS;
+      config.slippage.bps = q.slippage_bps;
+    }
+  else if (q.slippage_bps < 0)
+    return usage_error ("--slippage-bps must be ≥ 0");
+  if (q.size != NULL && !hs_sizing_parse (q.size, &config.sizing, &error))
+    return fail (error);
+  config.stop_loss_pct = q.stop_loss;
+  config.take_profit_pct = q.take_profit;
+  config.time_stop_bars = q.time_stop;
+  if (q.profile != NULL && g_str_equal (q.profile, "lean"))
+    config.profile = HS_STATS_PROFILE_LEAN;
+
+  info = hs_bt_run_info_new ();
+  if (q.strategy != NULL)
+    {
+      const HsStrategyInfo *s = hs_strategy_lookup (q.strategy);
+
+      if (s == NULL)
+        return usage_error ("unknown strategy “%s”; hindsight-cli strategies lists them",
+                            q.strategy);
+      params = hs_strategy_params_new (s);
+      for (size_t i = 0; q.params != NULL && q.params[i] != NULL; i++)
+        if (!hs_strategy_params_parse_assignment (params, q.params[i], &error))
+          return fail (error);
+      if (!hs_strategy_params_check (params, &error))
+        return fail (error);
+      info->strategy_name = g_strdup (s->name);
+      info->strategy_version = g_strdup (s->version);
+      for (size_t k = 0; k < s->n_params; k++)
+        {
+          const HsParamSpec *p = &s->params[k];
+
+          if (p->type == HS_PARAM_INT || p->type == HS_PARAM_DOUBLE)
+            hs_bt_run_info_set_number (info, p->name,
+                                       hs_strategy_params_get_number (params, p->name));
+          else
+            hs_bt_run_info_set_string (info, p->name,
+                                       hs_strategy_params_get_text (params, p->name));
+        }
+      if (g_str_equal (s->name, "market_structure"))
+        {
+          const char *tf = hs_strategy_params_get_text (params, "lower_timeframe");
+
+          info->pivot_bars = (int64_t) hs_strategy_params_get_number (params, "pivot_bars");
+          info->lower_timeframe = g_strdup (tf[0] ? tf : q.interval);
+        }
+    }
+  else
+    {
+      g_autofree char *json = NULL;
+
+      rules = hs_rule_set_load (q.rules_path, &error);
+      if (rules == NULL)
+        return fail (error);
+      /* The rule set's sizing applies unless --size is given. */
+      if (rules->sizing != NULL && q.size == NULL
+          && !hs_sizing_parse (rules->sizing, &config.sizing, &error))
+        return fail (error);
+      json = hs_rule_set_to_json (rules);
+      info->strategy_name = g_strdup (rules->name);
+      info->strategy_version = g_strdup ("rule-set-" HS_RULE_SET_VERSION);
+      hs_bt_run_info_set_json (info, "rules", json);
+    }
+  if (!hs_bt_config_check (&config, &error))
+    return fail (error);
+  /* Engine settings that are not models of their own are part of the request too. */
+  if (q.stop_loss > 0)
+    hs_bt_run_info_set_number (info, "engine_stop_loss_pct", q.stop_loss);
+  if (q.take_profit > 0)
+    hs_bt_run_info_set_number (info, "engine_take_profit_pct", q.take_profit);
+  if (q.time_stop > 0)
+    hs_bt_run_info_set_number (info, "engine_time_stop_bars", q.time_stop);
+  info->fee_model = hs_fee_model_to_string (&config.fees);
+  info->slippage_model = hs_slippage_model_to_string (&config.slippage);
+  info->sizing_model = hs_sizing_to_string (&config.sizing);
+  g_free (info->profile);
+  info->profile = g_strdup (config.profile == HS_STATS_PROFILE_LEAN ? "lean" : "default");
+  info->initial_cash = q.cash;
+  info->symbol = g_strdup (q.symbol);
+  info->exchange = g_strdup (q.exchange);
+  info->interval = g_strdup (hs_interval_lookup (q.interval)->name);
+  info->benchmark = g_strdup (q.benchmark);
+
+  /* The data. */
+  started = hs_time_now_us ();
+  t0 = g_get_monotonic_time ();
+  store = hs_cli_open_store (hs_cli_db_option, &error);
+  if (store == NULL || !hs_store_find_instrument (store, q.symbol, q.exchange, &instrument_id,
+                                                  &error))
+    return fail (error);
+  info->instrument_id = instrument_id;
+  if (q.risk_free != NULL)
+    {
+      rates = hs_store_load_rates (store, q.risk_free, &error);
+      if (rates == NULL)
+        return fail (error);
+      risk_free.points = (const HsRatePoint *) (const void *) rates->data;
+      risk_free.n_points = rates->len;
+      /* The series' values, not only its name, decide the statistics. */
+      info->risk_free_model = g_strdup_printf ("series:%s:%u:%016" G_GINT64_MODIFIER "x",
+                                               q.risk_free, rates->len,
+                                               hs_xxh64 (rates->data,
+                                                         rates->len * sizeof (HsRatePoint), 0));
+    }
+  else
+    info->risk_free_model = g_strdup ("constant:0");
+  if (q.session == NULL)
+    {
+      g_autoptr(HsInstrument) inst = hs_store_load_instrument (store, instrument_id, &error);
+
+      if (inst == NULL)
+        return fail (error);
+      session = hs_session_kind_for_instrument (inst->kind);
+    }
+  bars = hs_store_load_bars (store, instrument_id, info->interval, from_ts, to_ts, &error);
+  if (bars == NULL)
+    return fail (error);
+  if (bars->n < 2)
+    {
+      g_printerr ("hindsight-cli: %s has %zu %s bar%s in that period: a backtest needs at "
+                  "least 2\n", q.symbol, bars->n, info->interval, bars->n == 1 ? "" : "s");
+      return HS_EXIT_FAILURE;
+    }
+  fingerprint = hs_bars_fingerprint (bars);
+  if (q.benchmark != NULL)
+    {
+      int64_t bench_id = 0;
+      g_autofree char *bench_fp = NULL;
+
+      if (!hs_store_find_instrument (store, q.benchmark, NULL, &bench_id, &error))
+        return fail (error);
+      bench_bars = hs_store_load_bars (store, bench_id, info->interval, from_ts, to_ts, &error);
+      if (bench_bars == NULL)
+        return fail (error);
+      bench = align_benchmark (bars, bench_bars);
+      bench_fp = hs_bars_fingerprint (bench_bars);
+      info->data_fingerprint = g_strdup_printf ("%s benchmark %s", fingerprint, bench_fp);
+    }
+  else
+    info->data_fingerprint = g_strdup (fingerprint);
+  info->start_ts = bars->ts[0];
+  info->end_ts = bars->ts[bars->n - 1] + hs_interval_lookup (info->interval)->seconds
+                                         * G_USEC_PER_SEC;
+  if (info->end_ts <= info->start_ts)
+    info->end_ts = bars->ts[bars->n - 1] + 1;
+  info->cache_key = hs_cache_key_compute (info);
+
+  /* An identical run stored before answers at once. */
+  if (!hs_store_find_cached_backtest (store, info->cache_key, &cached, &error))
+    return fail (error);
+  if (cached != 0 && !q.no_cache)
+    {
+      g_autoptr(HsBtRunInfo) stored_info = NULL;
+      g_autoptr(HsBtResult) stored = NULL;
+      int64_t hit = 0;
+
+      ms = (g_get_monotonic_time () - t0) / 1000;
+      if (!hs_store_record_cache_hit (store, cached, started, 0, ms, &hit, &error)
+          || !hs_store_load_backtest (store, hit, &stored_info, &stored, &error))
+        return fail (error);
+      print_result (stored_info, stored, hit, 1, cached, q.json);
+      return HS_EXIT_OK;
+    }
+
+  /* Run. */
+  sin.bars = bars;
+  sin.interval = info->interval;
+  sin.session = session;
+  signals = params != NULL ? hs_strategy_run (params, &sin, &error)
+                           : hs_rule_set_run (rules, &sin, &error);
+  if (signals == NULL)
+    return fail (error);
+  input.bars = bars;
+  input.benchmark = bench;
+  input.symbol = q.symbol;
+  input.risk_free = &risk_free;
+  result = hs_backtest_run (&input, signals, &config, &error);
+  if (result == NULL)
+    return fail (error);
+  ms = (g_get_monotonic_time () - t0) / 1000;
+  info->execution_time_ms = ms;
+  info->started_at = started;
+  info->finished_at = hs_time_now_us ();
+  g_free (info->status);
+  info->status = g_strdup ("completed");
+  /* --no-cache with a stored twin: this run is kept, but without the key (one run per key). */
+  if (cached != 0)
+    g_clear_pointer (&info->cache_key, g_free);
+  if (!hs_store_save_backtest (store, info, result, &id, &error))
+    return fail (error);
+  print_result (info, result, id, 0, 0, q.json);
+  return HS_EXIT_OK;
+}
