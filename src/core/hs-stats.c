@@ -756,7 +756,8 @@ trade_statistics (const HsStatsInput *in,
 
   for (size_t i = 0; i < n; i++)
     t[i] = &in->trades[i];
-  qsort (t, n, sizeof *t, cmp_trade_exit);
+  if (n > 1)
+    qsort (t, n, sizeof *t, cmp_trade_exit);
   for (size_t i = 0; i < n; i++)
     {
       double pnl = t[i]->pnl;
@@ -786,7 +787,8 @@ trade_statistics (const HsStatsInput *in,
 
     if (n > 0)
       memcpy (by_entry, in->trades, n * sizeof *by_entry);
-    qsort (by_entry, n, sizeof *by_entry, cmp_trade_entry);
+    if (n > 1)
+      qsort (by_entry, n, sizeof *by_entry, cmp_trade_entry);
     for (size_t i = 0; i < n; i++)
       {
         int64_t a = MAX (by_entry[i].entry_ts, MAX (cover_end, first_ts));
@@ -1102,7 +1104,8 @@ advanced_statistics (const double *r,
         down -= d;
     }
   st->omega_ratio = down > 0 ? up / down : NAN;
-  qsort (sorted, n, sizeof *sorted, cmp_double);
+  if (n > 1)
+    qsort (sorted, n, sizeof *sorted, cmp_double);
   q05 = quantile_sorted (sorted, n, 0.05);
   q95 = quantile_sorted (sorted, n, 0.95);
   st->tail_ratio = n > 0 && q05 != 0 ? fabs (q95) / fabs (q05) : NAN;
@@ -1336,12 +1339,14 @@ default_statistics (const HsStatsInput *in,
     }
 
   /* VaR 95: historical, the 5th percentile of the returns. */
-  {
-    g_autofree double *sorted = g_memdup2 (r, MAX (n, 1) * sizeof *r);
+  if (n > 0)
+    {
+      g_autofree double *sorted = g_memdup2 (r, n * sizeof *r);
 
-    qsort (sorted, n, sizeof *sorted, cmp_double);
-    st->var_95 = quantile_sorted (sorted, n, 0.05);
-  }
+      if (n > 1)
+        qsort (sorted, n, sizeof *sorted, cmp_double);
+      st->var_95 = quantile_sorted (sorted, n, 0.05);
+    }
   advanced_statistics (r, rfp, n, st);
 }
 

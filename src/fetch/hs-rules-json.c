@@ -102,7 +102,7 @@ hs_rule_set_from_json (const char  *text,
       const char *name = l->data;
       JsonNode *node = json_object_get_member (obj, name);
       const char *s;
-      double v;
+      double v = 0;
 
       if (g_str_equal (name, "name") || g_str_equal (name, "entry")
           || g_str_equal (name, "exit") || g_str_equal (name, "sizing"))
