@@ -1240,6 +1240,365 @@ test_import_rates (void)
   g_assert_cmpint (none.status, ==, 1);
 }
 
+/* sweep and walkforward (src/cli/hs-cli-sweep.c): exit statuses and JSON shapes. */
+static void
+test_sweep_walkforward (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "sweep.db", NULL);
+  g_autofree char *path = data_path ("backtrader", "2006-day-001.txt");
+  g_auto(Run) imp = { 0 }, sw = { 0 }, all = { 0 }, text = { 0 }, list = { 0 }, wf = { 0 };
+  g_auto(Run) show = { 0 };
+  g_autoptr(JsonParser) p1 = json_parser_new (), p2 = json_parser_new ();
+  g_autoptr(JsonParser) p3 = json_parser_new (), p4 = json_parser_new ();
+  g_autoptr(JsonParser) p5 = json_parser_new ();
+  JsonObject *o, *dsr, *first;
+  JsonArray *top, *windows;
+  static const char *const bad[][4] = {
+    { "--param", "fast=10:5", NULL, NULL },              /* STOP before START */
+    { "--param", "fast=0:5", NULL, NULL },               /* below the minimum */
+    { "--param", "nope=1:5", NULL, NULL },               /* no such parameter */
+    { "--rank", "luck", NULL, NULL },                    /* not a statistic */
+    { "--jobs", "-1", NULL, NULL },
+    { "--top", "-1", NULL, NULL },
+    { "--param", "fast=30:40", "--param", "slow=20:30" },   /* every combination refused */
+  };
+
+  g_unlink (db);
+  cli (&imp, db, "import", "bars", path, "--symbol", "X", "--interval", "1d", NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+
+  /* fast 2…10 × slow 10, 20, 30: 15 combinations, fast = slow = 10 refused. */
+  cli (&sw, db, "sweep", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=2:10:2", "--param", "slow=10:30:10", "--fee-model", "ibkr", "--jobs",
+       "2", "--json", NULL);
+  g_assert_cmpint (sw.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p1, sw.out, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (p1));
+  g_assert_cmpint (json_object_get_int_member (o, "grid_size"), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (o, "combinations"), ==, 14);
+  g_assert_cmpint (json_object_get_int_member (o, "skipped"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "failed"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "rank"), ==, "sharpe_ratio");
+  g_assert_cmpstr (json_object_get_string_member (o, "order"), ==, "descending");
+  g_assert_cmpstr (json_object_get_string_member (o, "strategy"), ==, "sma_cross");
+  g_assert_true (strlen (json_object_get_string_member (o, "batch_id")) > 0);
+  dsr = json_object_get_object_member (o, "deflated_sharpe");
+  g_assert_cmpfloat (json_object_get_double_member (dsr, "value"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (dsr, "value"), <, 1);
+  g_assert_cmpint (json_object_get_int_member (dsr, "trials"), ==, 14);
+  g_assert_cmpint (json_object_get_int_member (dsr, "returns"), >, 200);
+  top = json_object_get_array_member (o, "top");
+  g_assert_cmpuint (json_array_get_length (top), ==, 10);
+  first = json_array_get_object_element (top, 0);
+  g_assert_cmpint (json_object_get_int_member (first, "rank"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (first, "run_id"), ==,
+                   json_object_get_int_member (o, "best_run_id"));
+  g_assert_cmpfloat (json_object_get_double_member (first, "value"), ==,
+                     json_object_get_double_member (
+                       json_object_get_object_member (first, "statistics"), "sharpe_ratio"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (first, "params"),
+                                         "fast"));
+  for (guint i = 1; i < json_array_get_length (top); i++)
+    {
+      JsonObject *a = json_array_get_object_element (top, i - 1);
+      JsonObject *b = json_array_get_object_element (top, i);
+
+      if (!json_object_get_null_member (b, "value"))
+        g_assert_cmpfloat (json_object_get_double_member (a, "value"), >=,
+                           json_object_get_double_member (b, "value"));
+    }
+
+  /* --top 0: all of them; every combination stored again as its own batch. */
+  cli (&all, db, "sweep", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=2:10:2", "--param", "slow=10:30:10", "--fee-model", "ibkr", "--top", "0",
+       "--rank", "max_drawdown", "--json", NULL);
+  g_assert_cmpint (all.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p2, all.out, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (p2));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "top")), ==, 14);
+  g_assert_cmpstr (json_object_get_string_member (o, "order"), ==, "ascending");
+  cli (&list, db, "backtest", "list", "--json", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p3, list.out, -1, NULL));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (p3))), ==,
+                    28);
+
+  /* Text: the table and the deflated Sharpe ratio. */
+  cli (&text, db, "sweep", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=5,10", "--param", "slow=30", "--top", "1", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "2 combinations run"));
+  g_assert_nonnull (strstr (text.out, "deflated Sharpe of the best: "));
+  g_assert_true (text.err == NULL || text.err[0] == '\0');   /* no progress off a tty */
+
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(Run) r = { 0 };
+
+      cli (&r, db, "sweep", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+           bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_true (r.out == NULL || r.out[0] == '\0');
+    }
+  {
+    g_auto(Run) r = { 0 }, r2 = { 0 };
+
+    cli (&r, db, "sweep", "--symbol", "X", "--interval", "1d", NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    cli (&r2, db, "sweep", "--symbol", "NOPE", "--interval", "1d", "--strategy", "sma_cross",
+         NULL);
+    g_assert_cmpint (r2.status, ==, 1);
+  }
+
+  /* walkforward: 255 bars, 100 in sample and 50 out: 4 windows. */
+  cli (&wf, db, "walkforward", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+       "--param", "fast=2:10:4", "--param", "slow=10:30:10", "--train", "100", "--test", "50",
+       "--json", NULL);
+  g_assert_cmpint (wf.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p4, wf.out, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (p4));
+  g_assert_cmpint (json_object_get_int_member (o, "id"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "train"), ==, "100");
+  g_assert_cmpstr (json_object_get_string_member (o, "rank"), ==, "sharpe_ratio");
+  g_assert_cmpint (json_object_get_int_member (o, "combinations"), ==, 8);
+  windows = json_object_get_array_member (o, "windows");
+  g_assert_cmpuint (json_array_get_length (windows), ==, 4);
+  for (guint k = 0; k < 4; k++)
+    {
+      JsonObject *w = json_array_get_object_element (windows, k);
+
+      g_assert_cmpint (json_object_get_int_member (w, "window"), ==, k + 1);
+      g_assert_true (json_object_has_member (json_object_get_object_member (w, "params"),
+                                             "slow"));
+      g_assert_true (json_object_has_member (w, "test_start"));
+      g_assert_true (json_object_has_member (w, "end_equity"));
+      if (k > 0)
+        {
+          JsonObject *prev = json_array_get_object_element (windows, k - 1);
+
+          g_assert_cmpfloat (json_object_get_double_member (w, "start_equity"), ==,
+                             json_object_get_double_member (prev, "end_equity"));
+          g_assert_cmpstr (json_object_get_string_member (w, "test_start"), ==,
+                           json_object_get_string_member (prev, "test_end"));
+        }
+    }
+  g_assert_true (json_object_has_member (json_object_get_object_member (o, "statistics"),
+                                         "sharpe_ratio"));
+  g_assert_nonnull (json_object_get_array_member (o, "trades"));
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           json_object_get_int_member (o, "id"));
+    JsonObject *params;
+
+    cli (&show, db, "backtest", "show", id, "--json", NULL);
+    g_assert_cmpint (show.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (p5, show.out, -1, NULL));
+    params = json_object_get_object_member (json_node_get_object (json_parser_get_root (p5)),
+                                            "params");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (params, "windows")),
+                      ==, 4);
+    g_assert_true (json_object_get_boolean_member (params, "walkforward"));
+  }
+  {
+    static const char *const wbad[][4] = {
+      { "--train", "100", NULL, NULL },                  /* no --test */
+      { "--train", "soon", "--test", "50" },
+      { "--train", "100", "--test", "30d" },             /* bars and a duration */
+      { "--train", "1000", "--test", "50" },             /* no out-of-sample bars */
+      { "--train", "100", "--test", "50" },              /* with --profile lean below */
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (wbad); i++)
+      {
+        g_auto(Run) r = { 0 };
+
+        cli (&r, db, "walkforward", "--symbol", "X", "--interval", "1d", "--strategy",
+             "sma_cross", "--param", "fast=5,10", wbad[i][0], wbad[i][1],
+             i == 4 ? "--profile" : wbad[i][2], i == 4 ? "lean" : wbad[i][3],
+             i == 4 ? wbad[i][2] : NULL, i == 4 ? wbad[i][3] : NULL, NULL);
+        g_assert_cmpint (r.status, ==, 2);
+      }
+  }
+}
+
+/* ---- LEAN's two public reference runs from the database (LEAN-CONVENTIONS.md) ---- */
+
+static const char * const lean_minute_expected[][2] = {
+  { "Total Orders", "1" }, { "Average Win", "0%" }, { "Average Loss", "0%" },
+  { "Compounding Annual Return", "271.453%" }, { "Drawdown", "2.200%" },
+  { "Expectancy", "0" }, { "Start Equity", "100000" }, { "End Equity", "101691.92" },
+  { "Net Profit", "1.692%" }, { "Sharpe Ratio", "8.854" }, { "Sortino Ratio", "0" },
+  { "Probabilistic Sharpe Ratio", "67.459%" }, { "Loss Rate", "0%" }, { "Win Rate", "0%" },
+  { "Profit-Loss Ratio", "0" }, { "Alpha", "-0.005" }, { "Beta", "0.996" },
+  { "Annual Standard Deviation", "0.222" }, { "Annual Variance", "0.049" },
+  { "Information Ratio", "-14.565" }, { "Tracking Error", "0.001" },
+  { "Treynor Ratio", "1.97" }, { "Total Fees", "$3.44" },
+  { "Estimated Strategy Capacity", "$56000000.00" },
+  { "Lowest Capacity Asset", "SPY R735QTJ8XC9X" }, { "Portfolio Turnover", "19.93%" },
+  { "Drawdown Recovery", "3" },
+};
+
+static const char * const lean_daily_expected[][2] = {
+  { "Total Orders", "1" }, { "Average Win", "0%" }, { "Average Loss", "0%" },
+  { "Compounding Annual Return", "424.375%" }, { "Drawdown", "0.800%" },
+  { "Expectancy", "0" }, { "Start Equity", "100000" }, { "End Equity", "104486.22" },
+  { "Net Profit", "4.486%" }, { "Sharpe Ratio", "17.304" }, { "Sortino Ratio", "35.217" },
+  { "Probabilistic Sharpe Ratio", "96.710%" }, { "Loss Rate", "0%" }, { "Win Rate", "0%" },
+  { "Profit-Loss Ratio", "0" }, { "Alpha", "-0.249" }, { "Beta", "1.015" },
+  { "Annual Standard Deviation", "0.141" }, { "Annual Variance", "0.02" },
+  { "Information Ratio", "-19" }, { "Tracking Error", "0.011" },
+  { "Treynor Ratio", "2.403" }, { "Total Fees", "$3.49" },
+  { "Estimated Strategy Capacity", "$1200000000.00" },
+  { "Lowest Capacity Asset", "SPY R735QTJ8XC9X" }, { "Portfolio Turnover", "10.01%" },
+  { "Drawdown Recovery", "1" },
+};
+
+/* The text output's statistics, "Name" padded to 30 columns, a space and the value as LEAN
+ * prints it: each of the table's 27 must be there with LEAN's text. */
+static void
+check_lean_table (const char        *out,
+                  const char * const expected[][2],
+                  size_t             n)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%-30s ", expected[i][0]);
+      const char *value = NULL;
+
+      for (size_t k = 0; lines[k] != NULL && value == NULL; k++)
+        if (g_str_has_prefix (lines[k], prefix))
+          value = lines[k] + strlen (prefix);
+      if (g_strcmp0 (value, expected[i][1]) != 0)
+        g_printerr ("%s: ours %s, LEAN %s\n", expected[i][0], value, expected[i][1]);
+      g_assert_cmpstr (value, ==, expected[i][1]);
+    }
+}
+
+static JsonObject *
+lean_first_trade (JsonNode  **root,
+                  const char *json)
+{
+  g_autoptr(JsonParser) p = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_true (json_parser_load_from_data (p, json, -1, NULL));
+  *root = json_node_copy (json_parser_get_root (p));
+  o = json_node_get_object (*root);
+  return json_array_get_object_element (json_object_get_array_member (o, "trades"), 0);
+}
+
+static void
+lean_import (const char *db,
+             const char *kind,
+             const char *file,
+             ...)
+{
+  g_autofree char *path = data_path ("lean", file);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, (char *) db);
+  g_ptr_array_add (args, "import");
+  g_ptr_array_add (args, (char *) kind);
+  g_ptr_array_add (args, path);
+  va_start (ap, file);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  proc = g_subprocess_newv ((const char * const *) args->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                            &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A fresh database, LEAN's files imported as they are (raw minute trade and quote bars with
+ * extended hours, the factor file, the Fed primary credit rate, the early closes, raw daily
+ * bars), then BasicTemplateAlgorithm and BasicTemplateDailyAlgorithm as buy_and_hold runs of the
+ * lean profile: every statistic of both of LEAN's tables, as LEAN prints them. The profile's
+ * defaults are LEAN's (IB fees, SPY as the benchmark, the primary credit rate): the same run
+ * with them spelt out is the same request, answered from the cache. */
+static void
+test_backtest_lean_reference (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "lean-reference.db", NULL);
+  g_autofree char *noquotes = g_build_filename (tmpdir, "lean-no-quotes.db", NULL);
+  g_auto(Run) minute = { 0 }, daily = { 0 }, explicit = { 0 }, mjson = { 0 }, djson = { 0 };
+  g_auto(Run) trade_close = { 0 };
+  g_autoptr(JsonNode) mroot = NULL, droot = NULL, eroot = NULL;
+  JsonObject *t;
+
+  lean_import (db, "bars", "spy_minute_2013-10.csv", "--symbol", "SPY", "--interval", "1m",
+               "--kind", "etf", NULL);
+  lean_import (db, "quotebars", "spy_minute_quote_2013-10.csv", "--symbol", "SPY", "--interval",
+               "1m", NULL);
+  lean_import (db, "factors", "spy_factors.csv", "--symbol", "SPY", NULL);
+  lean_import (db, "rates", "usa_interest_rate_primary_credit.csv", NULL);
+  lean_import (db, "calendar", "us_equity_early_closes.csv", "--kind", "early-closes", NULL);
+  lean_import (db, "bars", "spy_daily.csv", "--symbol", "SPY", "--interval", "1d", NULL);
+
+  /* BasicTemplateAlgorithm: minute bars 2013-10-07 … 10-11. */
+  cli (&minute, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1m",
+       "--strategy", "buy_and_hold", "--from", "2013-10-07", "--to", "2013-10-11", "--cash",
+       "100000", NULL);
+  g_assert_cmpint (minute.status, ==, 0);
+  /* Nothing is missing: no warning. */
+  g_assert_true (minute.err == NULL || minute.err[0] == '\0');
+  check_lean_table (minute.out, lean_minute_expected, G_N_ELEMENTS (lean_minute_expected));
+  /* One order in the first step (09:31), at the ask close 167.45 × 0.8646266, 688 shares. */
+  cli (&mjson, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1m",
+       "--strategy", "buy_and_hold", "--from", "2013-10-07", "--to", "2013-10-11", "--json",
+       NULL);
+  g_assert_cmpint (mjson.status, ==, 0);
+  t = lean_first_trade (&mroot, mjson.out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (mroot), "cache_hit"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (t, "entry_time"), ==, "2013-10-07T13:31:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (t, "quantity"), ==, 688);
+  g_assert_cmpfloat (json_object_get_double_member (t, "entry_price"), ==, 144.78172417);
+  g_assert_cmpfloat (json_object_get_double_member (t, "fees"), ==, 3.44);
+  cli (&explicit, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1m",
+       "--strategy", "buy_and_hold", "--from", "2013-10-07", "--to", "2013-10-11", "--fee-model",
+       "ibkr", "--benchmark", "SPY", "--risk-free", "series:fed_primary_credit", "--json", NULL);
+  g_assert_cmpint (explicit.status, ==, 0);
+  lean_first_trade (&eroot, explicit.out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (eroot), "cache_hit"), ==, 1);
+
+  /* BasicTemplateDailyAlgorithm: daily bars 2013-10-08 … 10-17; market-on-open at the 10-09
+   * open 165.82 × 0.8646266, in that day's 16:00 step, 697 shares sized at the 10-08 close. */
+  cli (&daily, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1d",
+       "--strategy", "buy_and_hold", "--from", "2013-10-08", "--to", "2013-10-17", "--cash",
+       "100000", NULL);
+  g_assert_cmpint (daily.status, ==, 0);
+  check_lean_table (daily.out, lean_daily_expected, G_N_ELEMENTS (lean_daily_expected));
+  cli (&djson, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1d",
+       "--strategy", "buy_and_hold", "--from", "2013-10-08", "--to", "2013-10-17", "--json",
+       NULL);
+  t = lean_first_trade (&droot, djson.out);
+  g_assert_cmpstr (json_object_get_string_member (t, "entry_time"), ==, "2013-10-09T20:00:00Z");
+  g_assert_cmpfloat (json_object_get_double_member (t, "quantity"), ==, 697);
+  g_assert_cmpfloat (json_object_get_double_member (t, "entry_price"), ==, 143.372382812);
+
+  /* Without quote bars the order fills at the trade close, 167.44: End Equity 101697.87, as
+   * LEAN-CONVENTIONS.md says, and a warning names the missing data. */
+  lean_import (noquotes, "bars", "spy_minute_2013-10.csv", "--symbol", "SPY", "--interval", "1m",
+               NULL);
+  lean_import (noquotes, "factors", "spy_factors.csv", "--symbol", "SPY", NULL);
+  lean_import (noquotes, "rates", "usa_interest_rate_primary_credit.csv", NULL);
+  cli (&trade_close, noquotes, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval",
+       "1m", "--strategy", "buy_and_hold", "--from", "2013-10-07", "--to", "2013-10-11", NULL);
+  g_assert_cmpint (trade_close.status, ==, 0);
+  g_assert_nonnull (strstr (trade_close.err, "warning: no 1m quote bars for SPY"));
+  g_assert_nonnull (strstr (trade_close.out, "\nEnd Equity                     101697.87\n"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1269,5 +1628,7 @@ main (int    argc,
   g_test_add_func ("/hs/cli/metrics/hand", test_metrics);
   g_test_add_func ("/hs/cli/metrics/bad-input", test_metrics_bad_input);
   g_test_add_func ("/hs/cli/import/rates", test_import_rates);
+  g_test_add_func ("/hs/cli/backtest/lean-reference", test_backtest_lean_reference);
+  g_test_add_func ("/hs/cli/sweep/walkforward", test_sweep_walkforward);
   return g_test_run ();
 }

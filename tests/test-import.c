@@ -638,6 +638,352 @@ test_cancel (Fixture      *f,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* ---- LEAN's data: quote bars, factor files, the market calendar ---- */
+
+static gboolean
+run_lean (Fixture        *f,
+          HsImportKind    kind,
+          const char     *path,
+          const char     *calendar,
+          HsImportResult *result,
+          GError        **error)
+{
+  HsImportRequest req = { .kind = kind, .path = (char *) path, .symbol = (char *) "SPY",
+                          .interval = (char *) "1m", .calendar = (char *) calendar };
+  HsImportResult local = { 0 };
+  gboolean ok = hs_import_run (f->store, &req, NULL, NULL, NULL, result ? result : &local, error);
+
+  hs_import_result_clear (&local);
+  return ok;
+}
+
+/* As expect_refused(), for the kinds above. */
+static void
+expect_lean_refused (Fixture     *f,
+                     HsImportKind kind,
+                     const char  *calendar,
+                     const char  *content,
+                     const char  *message)
+{
+  static int n;
+  g_autofree char *name = g_strdup_printf ("bad-lean-%d.csv", n++);
+  g_autofree char *path = write_file (f, name, content, -1);
+  g_autofree char *prefix = g_strdup_printf ("%s:", path);
+  g_autofree char *before = hs_store_dump (f->store, NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_lean (f, kind, path, calendar, NULL, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_BAD_INPUT);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  if (strstr (error->message, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, error->message);
+  after = hs_store_dump (f->store, NULL);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static char *
+lean_file (const char *name)
+{
+  return g_build_filename (g_getenv ("HS_TEST_DATA"), "lean", name, NULL);
+}
+
+/* LEAN's SPY minute quote bars of October 2013: 5,412 rows, once. A side without a quote is
+ * stored as NULL. */
+static void
+test_quotebars (Fixture      *f,
+                gconstpointer data)
+{
+  g_autofree char *lean = lean_file ("spy_minute_quote_2013-10.csv");
+  g_autofree char *own = write_file (f, "qb.csv",
+    "timestamp,bid_open,bid_high,bid_low,bid_close,last_bid_size,ask_open,ask_high,ask_low,"
+    "ask_close,last_ask_size\n"
+    "2024-01-02T14:30:00Z,100,101,99,100.5,300,100.1,101.1,99.1,100.6,200\n"
+    "2024-01-02T14:31:00Z,,,,,,100.2,100.2,100.2,100.2,100\n", -1);
+  g_autofree char *dump1 = NULL, *dump2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+
+  g_assert_true (run_lean (f, HS_IMPORT_QUOTEBARS, lean, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 5412);
+  g_assert_cmpint (r.inserted, ==, 5412);
+  hs_import_result_clear (&r);
+  /* The bar of 09:30 New York on 2013-10-07 (13:30Z, date -u +%s 1381152600): ask close 167.45,
+   * read off the file. */
+  g_assert_cmpfloat (query_double (f, "SELECT ask_close FROM quote_bars WHERE ts = "
+                                      "1381152600000000"), ==, 167.45);
+  g_assert_true (run_lean (f, HS_IMPORT_QUOTEBARS, own, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 2);
+  hs_import_result_clear (&r);
+  g_assert_true (isnan (query_double (f, "SELECT bid_close FROM quote_bars WHERE ts = "
+                                         "1704205860000000")));
+  g_assert_cmpfloat (query_double (f, "SELECT bid_size FROM quote_bars WHERE ts = "
+                                      "1704205860000000"), ==, 0);
+  dump1 = hs_store_dump (f->store, &error);
+  g_assert_true (run_lean (f, HS_IMPORT_QUOTEBARS, lean, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 5412);
+  hs_import_result_clear (&r);
+  dump2 = hs_store_dump (f->store, &error);
+  g_assert_cmpstr (dump1, ==, dump2);
+}
+
+#define QB_HEADER "timestamp,bid_open,bid_high,bid_low,bid_close,bid_size,ask_open,ask_high," \
+                  "ask_low,ask_close,ask_size\n"
+
+static void
+test_quotebars_malformed (Fixture      *f,
+                          gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "truncated", QB_HEADER "2024-01-02T14:30:00Z,1,1,1,1,1,1,1\n",
+      ":2: expected 11 fields, found 8 (truncated line?)" },
+    { "non-numeric", QB_HEADER "2024-01-02T14:30:00Z,1,x,1,1,1,1,1,1,1,1\n",
+      ":2: column 3 (bid_high): “x” is not a number" },
+    { "half a side", QB_HEADER "2024-01-02T14:30:00Z,1,,1,1,1,1,1,1,1,1\n",
+      ":2: bid high is missing: a side has all four prices or none" },
+    { "no side", QB_HEADER "2024-01-02T14:30:00Z,,,,,0,,,,,0\n",
+      ":2: a quote bar needs a bid or an ask" },
+    { "high below low", QB_HEADER "2024-01-02T14:30:00Z,1,1,1,1,1,1,1,2,1,1\n",
+      ":2: ask high 1 is below ask low 2" },
+    { "negative size", QB_HEADER "2024-01-02T14:30:00Z,1,1,1,1,-3,1,1,1,1,1\n",
+      ":2: bid size must be zero or more, not -3" },
+    { "zero price", QB_HEADER "2024-01-02T14:30:00Z,1,1,1,1,1,0,1,0,1,1\n",
+      ":2: ask open must be a positive price, not 0" },
+    { "duplicate", QB_HEADER "2024-01-02T14:30:00Z,1,1,1,1,1,1,1,1,1,1\n"
+      "2024-01-02T14:30:00Z,1,1,1,1,1,1,1,1,1,1\n",
+      ":3: duplicate timestamp 2024-01-02T14:30:00Z" },
+    { "missing column", "timestamp,bid_open,bid_high,bid_low,bid_close,ask_open,ask_high,ask_low\n"
+      "2024-01-02T14:30:00Z,1,1,1,1,1,1,1\n", ":1: missing required column “ask_close”" },
+    { "trade bar header", "timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,1,1,1,1,1\n",
+      ":1: unknown column “open” (column 2)" },
+    { "header only", QB_HEADER, ":1: no data rows after the header" },
+  };
+  g_autofree char *seed = lean_file ("spy_minute_quote_2013-10.csv");
+  g_autofree char *good = write_file (f, "qb-good.csv", QB_HEADER
+                                      "2024-01-02T14:30:00Z,1,1,1,1,1,1,1,1,1,1\n", -1);
+  HsImportRequest req = { .kind = HS_IMPORT_QUOTEBARS, .path = good, .symbol = "SPY",
+                          .interval = "tick" };
+  HsImportResult r = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (run_lean (f, HS_IMPORT_QUOTEBARS, seed, NULL, NULL, NULL));
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("case: %s", cases[i].name);
+      expect_lean_refused (f, HS_IMPORT_QUOTEBARS, NULL, cases[i].content, cases[i].message);
+    }
+  /* Quote bars have an interval, and it is not tick. */
+  g_assert_false (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE);
+}
+
+static double
+factor_of (Fixture    *f,
+           const char *date)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT price_factor * split_factor FROM price_factors "
+                                          "WHERE date = '%s'", date);
+
+  return query_double (f, sql);
+}
+
+/* spy_factors.csv: 96 rows; LEAN's own layout of the same rows (no header, yyyyMMdd) is the
+ * same file; a newer file replaces the rows, dropping a date it does not have. */
+static void
+test_factors (Fixture      *f,
+              gconstpointer data)
+{
+  g_autofree char *spy = lean_file ("spy_factors.csv");
+  g_autofree char *mine = write_file (f, "f.csv", "date,price_factor,split_factor,reference_price\n"
+                                      "2013-12-19,0.8646266,1,181.5\n"
+                                      "2050-12-31,1,1,0\n", -1);
+  g_autofree char *lean = write_file (f, "spy.csv", "20131219,0.8646266,1,181.5\r\n"
+                                      "20501231,1,1,0\r\n", -1);
+  g_autofree char *newer = write_file (f, "f2.csv", "date,price_factor,split_factor\n"
+                                       "2013-12-19,0.85,1\n2014-03-21,0.9,0.5\n", -1);
+  g_autofree char *dump1 = NULL, *dump2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, spy, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 96);
+  g_assert_cmpint (r.inserted, ==, 96);
+  g_assert_cmpint (r.removed, ==, 0);
+  hs_import_result_clear (&r);
+  g_assert_cmpfloat (factor_of (f, "2013-12-19"), ==, 0.8646266);
+  dump1 = hs_store_dump (f->store, &error);
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, spy, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 96);
+  hs_import_result_clear (&r);
+  dump2 = hs_store_dump (f->store, &error);
+  g_assert_cmpstr (dump1, ==, dump2);
+
+  /* Two rows in either layout: the same two rows, and the other 94 dates are removed. */
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, mine, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 2);
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.removed, ==, 94);
+  hs_import_result_clear (&r);
+  g_clear_pointer (&dump1, g_free);
+  dump1 = hs_store_dump (f->store, &error);
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, lean, NULL, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 2);
+  g_assert_cmpint (r.present, ==, 2);
+  g_assert_cmpint (r.removed, ==, 0);
+  hs_import_result_clear (&r);
+  g_clear_pointer (&dump2, g_free);
+  dump2 = hs_store_dump (f->store, &error);
+  g_assert_cmpstr (dump1, ==, dump2);
+
+  /* A newer file: 2013-12-19 changed, 2014-03-21 new, 2050-12-31 gone; reference_price 0. */
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, newer, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 2);
+  g_assert_cmpint (r.removed, ==, 1);
+  hs_import_result_clear (&r);
+  g_assert_cmpfloat (factor_of (f, "2013-12-19"), ==, 0.85);
+  g_assert_cmpfloat (factor_of (f, "2014-03-21"), ==, 0.45);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM price_factors"), ==, 2);
+  g_assert_cmpfloat (query_double (f, "SELECT reference_price FROM price_factors LIMIT 1"), ==,
+                     0);
+}
+
+#define F_HEADER "date,price_factor,split_factor,reference_price\n"
+
+static void
+test_factors_malformed (Fixture      *f,
+                        gconstpointer data)
+{
+  static const BadCase cases[] = {
+    { "out of order", F_HEADER "2013-12-19,0.86,1,181\n2013-09-20,0.85,1,170\n",
+      ":3: dates must increase: 2013-09-20 comes after 2013-12-19" },
+    { "duplicate date", F_HEADER "2013-12-19,0.86,1,181\n2013-12-19,0.86,1,181\n",
+      ":3: dates must increase: 2013-12-19 comes after 2013-12-19" },
+    { "zero factor", F_HEADER "2013-12-19,0,1,181\n",
+      ":2: column 2 (price_factor): must be a positive number" },
+    { "negative split", F_HEADER "2013-12-19,0.9,-2,181\n",
+      ":2: column 3 (split_factor): must be a positive number" },
+    { "negative reference", F_HEADER "2013-12-19,0.9,1,-1\n",
+      ":2: column 4 (reference_price): must be a price ≥ 0" },
+    { "bad date", F_HEADER "2013-13-19,0.9,1,1\n",
+      ":2: column 1 (date): “2013-13-19” is not a valid time: month out of range" },
+    { "a time, not a date", F_HEADER "2013-12-19T10:00:00Z,0.9,1,1\n",
+      ":2: column 1 (date): “2013-12-19T10:00:00Z” is not a date" },
+    { "not a number", F_HEADER "2013-12-19,abc,1,1\n",
+      ":2: column 2 (price_factor): “abc” is not a number" },
+    { "missing column", "date,price_factor,reference_price\n2013-12-19,0.9,1\n",
+      ":1: missing required column “split_factor”" },
+    { "missing date", "price_factor,split_factor\n0.9,1\n", ":1: missing required column “date”" },
+    { "LEAN layout, bad row", "20131219,0.86,1,181\n20140321,x,1,190\n",
+      ":2: column 2 (price_factor): “x” is not a number" },
+    { "LEAN layout, short row", "20131219,0.86,1,181\n20140321,0.9\n",
+      ":2: expected 4 fields, found 2" },
+  };
+  g_autofree char *seed = lean_file ("spy_factors.csv");
+
+  g_assert_true (run_lean (f, HS_IMPORT_FACTORS, seed, NULL, NULL, NULL));
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("case: %s", cases[i].name);
+      expect_lean_refused (f, HS_IMPORT_FACTORS, NULL, cases[i].content, cases[i].message);
+    }
+}
+
+/* LEAN's US equity holidays (293, 1998–2027 …) and early closes (65, 13:00). */
+static void
+test_calendar (Fixture      *f,
+               gconstpointer data)
+{
+  g_autofree char *holidays = lean_file ("us_equity_holidays.csv");
+  g_autofree char *early = lean_file ("us_equity_early_closes.csv");
+  g_autofree char *dump1 = NULL, *dump2 = NULL;
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+  HsImportRequest req = { .kind = HS_IMPORT_CALENDAR, .path = early, .calendar = "early-closes",
+                          .market = "xnys" };
+
+  g_assert_true (run_lean (f, HS_IMPORT_CALENDAR, holidays, "holidays", &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r.rows, ==, 293);
+  g_assert_cmpint (r.inserted, ==, 293);
+  g_assert_cmpstr (r.symbol, ==, "us_equity");
+  hs_import_result_clear (&r);
+  g_assert_true (run_lean (f, HS_IMPORT_CALENDAR, early, "early-closes", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 65);
+  hs_import_result_clear (&r);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM market_calendar WHERE date = "
+                                      "'2013-11-29' AND kind = 'early_close' AND close_time = "
+                                      "'13:00:00'"), ==, 1);
+  g_assert_cmpfloat (query_double (f, "SELECT count(*) FROM market_calendar WHERE date = "
+                                      "'2013-12-25' AND kind = 'holiday' AND close_time IS NULL"),
+                     ==, 1);
+  dump1 = hs_store_dump (f->store, &error);
+  g_assert_true (run_lean (f, HS_IMPORT_CALENDAR, early, "early-closes", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  g_assert_cmpint (r.present, ==, 65);
+  hs_import_result_clear (&r);
+  dump2 = hs_store_dump (f->store, &error);
+  g_assert_cmpstr (dump1, ==, dump2);
+  /* Another market is another calendar. */
+  g_assert_true (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_cmpint (r.inserted, ==, 65);
+  g_assert_cmpstr (r.symbol, ==, "xnys");
+  hs_import_result_clear (&r);
+}
+
+static void
+test_calendar_malformed (Fixture      *f,
+                         gconstpointer data)
+{
+  static const BadCase early_cases[] = {
+    { "bad time", "date,close_time\n2013-11-29,25:00\n",
+      ":2: column 2 (close_time): “25:00” is not a time of day (HH:MM or HH:MM:SS)" },
+    { "no time", "date,close_time\n2013-11-29,\n",
+      ":2: column 2 (close_time): “” is not a time of day" },
+    { "missing column", "date\n2013-11-29\n", ":1: missing required column “close_time”" },
+    { "duplicate", "date,close_time\n2013-11-29,13:00\n2013-11-29,13:00:00\n",
+      ":3: duplicate date 2013-11-29: an earlier row of this file has it" },
+    { "bad date", "date,close_time\n2013-02-30,13:00\n",
+      ":2: column 1 (date): “2013-02-30” is not a valid time: day out of range" },
+    { "a number", "date,close_time\n1385683200,13:00\n",
+      ":2: column 1 (date): “1385683200” is not a date (YYYY-MM-DD or YYYYMMDD)" },
+  };
+  static const BadCase holiday_cases[] = {
+    { "close time", "date,close_time\n2013-12-25,13:00\n",
+      ":1: column 2 (close_time): holidays have no close time" },
+    { "unknown column", "date,name\n2013-12-25,Christmas\n", ":1: unknown column “name”" },
+    { "empty", "", ": the file is empty" },
+  };
+  g_autofree char *seed = lean_file ("us_equity_holidays.csv");
+  g_autofree char *good = write_file (f, "cal.csv", "date\n2013-12-25\n", -1);
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+  HsImportRequest req = { .kind = HS_IMPORT_CALENDAR, .path = good, .calendar = "closed" };
+
+  g_assert_true (run_lean (f, HS_IMPORT_CALENDAR, seed, "holidays", NULL, NULL));
+  for (size_t i = 0; i < G_N_ELEMENTS (early_cases); i++)
+    {
+      g_test_message ("case: %s", early_cases[i].name);
+      expect_lean_refused (f, HS_IMPORT_CALENDAR, "early-closes", early_cases[i].content,
+                           early_cases[i].message);
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (holiday_cases); i++)
+    {
+      g_test_message ("case: %s", holiday_cases[i].name);
+      expect_lean_refused (f, HS_IMPORT_CALENDAR, "holidays", holiday_cases[i].content,
+                           holiday_cases[i].message);
+    }
+  /* The kind of days is required. */
+  g_assert_false (hs_import_run (f->store, &req, NULL, NULL, NULL, &r, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -661,6 +1007,12 @@ main (int    argc,
   ADD ("/hs/jobs/import/snapshots", test_snapshots);
   ADD ("/hs/jobs/import/snapshots/malformed", test_snapshots_malformed);
   ADD ("/hs/jobs/import/cancel", test_cancel);
+  ADD ("/hs/jobs/import/quotebars", test_quotebars);
+  ADD ("/hs/jobs/import/quotebars/malformed", test_quotebars_malformed);
+  ADD ("/hs/jobs/import/factors", test_factors);
+  ADD ("/hs/jobs/import/factors/malformed", test_factors_malformed);
+  ADD ("/hs/jobs/import/calendar", test_calendar);
+  ADD ("/hs/jobs/import/calendar/malformed", test_calendar_malformed);
 #undef ADD
   return g_test_run ();
 }

@@ -174,12 +174,12 @@ test_reshape_keeps_rows (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_NO_MIGRATE, &error);
   g_autoptr(GPtrArray) problems = NULL;
-  int latest = hs_migrations_latest_version ();
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
 
   g_assert_no_error (error);
-  g_assert_true (hs_store_migrate_to (store, latest - 1, NULL, &error));
+  /* The schema just before 006 (later migrations do not touch backtest_runs). */
+  g_assert_true (hs_store_migrate_to (store, 5, NULL, &error));
   g_assert_no_error (error);
   hs_store_close (g_steal_pointer (&store));
 

@@ -21,6 +21,7 @@
 #include "hs-backtest.h"
 #include "hs-bt-run.h"
 #include "hs-cache-key.h"
+#include "hs-cli-backtest.h"
 #include "hs-cli-backtest-store.h"
 #include "hs-cli-common.h"
 #include "hs-expr.h"
@@ -33,6 +34,7 @@
 #include "hs-store-market.h"
 #include "hs-store-rates.h"
 #include "hs-strategy.h"
+#include "hs-sweep.h"
 #include "hs-time.h"
 
 /* ---- strategies ---- */
@@ -391,20 +393,17 @@ print_result (const HsBtRunInfo *info,
   fputs (out->str, stdout);
 }
 
-typedef struct
+void
+hs_cli_bt_request_init (HsCliBtRequest *q)
 {
-  char    *symbol, *exchange, *interval, *strategy, *rules_path, *from, *to;
-  char   **params;
-  double   cash;
-  char    *fee_model, *size, *benchmark, *session, *profile, *risk_free;
-  double   slippage_bps;
-  double   stop_loss, take_profit;
-  int      time_stop;
-  gboolean no_cache, json;
-} Request;
+  memset (q, 0, sizeof *q);
+  q->cash = 100000;
+  q->slippage_bps = 0;
+  q->stop_loss = q->take_profit = 0;
+}
 
-static void
-request_clear (Request *q)
+void
+hs_cli_bt_request_clear (HsCliBtRequest *q)
 {
   g_free (q->symbol);
   g_free (q->exchange);
@@ -422,7 +421,16 @@ request_clear (Request *q)
   g_free (q->risk_free);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
+void
+hs_cli_bt_data_clear (HsCliBtData *d)
+{
+  g_clear_pointer (&d->bars, hs_bars_free);
+  g_clear_pointer (&d->bench_bars, hs_bars_free);
+  g_clear_pointer (&d->bench, g_free);
+  g_clear_pointer (&d->rates, g_array_unref);
+  g_clear_pointer (&d->lean, hs_cli_lean_free);
+  g_clear_pointer (&d->store, hs_store_close);
+}
 
 static int
 usage_error (const char *format,
@@ -458,29 +466,414 @@ fail (GError *error)
   return status;
 }
 
+/* Prints @error (taken) and returns its exit status: 2 for a bad request, else 1. */
+int
+hs_cli_bt_fail (GError *error)
+{
+  return fail (error);
+}
+
+void
+hs_cli_bt_json_statistics (GString          *out,
+                           const HsBtResult *result)
+{
+  json_statistics (out, result);
+}
+
+void
+hs_cli_bt_json_trades (GString          *out,
+                       const HsBtResult *result)
+{
+  json_trades (out, result);
+}
+
+/**
+ * hs_cli_bt_add_options:
+ * @q: where the values go; initialised with hs_cli_bt_request_init()
+ * @mode: %HS_CLI_BT_SINGLE adds --rules and --no-cache, and documents --param as NAME=VALUE
+ *
+ * Adds the options that describe a run (data, strategy, models) to @context's main group.
+ */
+void
+hs_cli_bt_add_options (GOptionContext *context,
+                       HsCliBtRequest *q,
+                       HsCliBtMode     mode)
+{
+  gboolean single = mode == HS_CLI_BT_SINGLE;
+  const GOptionEntry entries[] = {
+    { "symbol", 's', 0, G_OPTION_ARG_STRING, &q->symbol, "Symbol (required)", "S" },
+    { "exchange", 'e', 0, G_OPTION_ARG_STRING, &q->exchange, "Exchange of the symbol", "E" },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &q->interval, "Interval of the stored bars "
+      "(required)", "I" },
+    { "strategy", 0, 0, G_OPTION_ARG_STRING, &q->strategy, "A built-in strategy (see "
+      "hindsight-cli strategies)", "NAME" },
+    single ? (GOptionEntry) { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &q->params,
+                              "A strategy parameter (repeatable)", "NAME=VALUE" }
+           : (GOptionEntry) { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &q->params,
+                              "A parameter's values: START:STOP:STEP (inclusive), A,B,C or one "
+                              "value (repeatable)", "NAME=SPEC" },
+    { "cash", 0, 0, G_OPTION_ARG_DOUBLE, &q->cash, "Initial cash (default 100000)", "N" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &q->from, "First bar (inclusive)", "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &q->to, "Last bar (inclusive; a date covers the whole "
+      "day)", "DATE" },
+    { "fee-model", 0, 0, G_OPTION_ARG_STRING, &q->fee_model, "none (default), ibkr, "
+      "per-share:RATE[:MIN[:MAX]], per-order:X or bps:X", "MODEL" },
+    { "slippage-bps", 0, 0, G_OPTION_ARG_DOUBLE, &q->slippage_bps, "Slippage of market and "
+      "stop fills in basis points (default 0)", "X" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &q->size, "fixed:Q, cash:X, percent:P (default "
+      "percent:100) or risk:P", "SIZING" },
+    { "stop-loss", 0, 0, G_OPTION_ARG_DOUBLE, &q->stop_loss, "Stop loss, percent of the entry",
+      "PCT" },
+    { "take-profit", 0, 0, G_OPTION_ARG_DOUBLE, &q->take_profit, "Take profit, percent of the "
+      "entry", "PCT" },
+    { "time-stop", 0, 0, G_OPTION_ARG_INT, &q->time_stop, "Exit after this many bars", "N" },
+    { "benchmark", 0, 0, G_OPTION_ARG_STRING, &q->benchmark, "Benchmark symbol (its bars at "
+      "the same interval)", "SYM" },
+    { "session", 0, 0, G_OPTION_ARG_STRING, &q->session, "us or 24x7 (default by instrument "
+      "kind)", "S" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &q->profile, "default, or lean: LEAN's fills, "
+      "SetHoldings sizing and statistics (docs/backtester.md)", "P" },
+    { "risk-free", 0, 0, G_OPTION_ARG_STRING, &q->risk_free, "A stored rate series (import "
+      "rates) as the risk-free rate; default 0", "SERIES" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &q->json, "Print JSON", NULL },
+    { NULL }
+  };
+  const GOptionEntry single_entries[] = {
+    { "rules", 0, 0, G_OPTION_ARG_FILENAME, &q->rules_path, "A rule set (JSON) instead of "
+      "--strategy", "FILE" },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &q->no_cache, "Run even if an identical run is "
+      "stored", NULL },
+    { NULL }
+  };
+
+  /* GOption copies the entries. */
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (single)
+    g_option_context_add_main_entries (context, single_entries, NULL);
+}
+
+/**
+ * hs_cli_bt_build:
+ * @command: the command's name, for messages
+ * @mode: %HS_CLI_BT_SINGLE sets @params from --param NAME=VALUE (or loads --rules) and records
+ *   them in @info; %HS_CLI_BT_GRID leaves @params at the defaults and @info without them
+ * @config: (out caller-allocates): the engine configuration
+ * @params: (out) (transfer full): the strategy's parameters, %NULL for a rule set
+ * @rules: (out) (transfer full): the rule set, %NULL for a strategy
+ * @info: (out) (transfer full): the run's request (strategy, models, symbol, interval); the
+ *   data (instrument, period, fingerprint, cache key) is hs_cli_bt_load()'s
+ *
+ * Checks the request before any data is read; prints what is wrong.
+ *
+ * Returns: %HS_EXIT_OK, or the exit status of the error printed
+ */
+int
+hs_cli_bt_build (const HsCliBtRequest *q,
+                 const char           *command,
+                 HsCliBtMode           mode,
+                 HsBtConfig           *config,
+                 HsStrategyParams    **out_params,
+                 HsRuleSet           **out_rules,
+                 HsBtRunInfo         **out_info)
+{
+  g_autoptr(HsStrategyParams) params = NULL;
+  g_autoptr(HsRuleSet) rules = NULL;
+  g_autoptr(HsBtRunInfo) info = NULL;
+  HsSessionKind session = HS_SESSION_US_EQUITY;
+  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64;
+  GError *error = NULL;
+
+  if (q->symbol == NULL || q->interval == NULL)
+    return usage_error ("%s needs --symbol and --interval", command);
+  if (hs_interval_lookup (q->interval) == NULL || g_str_equal (q->interval, "tick"))
+    {
+      g_autofree char *names = hs_interval_names ();
+
+      return usage_error ("unknown interval “%s”; use one of %s", q->interval, names);
+    }
+  if (mode == HS_CLI_BT_GRID && q->strategy == NULL)
+    return usage_error ("%s needs --strategy NAME", command);
+  if ((q->strategy == NULL) == (q->rules_path == NULL))
+    return usage_error ("%s needs either --strategy NAME or --rules FILE", command);
+  if (q->rules_path != NULL && q->params != NULL)
+    return usage_error ("--param goes with --strategy; a rule set has its expressions");
+  if (q->session != NULL && !hs_session_kind_from_string (q->session, &session))
+    return usage_error ("--session must be us or 24x7");
+  if (q->profile != NULL && !g_str_equal (q->profile, "default")
+      && !g_str_equal (q->profile, "lean"))
+    return usage_error ("--profile must be default or lean");
+  if ((q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &from_ts, &error))
+      || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &to_ts, &error)))
+    return fail (error);
+
+  /* The request: strategy and parameters, models. Checked before any data is read. */
+  hs_bt_config_init (config);
+  config->initial_cash = q->cash;
+  if (q->fee_model != NULL && !hs_fee_model_parse (q->fee_model, &config->fees, &error))
+    return fail (error);
+  if (q->slippage_bps > 0)
+    {
+      config->slippage.kind = HS_SLIPPAGE_BPS;
+      config->slippage.bps = q->slippage_bps;
+    }
+  else if (q->slippage_bps < 0)
+    return usage_error ("--slippage-bps must be ≥ 0");
+  if (q->size != NULL && !hs_sizing_parse (q->size, &config->sizing, &error))
+    return fail (error);
+  config->stop_loss_pct = q->stop_loss;
+  config->take_profit_pct = q->take_profit;
+  config->time_stop_bars = q->time_stop;
+  if (q->profile != NULL && g_str_equal (q->profile, "lean"))
+    {
+      config->profile = HS_STATS_PROFILE_LEAN;
+      /* LEAN's default brokerage model charges Interactive Brokers' fees. */
+      if (q->fee_model == NULL)
+        hs_fee_model_ibkr (&config->fees);
+    }
+
+  info = hs_bt_run_info_new ();
+  info->interval = g_strdup (hs_interval_lookup (q->interval)->name);
+  if (q->strategy != NULL)
+    {
+      const HsStrategyInfo *s = hs_strategy_lookup (q->strategy);
+
+      if (s == NULL)
+        return usage_error ("unknown strategy “%s”; hindsight-cli strategies lists them",
+                            q->strategy);
+      params = hs_strategy_params_new (s);
+      info->strategy_name = g_strdup (s->name);
+      info->strategy_version = g_strdup (s->version);
+      if (mode == HS_CLI_BT_SINGLE)
+        {
+          for (size_t i = 0; q->params != NULL && q->params[i] != NULL; i++)
+            if (!hs_strategy_params_parse_assignment (params, q->params[i], &error))
+              return fail (error);
+          if (!hs_strategy_params_check (params, &error))
+            return fail (error);
+          hs_sweep_info_set_params (info, params);
+        }
+    }
+  else
+    {
+      g_autofree char *json = NULL;
+
+      rules = hs_rule_set_load (q->rules_path, &error);
+      if (rules == NULL)
+        return fail (error);
+      /* The rule set's sizing applies unless --size is given. */
+      if (rules->sizing != NULL && q->size == NULL
+          && !hs_sizing_parse (rules->sizing, &config->sizing, &error))
+        return fail (error);
+      json = hs_rule_set_to_json (rules);
+      info->strategy_name = g_strdup (rules->name);
+      info->strategy_version = g_strdup ("rule-set-" HS_RULE_SET_VERSION);
+      hs_bt_run_info_set_json (info, "rules", json);
+    }
+  if (!hs_bt_config_check (config, &error))
+    return fail (error);
+  /* Engine settings that are not models of their own are part of the request too. */
+  if (q->stop_loss > 0)
+    hs_bt_run_info_set_number (info, "engine_stop_loss_pct", q->stop_loss);
+  if (q->take_profit > 0)
+    hs_bt_run_info_set_number (info, "engine_take_profit_pct", q->take_profit);
+  if (q->time_stop > 0)
+    hs_bt_run_info_set_number (info, "engine_time_stop_bars", q->time_stop);
+  info->fee_model = hs_fee_model_to_string (&config->fees);
+  info->slippage_model = hs_slippage_model_to_string (&config->slippage);
+  info->sizing_model = hs_sizing_to_string (&config->sizing);
+  g_free (info->profile);
+  info->profile = g_strdup (config->profile == HS_STATS_PROFILE_LEAN ? "lean" : "default");
+  info->initial_cash = q->cash;
+  info->symbol = g_strdup (q->symbol);
+  info->exchange = g_strdup (q->exchange);
+  info->benchmark = g_strdup (q->benchmark);
+  *out_params = g_steal_pointer (&params);
+  *out_rules = g_steal_pointer (&rules);
+  *out_info = g_steal_pointer (&info);
+  return HS_EXIT_OK;
+}
+
+/**
+ * hs_cli_bt_load:
+ * @info: from hs_cli_bt_build(); gets the instrument, the risk-free model, the tested period
+ *   and the data fingerprint (not the cache key, which depends on the parameters)
+ * @data: (out caller-allocates): zeroed; clear with hs_cli_bt_data_clear()
+ *
+ * Opens the store and reads what the run reads: the bars (at least 2), the benchmark's, the
+ * risk-free series; with --profile lean also LEAN's data (hs-cli-lean.c: the bars cut to the
+ * regular session and adjusted, quotes, early closes), SPY as the default benchmark and the Fed
+ * primary credit rate as the default risk-free rate.
+ *
+ * Returns: %HS_EXIT_OK, or the exit status of the error printed
+ */
+int
+hs_cli_bt_load (const HsCliBtRequest *q,
+                HsBtRunInfo          *info,
+                HsCliBtData          *d)
+{
+  g_autofree char *fingerprint = NULL;
+  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, instrument_id = 0;
+  GError *error = NULL;
+  gboolean lean = g_strcmp0 (info->profile, "lean") == 0;
+  const char *benchmark = q->benchmark, *rf_series = NULL;
+
+  d->session = HS_SESSION_US_EQUITY;
+  if ((q->session != NULL && !hs_session_kind_from_string (q->session, &d->session))
+      || (q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &from_ts, NULL))
+      || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &to_ts, NULL)))
+    return usage_error ("bad --session, --from or --to");   /* hs_cli_bt_build() checked */
+
+  /* The data. */
+  d->started = hs_time_now_us ();
+  d->t0 = g_get_monotonic_time ();
+  d->store = hs_cli_open_store (hs_cli_db_option, &error);
+  if (d->store == NULL || !hs_store_find_instrument (d->store, q->symbol, q->exchange,
+                                                     &instrument_id, &error))
+    return fail (error);
+  info->instrument_id = instrument_id;
+  /* --risk-free NAME, series or series:NAME; the lean profile takes LEAN's rate, the Fed primary
+   * credit rate, when it is stored. */
+  rf_series = hs_cli_risk_free_series (q->risk_free);
+  if (rf_series == NULL && lean)
+    {
+      rf_series = HS_RATES_DEFAULT_SERIES;
+      d->rates = hs_store_load_rates (d->store, rf_series, &error);
+      if (d->rates == NULL && g_error_matches (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND))
+        {
+          g_printerr ("hindsight-cli: warning: no rate series %s: the risk-free rate is 0 (LEAN "
+                      "uses the Fed primary credit rate: hindsight-cli import rates FILE)\n",
+                      rf_series);
+          g_clear_error (&error);
+          rf_series = NULL;
+        }
+    }
+  if (rf_series != NULL)
+    {
+      if (d->rates == NULL)
+        d->rates = hs_store_load_rates (d->store, rf_series, &error);
+      if (d->rates == NULL)
+        return fail (error);
+      d->risk_free.points = (const HsRatePoint *) (const void *) d->rates->data;
+      d->risk_free.n_points = d->rates->len;
+      /* The series' values, not only its name, decide the statistics. */
+      info->risk_free_model = g_strdup_printf ("series:%s:%u:%016" G_GINT64_MODIFIER "x",
+                                               rf_series, d->rates->len,
+                                               hs_xxh64 (d->rates->data,
+                                                         d->rates->len * sizeof (HsRatePoint),
+                                                         0));
+    }
+  else
+    info->risk_free_model = g_strdup ("constant:0");
+  if (q->session == NULL)
+    {
+      g_autoptr(HsInstrument) inst = hs_store_load_instrument (d->store, instrument_id, &error);
+
+      if (inst == NULL)
+        return fail (error);
+      d->session = hs_session_kind_for_instrument (inst->kind);
+    }
+  d->bars = hs_store_load_bars (d->store, instrument_id, info->interval, from_ts, to_ts, &error);
+  if (d->bars == NULL)
+    return fail (error);
+  /* LEAN's data (hs-cli-lean.c): the regular session, adjusted prices, quotes, early closes. */
+  if (lean)
+    {
+      d->lean = hs_cli_lean_load (d->store, instrument_id, q->symbol, info->interval, d->session,
+                                  q->from, q->to, from_ts, to_ts, d->bars, &error);
+      if (d->lean == NULL)
+        return fail (error);
+    }
+  if (d->bars->n < 2)
+    {
+      g_printerr ("hindsight-cli: %s has %zu %s bar%s in that period: a backtest needs at "
+                  "least 2\n", q->symbol, d->bars->n, info->interval, d->bars->n == 1 ? "" : "s");
+      return HS_EXIT_FAILURE;
+    }
+  fingerprint = hs_bars_fingerprint (d->bars);
+  if (lean)
+    {
+      g_autofree char *bars_fp = g_steal_pointer (&fingerprint);
+
+      fingerprint = g_strdup_printf ("%s %s", bars_fp, d->lean->fingerprint);
+    }
+  /* LEAN's default benchmark is SPY. */
+  if (benchmark == NULL && lean)
+    {
+      int64_t spy = 0;
+
+      if (hs_store_find_instrument (d->store, "SPY", NULL, &spy, NULL))
+        {
+          benchmark = "SPY";
+          g_free (info->benchmark);
+          info->benchmark = g_strdup (benchmark);
+        }
+      else
+        g_printerr ("hindsight-cli: warning: no SPY, LEAN's default benchmark: alpha, beta and "
+                    "the like are against zero (or give --benchmark SYM)\n");
+    }
+  if (benchmark != NULL)
+    {
+      int64_t bench_id = 0;
+      g_autofree char *bench_fp = NULL;
+
+      if (!hs_store_find_instrument (d->store, benchmark, NULL, &bench_id, &error))
+        return fail (error);
+      d->bench_bars = hs_store_load_bars (d->store, bench_id, info->interval, from_ts, to_ts,
+                                          &error);
+      if (d->bench_bars == NULL
+          || (lean && !hs_cli_lean_prepare_bars (d->lean, d->store, bench_id, benchmark,
+                                                 d->session, d->bench_bars, NULL, &error)))
+        return fail (error);
+      d->bench = align_benchmark (d->bars, d->bench_bars);
+      bench_fp = hs_bars_fingerprint (d->bench_bars);
+      info->data_fingerprint = g_strdup_printf ("%s benchmark %s", fingerprint, bench_fp);
+    }
+  else
+    info->data_fingerprint = g_strdup (fingerprint);
+  info->start_ts = d->bars->ts[0];
+  info->end_ts = d->bars->ts[d->bars->n - 1] + hs_interval_lookup (info->interval)->seconds
+                                               * G_USEC_PER_SEC;
+  if (info->end_ts <= info->start_ts)
+    info->end_ts = d->bars->ts[d->bars->n - 1] + 1;
+  return HS_EXIT_OK;
+}
+
+/**
+ * hs_cli_bt_input_init:
+ *
+ * Points @input at what hs_cli_bt_load() read: bars, benchmark, risk-free rate and, in the lean
+ * profile, LEAN's quotes and calendar and its identifier of the symbol.
+ */
+void
+hs_cli_bt_input_init (HsBtInput            *input,
+                      const HsCliBtRequest *q,
+                      const HsCliBtData    *d)
+{
+  memset (input, 0, sizeof *input);
+  input->bars = d->bars;
+  input->benchmark = d->bench;
+  input->symbol = d->lean != NULL && d->lean->asset_id != NULL ? d->lean->asset_id : q->symbol;
+  input->risk_free = &d->risk_free;
+  input->lean = d->lean != NULL ? &d->lean->input : NULL;
+}
+
 int
 hs_cli_backtest (int    argc,
                  char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_auto(Request) q = { 0 };
-  g_autoptr(HsStore) store = NULL;
+  g_auto(HsCliBtRequest) q = { 0 };
+  g_auto(HsCliBtData) d = { 0 };
   g_autoptr(HsStrategyParams) params = NULL;
   g_autoptr(HsRuleSet) rules = NULL;
-  g_autoptr(HsBars) bars = NULL, bench_bars = NULL;
   g_autoptr(HsBtRunInfo) info = NULL;
   g_autoptr(HsBtSignals) signals = NULL;
   g_autoptr(HsBtResult) result = NULL;
-  g_autofree double *bench = NULL;
-  g_autofree char *fingerprint = NULL;
-  g_autoptr(GArray) rates = NULL;
-  HsRiskFree risk_free = { 0 };
   HsBtConfig config;
   HsBtInput input = { 0 };
   HsStrategyInput sin = { 0 };
-  HsSessionKind session = HS_SESSION_US_EQUITY;
-  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, instrument_id = 0, cached = 0, id = 0;
-  int64_t started, t0, ms;
+  int64_t cached = 0, id = 0;
+  int64_t ms;
   GError *error = NULL;
   int status = HS_EXIT_OK;
 
@@ -488,241 +881,30 @@ hs_cli_backtest (int    argc,
   if (argc > 1 && hs_cli_backtest_is_stored (argv[1]))
     return hs_cli_backtest_stored (argc, argv);
 
-  q.cash = 100000;
-  q.slippage_bps = 0;
-  q.stop_loss = q.take_profit = 0;
-  {
-    const GOptionEntry entries[] = {
-      { "symbol", 's', 0, G_OPTION_ARG_STRING, &q.symbol, "Symbol (required)", "S" },
-      { "exchange", 'e', 0, G_OPTION_ARG_STRING, &q.exchange, "Exchange of the symbol", "E" },
-      { "interval", 'i', 0, G_OPTION_ARG_STRING, &q.interval, "Interval of the stored bars "
-        "(required)", "I" },
-      { "strategy", 0, 0, G_OPTION_ARG_STRING, &q.strategy, "A built-in strategy (see "
-        "hindsight-cli strategies)", "NAME" },
-      { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &q.params, "A strategy parameter "
-        "(repeatable)", "NAME=VALUE" },
-      { "rules", 0, 0, G_OPTION_ARG_FILENAME, &q.rules_path, "A rule set (JSON) instead of "
-        "--strategy", "FILE" },
-      { "cash", 0, 0, G_OPTION_ARG_DOUBLE, &q.cash, "Initial cash (default 100000)", "N" },
-      { "from", 0, 0, G_OPTION_ARG_STRING, &q.from, "First bar (inclusive)", "DATE" },
-      { "to", 0, 0, G_OPTION_ARG_STRING, &q.to, "Last bar (inclusive; a date covers the whole "
-        "day)", "DATE" },
-      { "fee-model", 0, 0, G_OPTION_ARG_STRING, &q.fee_model, "none (default), ibkr, "
-        "per-share:RATE[:MIN[:MAX]], per-order:X or bps:X", "MODEL" },
-      { "slippage-bps", 0, 0, G_OPTION_ARG_DOUBLE, &q.slippage_bps, "Slippage of market and "
-        "stop fills in basis points (default 0)", "X" },
-      { "size", 0, 0, G_OPTION_ARG_STRING, &q.size, "fixed:Q, cash:X, percent:P (default "
-        "percent:100) or risk:P", "SIZING" },
-      { "stop-loss", 0, 0, G_OPTION_ARG_DOUBLE, &q.stop_loss, "Stop loss, percent of the entry",
-        "PCT" },
-      { "take-profit", 0, 0, G_OPTION_ARG_DOUBLE, &q.take_profit, "Take profit, percent of the "
-        "entry", "PCT" },
-      { "time-stop", 0, 0, G_OPTION_ARG_INT, &q.time_stop, "Exit after this many bars", "N" },
-      { "benchmark", 0, 0, G_OPTION_ARG_STRING, &q.benchmark, "Benchmark symbol (its bars at "
-        "the same interval)", "SYM" },
-      { "session", 0, 0, G_OPTION_ARG_STRING, &q.session, "us or 24x7 (default by instrument "
-        "kind)", "S" },
-      { "profile", 0, 0, G_OPTION_ARG_STRING, &q.profile, "default, or lean: LEAN's fills, "
-        "SetHoldings sizing and statistics (docs/backtester.md)", "P" },
-      { "risk-free", 0, 0, G_OPTION_ARG_STRING, &q.risk_free, "A stored rate series (import "
-        "rates) as the risk-free rate; default 0", "SERIES" },
-      { "no-cache", 0, 0, G_OPTION_ARG_NONE, &q.no_cache, "Run even if an identical run is "
-        "stored", NULL },
-      { "json", 0, 0, G_OPTION_ARG_NONE, &q.json, "Print JSON", NULL },
-      { NULL }
-    };
-
-    context = g_option_context_new ("[list|show|trades|equity|delete …]");
-    g_option_context_set_summary (context,
-      "Runs a backtest over stored bars and prints its statistics and trades (or JSON:\n"
-      "{\"id\", \"cache_hit\", \"strategy\", \"params\", \"statistics\", \"trades\", …}).\n"
-      "The run is stored; an identical request (same data, strategy version, parameters and\n"
-      "settings) is answered from the store with cache_hit 1. A decision at a bar's close fills\n"
-      "at the next bar's open. Rules, models and strategies: docs/backtester.md.\n"
-      "backtest list|show|trades|equity|delete work on stored runs (each has --help).");
-    g_option_context_add_main_entries (context, entries, NULL);
-  }
+  hs_cli_bt_request_init (&q);
+  context = g_option_context_new ("[list|show|trades|equity|delete …]");
+  g_option_context_set_summary (context,
+    "Runs a backtest over stored bars and prints its statistics and trades (or JSON:\n"
+    "{\"id\", \"cache_hit\", \"strategy\", \"params\", \"statistics\", \"trades\", …}).\n"
+    "The run is stored; an identical request (same data, strategy version, parameters and\n"
+    "settings) is answered from the store with cache_hit 1. A decision at a bar's close fills\n"
+    "at the next bar's open. Rules, models and strategies: docs/backtester.md.\n"
+    "backtest list|show|trades|equity|delete work on stored runs (each has --help).");
+  hs_cli_bt_add_options (context, &q, HS_CLI_BT_SINGLE);
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc > 1)
     return usage_error ("backtest: unexpected argument “%s”", argv[1]);
-  if (q.symbol == NULL || q.interval == NULL)
-    return usage_error ("backtest needs --symbol and --interval");
-  if (hs_interval_lookup (q.interval) == NULL || g_str_equal (q.interval, "tick"))
-    {
-      g_autofree char *names = hs_interval_names ();
-
-      return usage_error ("unknown interval “%s”; use one of %s", q.interval, names);
-    }
-  if ((q.strategy == NULL) == (q.rules_path == NULL))
-    return usage_error ("backtest needs either --strategy NAME or --rules FILE");
-  if (q.rules_path != NULL && q.params != NULL)
-    return usage_error ("--param goes with --strategy; a rule set has its expressions");
-  if (q.session != NULL && !hs_session_kind_from_string (q.session, &session))
-    return usage_error ("--session must be us or 24x7");
-  if (q.profile != NULL && !g_str_equal (q.profile, "default") && !g_str_equal (q.profile, "lean"))
-    return usage_error ("--profile must be default or lean");
-  if ((q.from != NULL && !hs_cli_parse_time_arg (q.from, FALSE, &from_ts, &error))
-      || (q.to != NULL && !hs_cli_parse_time_arg (q.to, TRUE, &to_ts, &error)))
-    return fail (error);
-
-  /* The request: strategy and parameters, models. Checked before any data is read. */
-  hs_bt_config_init (&config);
-  config.initial_cash = q.cash;
-  if (q.fee_model != NULL && !hs_fee_model_parse (q.fee_model, &config.fees, &error))
-    return fail (error);
-  if (q.slippage_bps > 0)
-    {
-      config.slippage.kind = HS_SLIPPAGE_BPS;
-      config.slippage.bps = q.slippage_bps;
-    }
-  else if (q.slippage_bps < 0)
-    return usage_error ("--slippage-bps must be ≥ 0");
-  if (q.size != NULL && !hs_sizing_parse (q.size, &config.sizing, &error))
-    return fail (error);
-  config.stop_loss_pct = q.stop_loss;
-  config.take_profit_pct = q.take_profit;
-  config.time_stop_bars = q.time_stop;
-  if (q.profile != NULL && g_str_equal (q.profile, "lean"))
-    config.profile = HS_STATS_PROFILE_LEAN;
-
-  info = hs_bt_run_info_new ();
-  if (q.strategy != NULL)
-    {
-      const HsStrategyInfo *s = hs_strategy_lookup (q.strategy);
-
-      if (s == NULL)
-        return usage_error ("unknown strategy “%s”; hindsight-cli strategies lists them",
-                            q.strategy);
-      params = hs_strategy_params_new (s);
-      for (size_t i = 0; q.params != NULL && q.params[i] != NULL; i++)
-        if (!hs_strategy_params_parse_assignment (params, q.params[i], &error))
-          return fail (error);
-      if (!hs_strategy_params_check (params, &error))
-        return fail (error);
-      info->strategy_name = g_strdup (s->name);
-      info->strategy_version = g_strdup (s->version);
-      for (size_t k = 0; k < s->n_params; k++)
-        {
-          const HsParamSpec *p = &s->params[k];
-
-          if (p->type == HS_PARAM_INT || p->type == HS_PARAM_DOUBLE)
-            hs_bt_run_info_set_number (info, p->name,
-                                       hs_strategy_params_get_number (params, p->name));
-          else
-            hs_bt_run_info_set_string (info, p->name,
-                                       hs_strategy_params_get_text (params, p->name));
-        }
-      if (g_str_equal (s->name, "market_structure"))
-        {
-          const char *tf = hs_strategy_params_get_text (params, "lower_timeframe");
-
-          info->pivot_bars = (int64_t) hs_strategy_params_get_number (params, "pivot_bars");
-          info->lower_timeframe = g_strdup (tf[0] ? tf : q.interval);
-        }
-    }
-  else
-    {
-      g_autofree char *json = NULL;
-
-      rules = hs_rule_set_load (q.rules_path, &error);
-      if (rules == NULL)
-        return fail (error);
-      /* The rule set's sizing applies unless --size is given. */
-      if (rules->sizing != NULL && q.size == NULL
-          && !hs_sizing_parse (rules->sizing, &config.sizing, &error))
-        return fail (error);
-      json = hs_rule_set_to_json (rules);
-      info->strategy_name = g_strdup (rules->name);
-      info->strategy_version = g_strdup ("rule-set-" HS_RULE_SET_VERSION);
-      hs_bt_run_info_set_json (info, "rules", json);
-    }
-  if (!hs_bt_config_check (&config, &error))
-    return fail (error);
-  /* Engine settings that are not models of their own are part of the request too. */
-  if (q.stop_loss > 0)
-    hs_bt_run_info_set_number (info, "engine_stop_loss_pct", q.stop_loss);
-  if (q.take_profit > 0)
-    hs_bt_run_info_set_number (info, "engine_take_profit_pct", q.take_profit);
-  if (q.time_stop > 0)
-    hs_bt_run_info_set_number (info, "engine_time_stop_bars", q.time_stop);
-  info->fee_model = hs_fee_model_to_string (&config.fees);
-  info->slippage_model = hs_slippage_model_to_string (&config.slippage);
-  info->sizing_model = hs_sizing_to_string (&config.sizing);
-  g_free (info->profile);
-  info->profile = g_strdup (config.profile == HS_STATS_PROFILE_LEAN ? "lean" : "default");
-  info->initial_cash = q.cash;
-  info->symbol = g_strdup (q.symbol);
-  info->exchange = g_strdup (q.exchange);
-  info->interval = g_strdup (hs_interval_lookup (q.interval)->name);
-  info->benchmark = g_strdup (q.benchmark);
-
-  /* The data. */
-  started = hs_time_now_us ();
-  t0 = g_get_monotonic_time ();
-  store = hs_cli_open_store (hs_cli_db_option, &error);
-  if (store == NULL || !hs_store_find_instrument (store, q.symbol, q.exchange, &instrument_id,
-                                                  &error))
-    return fail (error);
-  info->instrument_id = instrument_id;
-  if (q.risk_free != NULL)
-    {
-      rates = hs_store_load_rates (store, q.risk_free, &error);
-      if (rates == NULL)
-        return fail (error);
-      risk_free.points = (const HsRatePoint *) (const void *) rates->data;
-      risk_free.n_points = rates->len;
-      /* The series' values, not only its name, decide the statistics. */
-      info->risk_free_model = g_strdup_printf ("series:%s:%u:%016" G_GINT64_MODIFIER "x",
-                                               q.risk_free, rates->len,
-                                               hs_xxh64 (rates->data,
-                                                         rates->len * sizeof (HsRatePoint), 0));
-    }
-  else
-    info->risk_free_model = g_strdup ("constant:0");
-  if (q.session == NULL)
-    {
-      g_autoptr(HsInstrument) inst = hs_store_load_instrument (store, instrument_id, &error);
-
-      if (inst == NULL)
-        return fail (error);
-      session = hs_session_kind_for_instrument (inst->kind);
-    }
-  bars = hs_store_load_bars (store, instrument_id, info->interval, from_ts, to_ts, &error);
-  if (bars == NULL)
-    return fail (error);
-  if (bars->n < 2)
-    {
-      g_printerr ("hindsight-cli: %s has %zu %s bar%s in that period: a backtest needs at "
-                  "least 2\n", q.symbol, bars->n, info->interval, bars->n == 1 ? "" : "s");
-      return HS_EXIT_FAILURE;
-    }
-  fingerprint = hs_bars_fingerprint (bars);
-  if (q.benchmark != NULL)
-    {
-      int64_t bench_id = 0;
-      g_autofree char *bench_fp = NULL;
-
-      if (!hs_store_find_instrument (store, q.benchmark, NULL, &bench_id, &error))
-        return fail (error);
-      bench_bars = hs_store_load_bars (store, bench_id, info->interval, from_ts, to_ts, &error);
-      if (bench_bars == NULL)
-        return fail (error);
-      bench = align_benchmark (bars, bench_bars);
-      bench_fp = hs_bars_fingerprint (bench_bars);
-      info->data_fingerprint = g_strdup_printf ("%s benchmark %s", fingerprint, bench_fp);
-    }
-  else
-    info->data_fingerprint = g_strdup (fingerprint);
-  info->start_ts = bars->ts[0];
-  info->end_ts = bars->ts[bars->n - 1] + hs_interval_lookup (info->interval)->seconds
-                                         * G_USEC_PER_SEC;
-  if (info->end_ts <= info->start_ts)
-    info->end_ts = bars->ts[bars->n - 1] + 1;
+  status = hs_cli_bt_build (&q, "backtest", HS_CLI_BT_SINGLE, &config, &params, &rules, &info);
+  if (status != HS_EXIT_OK)
+    return status;
+  status = hs_cli_bt_load (&q, info, &d);
+  if (status != HS_EXIT_OK)
+    return status;
   info->cache_key = hs_cache_key_compute (info);
 
   /* An identical run stored before answers at once. */
-  if (!hs_store_find_cached_backtest (store, info->cache_key, &cached, &error))
+  if (!hs_store_find_cached_backtest (d.store, info->cache_key, &cached, &error))
     return fail (error);
   if (cached != 0 && !q.no_cache)
     {
@@ -730,39 +912,38 @@ hs_cli_backtest (int    argc,
       g_autoptr(HsBtResult) stored = NULL;
       int64_t hit = 0;
 
-      ms = (g_get_monotonic_time () - t0) / 1000;
-      if (!hs_store_record_cache_hit (store, cached, started, 0, ms, &hit, &error)
-          || !hs_store_load_backtest (store, hit, &stored_info, &stored, &error))
+      ms = (g_get_monotonic_time () - d.t0) / 1000;
+      /* The statistics and trades it prints; not the equity curve (a point per bar). */
+      if (!hs_store_record_cache_hit (d.store, cached, d.started, 0, ms, &hit, &error)
+          || !hs_store_load_backtest_summary (d.store, hit, &stored_info, &stored, &error)
+          || !hs_store_load_backtest_trades (d.store, cached, stored, &error))
         return fail (error);
       print_result (stored_info, stored, hit, 1, cached, q.json);
       return HS_EXIT_OK;
     }
 
   /* Run. */
-  sin.bars = bars;
+  sin.bars = d.bars;
   sin.interval = info->interval;
-  sin.session = session;
+  sin.session = d.session;
   signals = params != NULL ? hs_strategy_run (params, &sin, &error)
                            : hs_rule_set_run (rules, &sin, &error);
   if (signals == NULL)
     return fail (error);
-  input.bars = bars;
-  input.benchmark = bench;
-  input.symbol = q.symbol;
-  input.risk_free = &risk_free;
+  hs_cli_bt_input_init (&input, &q, &d);
   result = hs_backtest_run (&input, signals, &config, &error);
   if (result == NULL)
     return fail (error);
-  ms = (g_get_monotonic_time () - t0) / 1000;
+  ms = (g_get_monotonic_time () - d.t0) / 1000;
   info->execution_time_ms = ms;
-  info->started_at = started;
+  info->started_at = d.started;
   info->finished_at = hs_time_now_us ();
   g_free (info->status);
   info->status = g_strdup ("completed");
   /* --no-cache with a stored twin: this run is kept, but without the key (one run per key). */
   if (cached != 0)
     g_clear_pointer (&info->cache_key, g_free);
-  if (!hs_store_save_backtest (store, info, result, &id, &error))
+  if (!hs_store_save_backtest (d.store, info, result, &id, &error))
     return fail (error);
   print_result (info, result, id, 0, 0, q.json);
   return HS_EXIT_OK;

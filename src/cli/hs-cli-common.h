@@ -52,5 +52,7 @@ int hs_cli_metrics      (int argc, char **argv);
 int hs_cli_import_rates (int argc, char **argv);
 int hs_cli_strategies   (int argc, char **argv);
 int hs_cli_backtest     (int argc, char **argv);
+int hs_cli_sweep        (int argc, char **argv);
+int hs_cli_walkforward  (int argc, char **argv);
 
 G_END_DECLS

@@ -30,7 +30,7 @@ hs_cli_import (int    argc,
   HsImportResult result = { 0 };
   g_autofree char *columns = NULL;
   g_autofree char *symbol = NULL, *interval = NULL, *exchange = NULL, *tz = NULL;
-  g_autofree char *kind = NULL, *source = NULL;
+  g_autofree char *kind = NULL, *source = NULL, *market = NULL;
   int depth = 0;
   gboolean json = FALSE;
   GError *error = NULL;
@@ -41,7 +41,10 @@ hs_cli_import (int    argc,
       "30m, 1h, 4h, 1d, 2d, 1w, 2w, 1mo (bars only)", "I" },
     { "exchange", 'e', 0, G_OPTION_ARG_STRING, &exchange, "Exchange or venue of the symbol", "E" },
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind, "Instrument kind when it is created: stock, "
-      "etf, index, crypto, future, fx, option, prediction", "K" },
+      "etf, index, crypto, future, fx, option, prediction; for calendar: holidays or "
+      "early-closes", "K" },
+    { "market", 0, 0, G_OPTION_ARG_STRING, &market, "calendar: the market (default "
+      "us_equity)", "M" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "Time zone of times without an offset "
       "(default UTC), e.g. America/New_York", "ZONE" },
     { "columns", 0, 0, G_OPTION_ARG_STRING, &columns, "Comma-separated column names replacing "
@@ -59,10 +62,13 @@ hs_cli_import (int    argc,
     return hs_cli_import_lean_result (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "rates"))
     return hs_cli_import_rates (argc, argv);   /* hs-cli-metrics.c */
-  context = g_option_context_new ("bars|trades|quotes|orderbook|snapshots FILE");
+  context = g_option_context_new ("bars|trades|quotes|orderbook|snapshots|quotebars|factors|"
+                                   "calendar FILE");
   g_option_context_set_summary (context,
     "Imports one file in one transaction: all of it, or nothing and an error FILE:LINE: reason.\n"
     "bars, trades and quotes are CSV with a header; orderbook and snapshots are JSON Lines.\n"
+    "quotebars (LEAN's bid/ask OHLC bars), factors (a LEAN factor file, replacing the symbol's)\n"
+    "and calendar (--kind holidays|early-closes) are CSV: the data of backtest --profile lean.\n"
     "Rows already stored are skipped, so importing a file again adds nothing.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!hs_cli_parse (context, &argc, &argv, &status))
@@ -70,7 +76,7 @@ hs_cli_import (int    argc,
   if (argc != 3 || !hs_import_kind_from_string (argv[1], &req->kind))
     {
       g_printerr ("hindsight-cli: import needs a kind (bars, trades, quotes, orderbook, "
-                  "snapshots) and a FILE\n");
+                  "snapshots, quotebars, factors, calendar) and a FILE\n");
       return HS_EXIT_BAD_INPUT;
     }
   if (depth < 0)
@@ -82,7 +88,12 @@ hs_cli_import (int    argc,
   req->symbol = g_steal_pointer (&symbol);
   req->interval = g_steal_pointer (&interval);
   req->exchange = g_steal_pointer (&exchange);
-  req->instrument_kind = g_steal_pointer (&kind);
+  /* A calendar has no instrument: its --kind is the kind of days. */
+  if (req->kind == HS_IMPORT_CALENDAR)
+    req->calendar = g_steal_pointer (&kind);
+  else
+    req->instrument_kind = g_steal_pointer (&kind);
+  req->market = g_steal_pointer (&market);
   req->tz = g_steal_pointer (&tz);
   req->depth = depth;
   req->source = g_steal_pointer (&source);
@@ -115,10 +126,19 @@ hs_cli_import (int    argc,
         fputs (out->str, stdout);
       }
     else
-      printf ("%s: %" G_GINT64_FORMAT " %s rows for %s, %" G_GINT64_FORMAT " new, %"
-              G_GINT64_FORMAT " already stored, %s to %s\n",
-              req->path, result.rows, hs_import_kind_to_string (req->kind),
-              result.symbol ? result.symbol : "?", result.inserted, result.present, first, last);
+      {
+        /* A factor file replaces the symbol's: say so when it dropped stored dates. */
+        g_autofree char *removed = result.removed > 0
+          ? g_strdup_printf (", %" G_GINT64_FORMAT " stored rows of other dates removed",
+                             result.removed)
+          : g_strdup ("");
+
+        printf ("%s: %" G_GINT64_FORMAT " %s rows for %s, %" G_GINT64_FORMAT " new, %"
+                G_GINT64_FORMAT " already stored, %s to %s%s\n",
+                req->path, result.rows, hs_import_kind_to_string (req->kind),
+                result.symbol ? result.symbol : "?", result.inserted, result.present, first,
+                last, removed);
+      }
   }
   hs_import_result_clear (&result);
   return HS_EXIT_OK;

@@ -25,6 +25,9 @@ static const HsCliCommand commands[] = {
   { "strategies", "List the built-in strategies and their parameters", hs_cli_strategies },
   { "backtest", "Run a backtest; list, show, trades, equity, delete stored runs",
     hs_cli_backtest },
+  { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
+  { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
+    hs_cli_walkforward },
 };
 
 static void

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Importers: OHLCV bars, trades and quotes from CSV; order book and prediction-market snapshots
- * from JSON Lines. Each file is streamed row by row into one transaction, so an import is all
- * or nothing: the first bad row rolls everything back and is reported as FILE:LINE: reason
- * (with the column where one is at fault). Rows already in the database are skipped, so
- * importing a file twice adds nothing. Runs on whichever thread calls it, with its own store.
+ * from JSON Lines; and the data of the lean profile from CSV: LEAN's quote bars, factor files
+ * and a market's holidays and early closes. Each file is streamed row by row into one
+ * transaction, so an import is all or nothing: the first bad row rolls everything back and is
+ * reported as FILE:LINE: reason (with the column where one is at fault). Rows already in the
+ * database are skipped, so importing a file twice adds nothing. Runs on whichever thread calls
+ * it, with its own store.
  *
  * Load: tests/bench/bench-import takes a million rows in about a second (README); most of that
  * is inside sqlite3_step, so the per-row path here allocates nothing and parses by hand, and
@@ -22,7 +24,9 @@
 #include "hs-csv.h"
 #include "hs-interval.h"
 #include "hs-json-records.h"
+#include "hs-lean-data.h"
 #include "hs-records.h"
+#include "hs-store-lean.h"
 #include "hs-store-market.h"
 #include "hs-time.h"
 
@@ -31,7 +35,8 @@ G_DEFINE_QUARK (hs-import-error-quark, hs_import_error)
 #define PROGRESS_EVERY 65536
 #define CANCEL_EVERY 4096
 
-static const char *kind_names[] = { "bars", "trades", "quotes", "orderbook", "snapshots" };
+static const char *kind_names[] = { "bars", "trades", "quotes", "orderbook", "snapshots",
+                                    "quotebars", "factors", "calendar" };
 
 const char *
 hs_import_kind_to_string (HsImportKind kind)
@@ -67,6 +72,8 @@ hs_import_request_copy (const HsImportRequest *req)
   copy->tz = g_strdup (req->tz);
   copy->columns = g_strdupv (req->columns);
   copy->source = g_strdup (req->source);
+  copy->calendar = g_strdup (req->calendar);
+  copy->market = g_strdup (req->market);
   return copy;
 }
 
@@ -83,6 +90,8 @@ hs_import_request_free (HsImportRequest *req)
   g_free (req->tz);
   g_strfreev (req->columns);
   g_free (req->source);
+  g_free (req->calendar);
+  g_free (req->market);
   g_free (req);
 }
 
@@ -117,18 +126,36 @@ typedef enum
   ROLE_ASK,
   ROLE_BID_SIZE,
   ROLE_ASK_SIZE,
+  ROLE_BID_OPEN,
+  ROLE_BID_HIGH,
+  ROLE_BID_LOW,
+  ROLE_BID_CLOSE,
+  ROLE_ASK_OPEN,
+  ROLE_ASK_HIGH,
+  ROLE_ASK_LOW,
+  ROLE_ASK_CLOSE,
+  ROLE_PRICE_FACTOR,
+  ROLE_SPLIT_FACTOR,
+  ROLE_REFERENCE_PRICE,
+  ROLE_CLOSE_TIME,
   N_ROLES
 } Role;
 
 static const char *role_names[N_ROLES] = {
   NULL, NULL, "date", "time", "timestamp", "open", "high", "low", "close", "volume", "vwap",
   "trade_count", "price", "size", "side", "trade_id", "bid", "ask", "bid_size", "ask_size",
+  "bid_open", "bid_high", "bid_low", "bid_close", "ask_open", "ask_high", "ask_low", "ask_close",
+  "price_factor", "split_factor", "reference_price", "close_time",
 };
 
 #define K_BARS (1u << HS_IMPORT_BARS)
 #define K_TRADES (1u << HS_IMPORT_TRADES)
 #define K_QUOTES (1u << HS_IMPORT_QUOTES)
-#define K_ALL (K_BARS | K_TRADES | K_QUOTES)
+#define K_QUOTEBARS (1u << HS_IMPORT_QUOTEBARS)
+#define K_FACTORS (1u << HS_IMPORT_FACTORS)
+#define K_CALENDAR (1u << HS_IMPORT_CALENDAR)
+#define K_ALL (K_BARS | K_TRADES | K_QUOTES | K_QUOTEBARS)
+#define K_DATED (K_FACTORS | K_CALENDAR)
 
 typedef struct
 {
@@ -182,12 +209,30 @@ static const Alias aliases[] = {
   { "bid_price", ROLE_BID, K_QUOTES },
   { "ask", ROLE_ASK, K_QUOTES },
   { "ask_price", ROLE_ASK, K_QUOTES },
-  { "bid_size", ROLE_BID_SIZE, K_QUOTES },
+  { "bid_size", ROLE_BID_SIZE, K_QUOTES | K_QUOTEBARS },
   { "bidsize", ROLE_BID_SIZE, K_QUOTES },
   { "bid_qty", ROLE_BID_SIZE, K_QUOTES },
-  { "ask_size", ROLE_ASK_SIZE, K_QUOTES },
+  { "ask_size", ROLE_ASK_SIZE, K_QUOTES | K_QUOTEBARS },
   { "asksize", ROLE_ASK_SIZE, K_QUOTES },
   { "ask_qty", ROLE_ASK_SIZE, K_QUOTES },
+  /* LEAN's quote bars (its minute files: last_bid_size, last_ask_size). */
+  { "last_bid_size", ROLE_BID_SIZE, K_QUOTEBARS },
+  { "last_ask_size", ROLE_ASK_SIZE, K_QUOTEBARS },
+  { "bid_open", ROLE_BID_OPEN, K_QUOTEBARS },
+  { "bid_high", ROLE_BID_HIGH, K_QUOTEBARS },
+  { "bid_low", ROLE_BID_LOW, K_QUOTEBARS },
+  { "bid_close", ROLE_BID_CLOSE, K_QUOTEBARS },
+  { "ask_open", ROLE_ASK_OPEN, K_QUOTEBARS },
+  { "ask_high", ROLE_ASK_HIGH, K_QUOTEBARS },
+  { "ask_low", ROLE_ASK_LOW, K_QUOTEBARS },
+  { "ask_close", ROLE_ASK_CLOSE, K_QUOTEBARS },
+  /* Factor files and calendars: a trading date per row. */
+  { "date", ROLE_DATE, K_DATED },
+  { "price_factor", ROLE_PRICE_FACTOR, K_FACTORS },
+  { "split_factor", ROLE_SPLIT_FACTOR, K_FACTORS },
+  { "reference_price", ROLE_REFERENCE_PRICE, K_FACTORS },
+  { "close_time", ROLE_CLOSE_TIME, K_CALENDAR },
+  { "close", ROLE_CLOSE_TIME, K_CALENDAR },
 };
 
 static char *
@@ -265,6 +310,9 @@ typedef struct
   HsBar                  batch[HS_STORE_BAR_BATCH];   /* bars checked, not yet written */
   size_t                 n_batch;
   size_t                 batch_line;                  /* line of batch[0] */
+  GArray                *factors;        /* (owned) (nullable) HsPriceFactor read so far */
+  gboolean               headerless;     /* LEAN's own factor file: the first line is data */
+  HsMarketDayKind        day_kind;       /* calendar */
 } Import;
 
 static void
@@ -359,10 +407,8 @@ report (Import *im,
 }
 
 static gboolean
-ensure_instrument (Import     *im,
-                   const char *symbol,
-                   const char *default_kind,
-                   GError    **error)
+begin_once (Import  *im,
+            GError **error)
 {
   if (!im->in_transaction)
     {
@@ -370,6 +416,17 @@ ensure_instrument (Import     *im,
         return FALSE;
       im->in_transaction = TRUE;
     }
+  return TRUE;
+}
+
+static gboolean
+ensure_instrument (Import     *im,
+                   const char *symbol,
+                   const char *default_kind,
+                   GError    **error)
+{
+  if (!begin_once (im, error))
+    return FALSE;
   if (im->have_instrument)
     return TRUE;
   if (!hs_store_ensure_instrument (im->store, symbol, im->req->exchange,
@@ -485,14 +542,30 @@ map_columns (Import  *im,
   if (im->col[ROLE_TIMESTAMP] >= 0 && (im->col[ROLE_DATE] >= 0 || im->col[ROLE_TIME] >= 0))
     return bad (im, error, "give either one timestamp column or date and time columns, not both");
   if (im->col[ROLE_TIMESTAMP] < 0 && im->col[ROLE_DATE] < 0)
-    return bad (im, error, "missing required column: a time (timestamp, datetime or date)");
+    return bad (im, error, (1u << kind) & K_DATED ? "missing required column “date”"
+                           : "missing required column: a time (timestamp, datetime or date)");
+  if (kind == HS_IMPORT_CALENDAR && im->day_kind == HS_MARKET_DAY_HOLIDAY
+      && im->col[ROLE_CLOSE_TIME] >= 0)
+    return bad (im, error, "column %d (close_time): holidays have no close time; import early "
+                "closes with --kind early-closes", im->col[ROLE_CLOSE_TIME] + 1);
   {
     static const Role bars[] = { ROLE_OPEN, ROLE_HIGH, ROLE_LOW, ROLE_CLOSE, ROLE_VOLUME };
     static const Role trades[] = { ROLE_PRICE, ROLE_SIZE, ROLE_SIDE };
     static const Role quotes[] = { ROLE_BID, ROLE_ASK };
-    const Role *req = kind == HS_IMPORT_BARS ? bars : kind == HS_IMPORT_TRADES ? trades : quotes;
+    static const Role quotebars[] = { ROLE_BID_OPEN, ROLE_BID_HIGH, ROLE_BID_LOW, ROLE_BID_CLOSE,
+                                      ROLE_ASK_OPEN, ROLE_ASK_HIGH, ROLE_ASK_LOW, ROLE_ASK_CLOSE };
+    static const Role factors[] = { ROLE_PRICE_FACTOR, ROLE_SPLIT_FACTOR };
+    static const Role early_closes[] = { ROLE_CLOSE_TIME };
+    const Role *req = kind == HS_IMPORT_BARS ? bars : kind == HS_IMPORT_TRADES ? trades
+                      : kind == HS_IMPORT_QUOTEBARS ? quotebars : kind == HS_IMPORT_FACTORS
+                      ? factors : kind == HS_IMPORT_CALENDAR ? early_closes : quotes;
     size_t n_req = kind == HS_IMPORT_BARS ? G_N_ELEMENTS (bars)
-                   : kind == HS_IMPORT_TRADES ? G_N_ELEMENTS (trades) : G_N_ELEMENTS (quotes);
+                   : kind == HS_IMPORT_TRADES ? G_N_ELEMENTS (trades)
+                   : kind == HS_IMPORT_QUOTEBARS ? G_N_ELEMENTS (quotebars)
+                   : kind == HS_IMPORT_FACTORS ? G_N_ELEMENTS (factors)
+                   : kind == HS_IMPORT_CALENDAR
+                     ? (im->day_kind == HS_MARKET_DAY_EARLY_CLOSE ? 1 : 0)
+                   : G_N_ELEMENTS (quotes);
 
     for (size_t i = 0; i < n_req; i++)
       if (im->col[req[i]] < 0)
@@ -528,6 +601,15 @@ read_header (Import  *im,
     {
       im->columns_named = TRUE;
       ok = map_columns (im, im->req->columns, g_strv_length (im->req->columns), error);
+    }
+  else if (im->req->kind == HS_IMPORT_FACTORS && names->len - 1 >= 3
+           && strlen (names->pdata[0]) == 8 && strspn (names->pdata[0], "0123456789") == 8)
+    {
+      /* A factor file as LEAN stores it (Data/equity/usa/factor_files): no header, yyyyMMdd. */
+      static const char *lean[] = { "date", "price_factor", "split_factor", "reference_price" };
+
+      im->headerless = TRUE;
+      ok = map_columns (im, (char **) lean, MIN (names->len - 1, G_N_ELEMENTS (lean)), error);
     }
   else
     ok = map_columns (im, (char **) names->pdata, names->len - 1, error);
@@ -759,16 +841,190 @@ quote_row (Import  *im,
   return TRUE;
 }
 
+/* LEAN's quote bars: a side without a quote has empty fields (NULL in the store). */
+static gboolean
+quote_bar_row (Import  *im,
+               GError **error)
+{
+  HsQuoteBar q = { 0 };
+  g_autoptr(GError) local = NULL;
+  gboolean inserted = FALSE;
+
+  if (!field_time (im, &q.ts, error)
+      || !field_optional (im, ROLE_BID_OPEN, &q.bid_open, error)
+      || !field_optional (im, ROLE_BID_HIGH, &q.bid_high, error)
+      || !field_optional (im, ROLE_BID_LOW, &q.bid_low, error)
+      || !field_optional (im, ROLE_BID_CLOSE, &q.bid_close, error)
+      || !field_optional (im, ROLE_BID_SIZE, &q.bid_size, error)
+      || !field_optional (im, ROLE_ASK_OPEN, &q.ask_open, error)
+      || !field_optional (im, ROLE_ASK_HIGH, &q.ask_high, error)
+      || !field_optional (im, ROLE_ASK_LOW, &q.ask_low, error)
+      || !field_optional (im, ROLE_ASK_CLOSE, &q.ask_close, error)
+      || !field_optional (im, ROLE_ASK_SIZE, &q.ask_size, error))
+    return FALSE;
+  if (isnan (q.bid_size))
+    q.bid_size = 0;
+  if (isnan (q.ask_size))
+    q.ask_size = 0;
+  if (!hs_quote_bar_check (&q, &local))
+    return bad (im, error, "%s", local->message);
+  if (!ts_set_add (&im->seen, q.ts))
+    return duplicate (im, q.ts, error);
+  if (!ensure_instrument (im, im->req->symbol, "stock", error)
+      || !hs_store_insert_quote_bar (im->store, im->instrument_id, im->req->interval, &q,
+                                     &inserted, &local))
+    {
+      if (local != NULL)
+        return bad (im, error, "%s", local->message);
+      return FALSE;
+    }
+  count_row (im, q.ts, inserted);
+  return TRUE;
+}
+
+/* A trading date: YYYY-MM-DD, or LEAN's own YYYYMMDD. Returns µs UTC of its midnight. */
+static gboolean
+field_date (Import  *im,
+            int64_t *ts,
+            GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  int c = im->col[ROLE_DATE];
+  const char *text = hs_csv_reader_field (im->reader, (size_t) c);
+  char iso[11];
+
+  if (strlen (text) == 8 && strspn (text, "0123456789") == 8)
+    {
+      g_snprintf (iso, sizeof iso, "%.4s-%.2s-%.2s", text, text + 4, text + 6);
+      text = iso;
+    }
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return bad_field (im, c, error, "“%s” is not a date (YYYY-MM-DD or YYYYMMDD)",
+                      hs_csv_reader_field (im->reader, (size_t) c));
+  if (!hs_time_parse (text, NULL, ts, &local))
+    return bad_field (im, c, error, "%s", local->message);
+  return TRUE;
+}
+
+static gboolean
+factor_row (Import  *im,
+            GError **error)
+{
+  HsPriceFactor f = { 0 };
+  int64_t ts;
+
+  if (!field_date (im, &ts, error)
+      || !field_number (im, ROLE_PRICE_FACTOR, &f.price_factor, error)
+      || !field_number (im, ROLE_SPLIT_FACTOR, &f.split_factor, error)
+      || !field_optional (im, ROLE_REFERENCE_PRICE, &f.reference_price, error))
+    return FALSE;
+  if (!(isfinite (f.price_factor) && f.price_factor > 0))
+    return bad_field (im, im->col[ROLE_PRICE_FACTOR], error, "must be a positive number");
+  if (!(isfinite (f.split_factor) && f.split_factor > 0))
+    return bad_field (im, im->col[ROLE_SPLIT_FACTOR], error, "must be a positive number");
+  if (isnan (f.reference_price))
+    f.reference_price = 0;
+  if (!(isfinite (f.reference_price) && f.reference_price >= 0))
+    return bad_field (im, im->col[ROLE_REFERENCE_PRICE], error, "must be a price ≥ 0");
+  /* A factor applies to the dates up to its own: the rows must be in date order. */
+  if (im->result->rows > 0 && ts <= im->prev_ts)
+    {
+      char a[40], b[40];
+
+      hs_time_format_iso_buf (ts, a);
+      hs_time_format_iso_buf (im->prev_ts, b);
+      a[10] = b[10] = '\0';
+      return bad (im, error, "dates must increase: %s comes after %s", a, b);
+    }
+  im->prev_ts = ts;
+  f.day = ts / G_GINT64_CONSTANT (86400000000);
+  if (!ensure_instrument (im, im->req->symbol, "stock", error))
+    return FALSE;
+  g_array_append_val (im->factors, f);
+  count_read (im, ts);
+  return TRUE;
+}
+
+/* "HH:MM" or "HH:MM:SS", local time. */
+static gboolean
+parse_clock_s (const char *text,
+               int32_t    *out)
+{
+  size_t len = strlen (text);
+  int h, m, sec = 0;
+
+  if ((len != 5 && len != 8) || text[2] != ':' || (len == 8 && text[5] != ':'))
+    return FALSE;
+  for (size_t i = 0; i < len; i++)
+    if (i != 2 && i != 5 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  h = (text[0] - '0') * 10 + (text[1] - '0');
+  m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (len == 8)
+    sec = (text[6] - '0') * 10 + (text[7] - '0');
+  if (h > 23 || m > 59 || sec > 59)
+    return FALSE;
+  *out = h * 3600 + m * 60 + sec;
+  return TRUE;
+}
+
+static gboolean
+calendar_row (Import  *im,
+              GError **error)
+{
+  HsMarketDay d = { 0 };
+  g_autoptr(GError) local = NULL;
+  gboolean written = FALSE;
+  int64_t ts;
+
+  if (!field_date (im, &ts, error))
+    return FALSE;
+  d.day = ts / G_GINT64_CONSTANT (86400000000);
+  d.kind = im->day_kind;
+  if (d.kind == HS_MARKET_DAY_EARLY_CLOSE)
+    {
+      int c = im->col[ROLE_CLOSE_TIME];
+      const char *text = hs_csv_reader_field (im->reader, (size_t) c);
+
+      if (!parse_clock_s (text, &d.close_s))
+        return bad_field (im, c, error, "“%s” is not a time of day (HH:MM or HH:MM:SS)", text);
+    }
+  if (!ts_set_add (&im->seen, ts))
+    {
+      char buf[40];
+
+      hs_time_format_iso_buf (ts, buf);
+      buf[10] = '\0';
+      return bad (im, error, "duplicate date %s: an earlier row of this file has it", buf);
+    }
+  if (!begin_once (im, error)
+      || !hs_store_upsert_market_day (im->store, im->req->market ? im->req->market
+                                                                 : HS_MARKET_US_EQUITY,
+                                      &d, &written, &local))
+    {
+      if (local != NULL)
+        return bad (im, error, "%s", local->message);
+      return FALSE;
+    }
+  count_row (im, ts, written);
+  return TRUE;
+}
+
 static gboolean
 import_csv (Import  *im,
             GError **error)
 {
-  gboolean (*row) (Import *, GError **) = im->req->kind == HS_IMPORT_BARS ? bar_row
-                                          : im->req->kind == HS_IMPORT_TRADES ? trade_row
+  HsImportKind kind = im->req->kind;
+  gboolean (*row) (Import *, GError **) = kind == HS_IMPORT_BARS ? bar_row
+                                          : kind == HS_IMPORT_TRADES ? trade_row
+                                          : kind == HS_IMPORT_QUOTEBARS ? quote_bar_row
+                                          : kind == HS_IMPORT_FACTORS ? factor_row
+                                          : kind == HS_IMPORT_CALENDAR ? calendar_row
                                           : quote_row;
   int header_line;
 
-  if (!read_header (im, error))
+  if (!read_header (im, error)
+      || (im->headerless && (!check_field_count (im, error) || !row (im, error))))
     return FALSE;
   header_line = (int) im->line;
   for (;;)
@@ -791,6 +1047,18 @@ import_csv (Import  *im,
     }
   if (!flush_bars (im, error))
     return FALSE;
+  /* A factor file replaces the instrument's factors as a whole (hs-store-lean.c). */
+  if (kind == HS_IMPORT_FACTORS)
+    {
+      int64_t written = 0;
+
+      if (!hs_store_replace_price_factors (im->store, im->instrument_id,
+                                           (const HsPriceFactor *) (const void *) im->factors->data,
+                                           im->factors->len, &written, &im->result->removed,
+                                           error))
+        return FALSE;
+      count_written (im, im->result->rows, written);
+    }
   if (im->req->kind == HS_IMPORT_TRADES
       && !hs_store_recompute_cvd_after (im->store, im->instrument_id, im->result->first_ts,
                                         im->result->last_ts, error))
@@ -926,7 +1194,8 @@ check_request (const HsImportRequest *req,
                GTimeZone            **tz,
                GError               **error)
 {
-  if (req->kind != HS_IMPORT_SNAPSHOTS && (req->symbol == NULL || req->symbol[0] == '\0'))
+  if (req->kind != HS_IMPORT_SNAPSHOTS && req->kind != HS_IMPORT_CALENDAR
+      && (req->symbol == NULL || req->symbol[0] == '\0'))
     {
       g_set_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE,
                    "importing %s needs a symbol", hs_import_kind_to_string (req->kind));
@@ -946,6 +1215,35 @@ check_request (const HsImportRequest *req,
 
           g_set_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE,
                        "unknown interval “%s”; use one of %s", req->interval, names);
+          return FALSE;
+        }
+    }
+  if (req->kind == HS_IMPORT_QUOTEBARS)
+    {
+      static const char *ok[] = { "1s", "1m", "5m", "15m", "30m", "1h", "4h", "1d", NULL };
+
+      if (req->interval == NULL || !g_strv_contains (ok, req->interval))
+        {
+          g_set_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE,
+                       "importing quote bars needs an interval: 1s, 1m, 5m, 15m, 30m, 1h, 4h "
+                       "or 1d");
+          return FALSE;
+        }
+    }
+  if (req->kind == HS_IMPORT_CALENDAR)
+    {
+      if (req->calendar == NULL || (!g_str_equal (req->calendar, "holidays")
+                                    && !g_str_equal (req->calendar, "early-closes")))
+        {
+          g_set_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE,
+                       "importing a calendar needs the kind of its days: holidays or "
+                       "early-closes");
+          return FALSE;
+        }
+      if (req->market != NULL && (req->market[0] == '\0' || strlen (req->market) > 64))
+        {
+          g_set_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_USAGE,
+                       "the market must be 1 to 64 bytes");
           return FALSE;
         }
     }
@@ -1001,6 +1299,9 @@ hs_import_run (HsStore               *store,
   im.cancellable = cancellable;
   ts_set_init (&im.seen);
   im.ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im.factors = g_array_new (FALSE, FALSE, sizeof (HsPriceFactor));
+  im.day_kind = req->calendar != NULL && g_str_equal (req->calendar, "early-closes")
+                ? HS_MARKET_DAY_EARLY_CLOSE : HS_MARKET_DAY_HOLIDAY;
   im.reader = hs_csv_reader_open (req->path, &local);
   if (im.reader == NULL)
     {
@@ -1021,6 +1322,8 @@ hs_import_run (HsStore               *store,
       hs_import_result_clear (result);
       result->inserted = 0;
     }
+  else if (req->kind == HS_IMPORT_CALENDAR)
+    result->symbol = g_strdup (req->market ? req->market : HS_MARKET_US_EQUITY);
   else if (req->symbol != NULL && result->symbol == NULL)
     result->symbol = g_strdup (req->symbol);
   if (ok && progress != NULL)
@@ -1030,6 +1333,7 @@ hs_import_run (HsStore               *store,
   g_clear_pointer (&im.reader, hs_csv_reader_free);
   g_clear_pointer (&im.header_text, g_free);
   g_clear_pointer (&im.ids, g_hash_table_unref);
+  g_clear_pointer (&im.factors, g_array_unref);
   ts_set_clear (&im.seen);
   return ok;
 }

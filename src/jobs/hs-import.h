@@ -23,6 +23,9 @@ typedef enum
   HS_IMPORT_QUOTES,
   HS_IMPORT_ORDERBOOK,
   HS_IMPORT_SNAPSHOTS,
+  HS_IMPORT_QUOTEBARS,   /* LEAN quote bars: bid and ask OHLC per bar, CSV */
+  HS_IMPORT_FACTORS,     /* a LEAN factor file, CSV; replaces the instrument's factors */
+  HS_IMPORT_CALENDAR,    /* a market's holidays or early closes, CSV */
 } HsImportKind;
 
 typedef struct
@@ -37,6 +40,8 @@ typedef struct
   char       **columns;          /* (nullable) names replacing the header's */
   int          depth;            /* order book levels per side for imbalance; 0 means 10 */
   char        *source;           /* (nullable) snapshots: poll, websocket or backfill (default) */
+  char        *calendar;         /* calendar: holidays or early-closes; required */
+  char        *market;           /* (nullable) calendar: the market; us_equity when NULL */
 } HsImportRequest;
 
 typedef struct
@@ -46,7 +51,9 @@ typedef struct
   int64_t present;     /* rows the database already had (re-import) */
   int64_t first_ts;
   int64_t last_ts;
-  char   *symbol;      /* (owned) the instrument written (for snapshots, the last ticker) */
+  char   *symbol;      /* (owned) the instrument written (for snapshots, the last ticker; for a
+                        * calendar, the market) */
+  int64_t removed;     /* factors: stored rows of dates the file no longer has, deleted */
 } HsImportResult;
 
 /* Called on the thread that runs the import; at most every 65536 rows. */

@@ -973,3 +973,49 @@ hs_store_delete_backtest (HsStore *store,
   sqlite3_reset (stmt);
   return tx_commit (store, nested, error);
 }
+
+/**
+ * hs_store_load_backtest_trades:
+ * @run_id: a computed run: for a cache-hit row, its HsBtRunInfo.source_run_id
+ * @result: the trades are appended to @result->trades
+ *
+ * The trades of a run without its equity curve: what a cached answer prints, at a fraction of
+ * the cost of hs_store_load_backtest() (a run has an equity point per bar).
+ */
+gboolean
+hs_store_load_backtest_trades (HsStore    *store,
+                               int64_t     run_id,
+                               HsBtResult *result,
+                               GError    **error)
+{
+  g_return_val_if_fail (store != NULL && result != NULL && result->trades != NULL, FALSE);
+
+  return load_trades (store, run_id, result, error);
+}
+
+/**
+ * hs_store_count_backtests:
+ * @batch_id: (nullable): a sweep's id; %NULL counts every run
+ * @n: (out): the runs (rows of backtest_runs) with that batch_id
+ */
+gboolean
+hs_store_count_backtests (HsStore    *store,
+                          const char *batch_id,
+                          int64_t    *n,
+                          GError    **error)
+{
+  g_autoptr(HsStmt) stmt = hs_store_prepare (store,
+                                             "SELECT count(*) FROM backtest_runs "
+                                             "WHERE ?1 IS NULL OR batch_id = ?1", error);
+  int rc;
+
+  g_return_val_if_fail (n != NULL, FALSE);
+  if (stmt == NULL)
+    return FALSE;
+  hs_bind_text_or_null (stmt, 1, batch_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return hs_store_set_error (store, rc, error, "counting backtest runs");
+  *n = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}

@@ -60,6 +60,14 @@ gboolean hs_store_list_backtests        (HsStore           *store,
 gboolean hs_store_delete_backtest       (HsStore           *store,
                                          int64_t            id,
                                          GError           **error);
+gboolean hs_store_load_backtest_trades  (HsStore           *store,
+                                         int64_t            run_id,
+                                         HsBtResult        *result,
+                                         GError           **error);
+gboolean hs_store_count_backtests       (HsStore           *store,
+                                         const char        *batch_id,
+                                         int64_t           *n,
+                                         GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsBtRunRow, hs_bt_run_row_free)
 

@@ -512,13 +512,29 @@ hs_store_each_bar (HsStore    *store,
   return TRUE;
 }
 
+/* Grows the columns of @bars to hold @cap bars (a copy-free mremap for large blocks). */
+static void
+bars_grow (HsBars *bars,
+           size_t  cap)
+{
+  bars->ts = g_renew (int64_t, bars->ts, cap);
+  bars->open = g_renew (double, bars->open, cap);
+  bars->high = g_renew (double, bars->high, cap);
+  bars->low = g_renew (double, bars->low, cap);
+  bars->close = g_renew (double, bars->close, cap);
+  bars->volume = g_renew (double, bars->volume, cap);
+  bars->vwap = g_renew (double, bars->vwap, cap);
+}
+
 /**
  * hs_store_load_bars:
  * @from_ts: first bar start included (G_MININT64 for no bound)
  * @to_ts: last bar start included (G_MAXINT64 for no bound)
  *
- * Counts the rows first and fills the columns in place: a cached backtest re-run reads its bars
- * through here, so this is on the path the 20 ms target measures.
+ * One pass over the primary key (candles is clustered on it), the columns growing by doubling:
+ * a cached backtest re-run reads its bars through here, so this is on the path the 20 ms target
+ * measures. Counting the rows first cost a second pass over the same pages (about a fifth of
+ * the time); one statement is a consistent read on its own.
  *
  * Returns: (transfer full): the bars as columns, in time order (possibly none), or %NULL with
  *   @error set
@@ -532,69 +548,47 @@ hs_store_load_bars (HsStore    *store,
                     GError    **error)
 {
   const HsInterval *iv = hs_interval_lookup (interval);
-  g_autoptr(HsBars) bars = NULL;
-  size_t n = 0, i = 0;
+  g_autoptr(HsBars) bars = hs_bars_new (0, iv ? iv->seconds : 0);
+  g_autoptr(HsStmt) stmt = hs_store_prepare (store,
+                                             "SELECT ts, open, high, low, close, volume, vwap "
+                                             "FROM candles WHERE instrument_id = ? "
+                                             "AND interval = ? AND ts BETWEEN ? AND ? "
+                                             "ORDER BY ts, seq", error);
+  size_t cap = 1, i = 0;
   int rc;
 
-  /* One read transaction, so the count and the rows see the same data. */
-  if (!hs_store_exec (store, "SAVEPOINT load_bars", error))
+  if (stmt == NULL)
     return NULL;
-  {
-    g_autoptr(HsStmt) count = hs_store_prepare (store,
-                                                "SELECT count(*) FROM candles WHERE "
-                                                "instrument_id = ? AND interval = ? "
-                                                "AND ts BETWEEN ? AND ?", error);
-    if (count == NULL)
-      goto fail;
-    sqlite3_bind_int64 (count, 1, instrument_id);
-    sqlite3_bind_text (count, 2, interval, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64 (count, 3, from_ts);
-    sqlite3_bind_int64 (count, 4, to_ts);
-    if ((rc = sqlite3_step (count)) != SQLITE_ROW)
-      {
-        hs_store_set_error (store, rc, error, "counting bars");
-        goto fail;
-      }
-    n = (size_t) sqlite3_column_int64 (count, 0);
-  }
-  bars = hs_bars_new (n, iv ? iv->seconds : 0);
-  {
-    g_autoptr(HsStmt) stmt = hs_store_prepare (store,
-                                               "SELECT ts, open, high, low, close, volume, vwap "
-                                               "FROM candles WHERE instrument_id = ? "
-                                               "AND interval = ? AND ts BETWEEN ? AND ? "
-                                               "ORDER BY ts, seq", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, instrument_id);
-    sqlite3_bind_text (stmt, 2, interval, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64 (stmt, 3, from_ts);
-    sqlite3_bind_int64 (stmt, 4, to_ts);
-    while (i < n && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        bars->ts[i] = sqlite3_column_int64 (stmt, 0);
-        bars->open[i] = sqlite3_column_double (stmt, 1);
-        bars->high[i] = sqlite3_column_double (stmt, 2);
-        bars->low[i] = sqlite3_column_double (stmt, 3);
-        bars->close[i] = sqlite3_column_double (stmt, 4);
-        bars->volume[i] = sqlite3_column_double (stmt, 5);
-        bars->vwap[i] = sqlite3_column_type (stmt, 6) == SQLITE_NULL
-                        ? NAN : sqlite3_column_double (stmt, 6);
-        i++;
-      }
-    if (i < n)
-      {
-        hs_store_set_error (store, rc, error, "reading bars");
-        goto fail;
-      }
-  }
-  hs_store_exec (store, "RELEASE load_bars", NULL);
+  sqlite3_bind_int64 (stmt, 1, instrument_id);
+  sqlite3_bind_text (stmt, 2, interval, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, from_ts);
+  sqlite3_bind_int64 (stmt, 4, to_ts);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (i == cap)
+        {
+          cap = MAX (4096, 2 * cap);
+          bars_grow (bars, cap);
+        }
+      bars->ts[i] = sqlite3_column_int64 (stmt, 0);
+      bars->open[i] = sqlite3_column_double (stmt, 1);
+      bars->high[i] = sqlite3_column_double (stmt, 2);
+      bars->low[i] = sqlite3_column_double (stmt, 3);
+      bars->close[i] = sqlite3_column_double (stmt, 4);
+      bars->volume[i] = sqlite3_column_double (stmt, 5);
+      bars->vwap[i] = sqlite3_column_type (stmt, 6) == SQLITE_NULL
+                      ? NAN : sqlite3_column_double (stmt, 6);
+      i++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hs_store_set_error (store, rc, error, "reading bars");
+      return NULL;
+    }
+  if (cap > MAX (i, 1))
+    bars_grow (bars, MAX (i, 1));
+  bars->n = i;
   return g_steal_pointer (&bars);
-
-fail:
-  hs_store_exec (store, "ROLLBACK TO load_bars", NULL);
-  hs_store_exec (store, "RELEASE load_bars", NULL);
-  return NULL;
 }
 
 void

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "hs-backtest.h"
+#include "hs-resample.h"
+#include "hs-store.h"
+
+G_BEGIN_DECLS
+
+/* What `backtest --profile lean` reads besides the bars (hs-cli-lean.c). */
+typedef struct
+{
+  HsBtLean  input;              /* for HsBtInput.lean; points into the fields below */
+  double   *bid_close;          /* (owned) (nullable) the quote at each bar */
+  double   *ask_close;          /* (owned) (nullable) */
+  GArray   *market_days;        /* (owned) HsMarketDay of us_equity */
+  GArray   *early_close_days;   /* (owned) int64_t days */
+  char     *asset_id;           /* (owned) (nullable) LEAN's security identifier */
+  char     *fingerprint;        /* (owned) what the run read besides the bars, for the cache key */
+  int64_t   instrument_id;      /* the symbol's (its missing data is warned about once) */
+} HsCliLean;
+
+HsCliLean  *hs_cli_lean_load           (HsStore       *store,
+                                        int64_t        instrument_id,
+                                        const char    *symbol,
+                                        const char    *interval,
+                                        HsSessionKind  session,
+                                        const char    *from_arg,
+                                        const char    *to_arg,
+                                        int64_t        from_ts,
+                                        int64_t        to_ts,
+                                        HsBars        *bars,
+                                        GError       **error);
+gboolean    hs_cli_lean_prepare_bars   (HsCliLean     *lean,
+                                        HsStore       *store,
+                                        int64_t        instrument_id,
+                                        const char    *symbol,
+                                        HsSessionKind  session,
+                                        HsBars        *bars,
+                                        int64_t       *first_day,
+                                        GError       **error);
+const char *hs_cli_risk_free_series    (const char    *arg);
+void        hs_cli_lean_free           (HsCliLean     *lean);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCliLean, hs_cli_lean_free)
+
+G_END_DECLS
