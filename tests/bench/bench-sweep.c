@@ -198,9 +198,17 @@ main (int    argc,
   for (int i = 1; i < argc; i++)
     {
       if (g_str_equal (argv[i], "--bars") && i + 1 < argc)
-        n_bars = (size_t) MAX (100, atol (argv[++i]));
+        {
+          long v = atol (argv[++i]);   /* not inside MAX (), which evaluates twice */
+
+          n_bars = (size_t) MAX (100, v);
+        }
       else if (g_str_equal (argv[i], "--jobs") && i + 1 < argc)
-        jobs = MAX (0, atoi (argv[++i]));
+        {
+          int v = atoi (argv[++i]);
+
+          jobs = MAX (0, v);
+        }
       else if (g_str_equal (argv[i], "--no-single"))
         single = FALSE;
     }
