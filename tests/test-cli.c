@@ -32,18 +32,16 @@ run_clear (Run *r)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs hindsight-cli with the NULL-terminated arguments. */
+/* Runs hindsight-cli with the arguments of the NULL-terminated @argv. */
 static void
-cli (Run        *r,
-     const char *db,
-     ...)
+cliv (Run               *r,
+      const char        *db,
+      const char *const *argv)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   GBytes *out = NULL, *err = NULL;
-  const char *arg;
-  va_list ap;
 
   g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
   if (db != NULL)
@@ -51,10 +49,8 @@ cli (Run        *r,
       g_ptr_array_add (args, "--db");
       g_ptr_array_add (args, (char *) db);
     }
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
+  for (size_t i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) argv[i]);
   g_ptr_array_add (args, NULL);
   proc = g_subprocess_newv ((const char * const *) args->pdata,
                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
@@ -67,6 +63,24 @@ cli (Run        *r,
   r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
   g_bytes_unref (out);
   g_bytes_unref (err);
+}
+
+/* Runs hindsight-cli with the NULL-terminated arguments. */
+static void
+cli (Run        *r,
+     const char *db,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, db);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  cliv (r, db, (const char *const *) args->pdata);
 }
 
 static char *
@@ -1599,6 +1613,199 @@ test_backtest_lean_reference (void)
   g_assert_nonnull (strstr (trade_close.out, "\nEnd Equity                     101697.87\n"));
 }
 
+typedef struct
+{
+  int64_t id;
+  int     cache_hit;
+  double  net_profit;
+} BtOut;
+
+/* backtest ARGS --json, which must succeed: the run's id, cache_hit and net profit. */
+static BtOut
+backtest_json (const char        *db,
+               const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  BtOut out;
+
+  g_ptr_array_add (argv, "backtest");
+  for (size_t i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, "--json");
+  g_ptr_array_add (argv, NULL);
+  cliv (&r, db, (const char *const *) argv->pdata);
+  if (r.status != 0)
+    g_printerr ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  root = parse_json (r.out);
+  o = json_node_get_object (root);
+  out.id = json_object_get_int_member (o, "id");
+  out.cache_hit = (int) json_object_get_int_member (o, "cache_hit");
+  out.net_profit = json_object_get_double_member (json_object_get_object_member (o, "statistics"),
+                                                  "net_profit");
+  return out;
+}
+
+/* Writes a CSV of the header and the given rows (1-based, as data rows) of @lines. */
+static char *
+rows_file (const char *name,
+           char      **lines,
+           int         first,
+           int         last,
+           int         skip)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GString) s = g_string_new (lines[0]);
+
+  g_string_append_c (s, '\n');
+  for (int i = first; i <= last; i++)
+    if (i != skip)
+      g_string_append_printf (s, "%s\n", lines[i]);
+  g_assert_true (g_file_set_contents (path, s->str, (gssize) s->len, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+import_ok (const char *db,
+           const char *path,
+           const char *kind)
+{
+  g_auto(Run) r = { 0 };
+
+  if (g_str_equal (kind, "bars"))
+    cli (&r, db, "import", "bars", path, "--symbol", "X", "--interval", "1d", NULL);
+  else if (g_str_equal (kind, "calendar"))
+    cli (&r, db, "import", "calendar", path, "--kind", "early-closes", NULL);
+  else if (g_str_equal (kind, "factors"))
+    cli (&r, db, "import", "factors", path, "--symbol", "X", NULL);
+  else
+    cli (&r, db, "import", kind, path, NULL);
+  if (r.status != 0)
+    g_printerr ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+}
+
+/* The cache keys on the versions of the series a run reads, with the range asked for and the
+ * first and last bar time in it (docs/backtester.md, "Caching"), so a re-run reads no bars:
+ *  - the same request twice: the second is answered from the cache;
+ *  - importing a file again (nothing inserted) keeps the versions: still answered;
+ *  - a bar after --to: the range's bars are the same, but the series has a new version, so the
+ *    run is computed again (with the same numbers): a version is per series, by design;
+ *  - a bar inside the range: computed again, with other numbers;
+ *  - a sweep stores its best under the key `backtest` computes for those parameters;
+ *  - the lean profile's other data (calendar, factor file, rates) count as well.
+ * Rows of tests/data/backtrader/2006-day-001.txt: 84 is 2006-05-02 (the first trade's entry at
+ * its open), 201 is 2006-10-12. */
+static void
+test_backtest_data_versions (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "versions.db", NULL);
+  g_autofree char *src = data_path ("backtrader", "2006-day-001.txt");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *base = NULL, *late = NULL, *inside = NULL;
+  g_autofree char *calendar = data_path ("lean", "us_equity_early_closes.csv");
+  g_autofree char *factors = data_path ("lean", "spy_factors.csv");
+  g_autofree char *rates = data_path ("lean", "usa_interest_rate_primary_credit.csv");
+  const char *const req[] = { "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+                              "--from", "2006-01-01", "--to", "2006-09-30", NULL };
+  const char *const swept[] = { "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+                                "--from", "2006-01-01", "--to", "2006-09-30", "--param",
+                                "fast=4", "--param", "slow=20", NULL };
+  const char *const lean[] = { "--symbol", "X", "--interval", "1d", "--strategy",
+                               "buy_and_hold", "--profile", "lean", "--from", "2006-01-01",
+                               "--to", "2006-09-30", NULL };
+  BtOut first, second, out;
+
+  g_unlink (db);
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  g_strchomp (text);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 256);
+  g_assert_true (g_str_has_prefix (lines[84], "2006-05-02,"));
+  g_assert_true (g_str_has_prefix (lines[201], "2006-10-12,"));
+  base = rows_file ("versions-base.csv", lines, 1, 200, 84);
+  late = rows_file ("versions-late.csv", lines, 201, 201, 0);
+  inside = rows_file ("versions-inside.csv", lines, 84, 84, 0);
+  import_ok (db, base, "bars");
+
+  first = backtest_json (db, req);
+  g_assert_cmpint (first.cache_hit, ==, 0);
+  second = backtest_json (db, req);
+  g_assert_cmpint (second.cache_hit, ==, 1);
+  g_assert_cmpint (second.id, >, first.id);
+  g_assert_cmpfloat (second.net_profit, ==, first.net_profit);
+
+  /* The same file again inserts nothing: the versions, and so the key, stay. */
+  import_ok (db, base, "bars");
+  out = backtest_json (db, req);
+  g_assert_cmpint (out.cache_hit, ==, 1);
+
+  /* A bar after --to: computed again, to the same numbers. */
+  import_ok (db, late, "bars");
+  out = backtest_json (db, req);
+  g_assert_cmpint (out.cache_hit, ==, 0);
+  g_assert_cmpfloat (out.net_profit, ==, first.net_profit);
+  out = backtest_json (db, req);
+  g_assert_cmpint (out.cache_hit, ==, 1);
+
+  /* A bar inside the range: computed again, to other numbers. */
+  import_ok (db, inside, "bars");
+  out = backtest_json (db, req);
+  g_assert_cmpint (out.cache_hit, ==, 0);
+  g_assert_cmpfloat (out.net_profit, !=, first.net_profit);
+  out = backtest_json (db, req);
+  g_assert_cmpint (out.cache_hit, ==, 1);
+
+  /* A sweep's best is stored under the key of `backtest` with its parameters (fast 4, slow 20,
+   * which no backtest ran before): answered from the cache. */
+  {
+    g_auto(Run) sw = { 0 };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *best;
+
+    cli (&sw, db, "sweep", "--symbol", "X", "--interval", "1d", "--strategy", "sma_cross",
+         "--from", "2006-01-01", "--to", "2006-09-30", "--param", "fast=3,4", "--param",
+         "slow=20", "--rank", "net_profit", "--top", "1", "--json", NULL);
+    g_assert_cmpint (sw.status, ==, 0);
+    root = parse_json (sw.out);
+    best = json_object_get_object_member (
+      json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                                   "top"), 0), "params");
+    if (json_object_get_int_member (best, "fast") != 4)
+      {
+        /* fast 3 ranked first: ask for that one instead. */
+        const char *const three[] = { "--symbol", "X", "--interval", "1d", "--strategy",
+                                      "sma_cross", "--from", "2006-01-01", "--to", "2006-09-30",
+                                      "--param", "fast=3", "--param", "slow=20", NULL };
+
+        out = backtest_json (db, three);
+      }
+    else
+      out = backtest_json (db, swept);
+    g_assert_cmpint (out.cache_hit, ==, 1);
+  }
+
+  /* The lean profile reads the us_equity calendar, the symbol's factor file and the Fed rate:
+   * a change of any of them computes the run again. */
+  first = backtest_json (db, lean);
+  g_assert_cmpint (first.cache_hit, ==, 0);
+  g_assert_cmpint (backtest_json (db, lean).cache_hit, ==, 1);
+  import_ok (db, calendar, "calendar");
+  g_assert_cmpint (backtest_json (db, lean).cache_hit, ==, 0);
+  g_assert_cmpint (backtest_json (db, lean).cache_hit, ==, 1);
+  import_ok (db, factors, "factors");
+  out = backtest_json (db, lean);
+  g_assert_cmpint (out.cache_hit, ==, 0);
+  g_assert_cmpfloat (out.net_profit, !=, first.net_profit);
+  import_ok (db, rates, "rates");
+  g_assert_cmpint (backtest_json (db, lean).cache_hit, ==, 0);
+  g_assert_cmpint (backtest_json (db, lean).cache_hit, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1630,5 +1837,6 @@ main (int    argc,
   g_test_add_func ("/hs/cli/import/rates", test_import_rates);
   g_test_add_func ("/hs/cli/backtest/lean-reference", test_backtest_lean_reference);
   g_test_add_func ("/hs/cli/sweep/walkforward", test_sweep_walkforward);
+  g_test_add_func ("/hs/cli/backtest/data-versions", test_backtest_data_versions);
   return g_test_run ();
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Importers through the real store on a real SQLite file: every kind of file imports, a
- * re-import adds nothing, and every malformed input gets its own message naming file and line
- * and leaves the database byte-for-byte as it was (compared through a full dump). Expected
- * values are hand calculations written next to each case.
+ * re-import adds nothing (and leaves the series' data version), and every malformed input gets
+ * its own message naming file and line and leaves the database byte-for-byte as it was
+ * (compared through a full dump). Expected values are hand calculations written next to each
+ * case.
  */
 #include "config.h"
 
@@ -288,6 +289,62 @@ test_bars_late_error_rolls_back (Fixture      *f,
   g_string_append (s, "1300000000,10,11,9,10.5,oops\n");
   path = write_file (f, "late.csv", s->str, (gssize) s->len);
   expect_refused (f, HS_IMPORT_BARS, path, "1m", ":50002: column 6 (volume): “oops” is not a number");
+}
+
+static int64_t
+candles_version (Fixture *f,
+                 int64_t  instrument_id)
+{
+  g_autoptr(GError) error = NULL;
+  int64_t v = -1;
+
+  g_assert_true (hs_store_data_version (f->store, HS_DATA_CANDLES, instrument_id, NULL, "1d", &v,
+                                        &error));
+  g_assert_no_error (error);
+  return v;
+}
+
+/* The version of the imported series (what the backtest cache keys on): 1 after the first
+ * import, the same after importing the same file again (nothing inserted), one more after a
+ * file with one new bar, the same after an import that fails and is rolled back. */
+static void
+test_bars_data_version (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "bars.csv", good_bars, -1);
+  g_autofree char *more = write_file (f, "more.csv", "Date,Open,High,Low,Close,Volume\n"
+                                                     "2006-01-03,11,13,10,12,200\n"
+                                                     "2006-01-04,12,14,11,13,300\n", -1);
+  g_autoptr(GString) rows = g_string_new ("timestamp,open,high,low,close,volume\n");
+  g_autofree char *bad = NULL;
+  g_autoptr(GError) error = NULL;
+  HsImportResult r = { 0 };
+  int64_t id = 0;
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, path, "SPY", "1d", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_store_find_instrument (f->store, "SPY", NULL, &id, &error));
+  g_assert_cmpint (candles_version (f, id), ==, 1);
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, path, "SPY", "1d", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 0);
+  hs_import_result_clear (&r);
+  g_assert_cmpint (candles_version (f, id), ==, 1);
+
+  g_assert_true (run_import (f, HS_IMPORT_BARS, more, "SPY", "1d", &r, &error));
+  g_assert_cmpint (r.inserted, ==, 1);
+  hs_import_result_clear (&r);
+  g_assert_cmpint (candles_version (f, id), ==, 2);
+
+  /* 200 new days, inserted in batches, then a refused row: all rolled back. 1136332800 is
+   * 2006-01-04. */
+  for (int i = 1; i <= 200; i++)
+    g_string_append_printf (rows, "%d,10,11,9,10.5,%d\n", 1136332800 + i * 86400, i);
+  g_string_append (rows, "1200000000,10,11,9,10.5,oops\n");
+  bad = write_file (f, "bad.csv", rows->str, (gssize) rows->len);
+  g_assert_false (run_import (f, HS_IMPORT_BARS, bad, "SPY", "1d", NULL, &error));
+  g_assert_error (error, HS_IMPORT_ERROR, HS_IMPORT_ERROR_BAD_INPUT);
+  g_assert_cmpint (candles_version (f, id), ==, 2);
 }
 
 /* CRLF line ends and a byte order mark import to exactly the rows of the plain file. */
@@ -997,6 +1054,7 @@ main (int    argc,
   ADD ("/hs/jobs/import/bars/empty-file", test_bars_empty_file);
   ADD ("/hs/jobs/import/bars/huge-line", test_bars_huge_line);
   ADD ("/hs/jobs/import/bars/late-error-rolls-back", test_bars_late_error_rolls_back);
+  ADD ("/hs/jobs/import/bars/data-version", test_bars_data_version);
   ADD ("/hs/jobs/import/bars/crlf-and-bom", test_bars_crlf_and_bom);
   ADD ("/hs/jobs/import/bars/columns-and-tz", test_bars_columns_and_tz);
   ADD ("/hs/jobs/import/trades/cvd", test_trades_cvd);

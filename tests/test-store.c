@@ -2,8 +2,10 @@
  *
  * store: opening, migrations (all tables present, idempotent, a reshaping migration keeps rows,
  * an edited migration and a newer database are refused untouched), SQLite errors as GError,
- * integrity checks, online backup while another connection writes. The test reaches into the
- * file with sqlite3 directly only to set up states the program itself never produces.
+ * integrity checks, online backup while another connection writes, data versions (one more per
+ * transaction that changed a series, none for a write that changed nothing or was rolled back,
+ * seeded by migration 008). The test reaches into the file with sqlite3 directly only to set up
+ * states the program itself never produces.
  */
 #include "config.h"
 
@@ -12,7 +14,9 @@
 #include <math.h>
 #include <sqlite3.h>
 
+#include "hs-store-lean.h"
 #include "hs-store-market.h"
+#include "hs-store-rates.h"
 #include "hs-store.h"
 
 /* A fresh folder per test run: /tmp is shared between runs and G_TEST_OPTION_ISOLATE_DIRS
@@ -408,6 +412,276 @@ test_backup_while_writing (void)
   g_assert_cmpint (count_bars (dest), ==, 200 * w.n_batches);
 }
 
+static int64_t
+version_of (HsStore    *store,
+            HsDataKind  kind,
+            int64_t     instrument_id,
+            const char *series,
+            const char *interval)
+{
+  g_autoptr(GError) error = NULL;
+  int64_t v = -1;
+
+  g_assert_true (hs_store_data_version (store, kind, instrument_id, series, interval, &v,
+                                        &error));
+  g_assert_no_error (error);
+  return v;
+}
+
+static HsBar
+minute_bar (int64_t minute)
+{
+  HsBar bar = { .ts = minute * 60000000, .open = 10, .high = 11, .low = 9, .close = 10,
+                .volume = 5, .vwap = NAN, .trade_count = -1 };
+
+  return bar;
+}
+
+/* An import's transaction: begin, the bars, commit. */
+static void
+import_minutes (HsStore *store,
+                int64_t  id,
+                int64_t  first,
+                size_t   n,
+                int64_t  expect_inserted)
+{
+  g_autofree HsBar *bars = g_new (HsBar, n);
+  g_autoptr(GError) error = NULL;
+  int64_t inserted = -1;
+
+  for (size_t i = 0; i < n; i++)
+    bars[i] = minute_bar (first + (int64_t) i);
+  g_assert_true (hs_store_begin (store, &error));
+  g_assert_true (hs_store_insert_bars (store, id, "1m", bars, n, &inserted, &error));
+  g_assert_true (hs_store_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (inserted, ==, expect_inserted);
+}
+
+/* Candles: an import is version 1; importing the same bars again (nothing inserted) leaves it;
+ * one new bar is one more, however many statements wrote it; a rolled-back transaction and a
+ * failed write leave it; a write outside a transaction counts at once. Other series are
+ * separate. */
+static void
+test_data_versions_candles (void)
+{
+  g_autofree char *path = temp_db ("versions.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
+  int64_t id = 0, other = 0;
+  gboolean inserted = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (hs_store_ensure_instrument (store, "SPY", NULL, "etf", &id, &error));
+  g_assert_true (hs_store_ensure_instrument (store, "QQQ", NULL, "etf", &other, &error));
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 0);
+
+  import_minutes (store, id, 1000, 200, 200);       /* three batches of 64 and 8 single rows */
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 1);
+  import_minutes (store, id, 1000, 200, 0);
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 1);
+  import_minutes (store, id, 1000, 201, 1);
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 2);
+  /* The other interval, the other instrument and the other kinds are other series. */
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1d"), ==, 0);
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, other, NULL, "1m"), ==, 0);
+  g_assert_cmpint (version_of (store, HS_DATA_QUOTE_BARS, id, NULL, "1m"), ==, 0);
+
+  /* A failed import: rows inserted, then rolled back. */
+  {
+    HsBar bar = minute_bar (5000);
+
+    g_assert_true (hs_store_begin (store, &error));
+    g_assert_true (hs_store_insert_bar (store, id, "1m", &bar, &inserted, &error));
+    g_assert_true (inserted);
+    hs_store_rollback (store);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 2);
+    /* The next transaction does not inherit the rolled-back one's series. */
+    g_assert_true (hs_store_begin (store, &error));
+    g_assert_true (hs_store_commit (store, &error));
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 2);
+  }
+  /* Outside a transaction: at once, and only when something was inserted. */
+  {
+    HsBar bar = minute_bar (5000);
+
+    g_assert_true (hs_store_insert_bar (store, id, "1m", &bar, &inserted, &error));
+    g_assert_true (inserted);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 3);
+    g_assert_true (hs_store_insert_bar (store, id, "1m", &bar, &inserted, &error));
+    g_assert_false (inserted);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 3);
+  }
+  /* A write that fails (no such instrument) counts nothing, in or out of a transaction. */
+  {
+    HsBar bar = minute_bar (6000);
+
+    g_assert_false (hs_store_insert_bar (store, 12345, "1m", &bar, &inserted, &error));
+    g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_CONSTRAINT);
+    g_clear_error (&error);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, 12345, NULL, "1m"), ==, 0);
+  }
+  /* Two series in one transaction: one more each. */
+  {
+    HsBar a = minute_bar (7000), b = minute_bar (7001);
+
+    g_assert_true (hs_store_begin (store, &error));
+    g_assert_true (hs_store_insert_bar (store, id, "1m", &a, NULL, &error));
+    g_assert_true (hs_store_insert_bar (store, other, "1m", &a, NULL, &error));
+    g_assert_true (hs_store_insert_bar (store, id, "1m", &b, NULL, &error));
+    g_assert_true (hs_store_commit (store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 4);
+    g_assert_cmpint (version_of (store, HS_DATA_CANDLES, other, NULL, "1m"), ==, 1);
+  }
+  /* The range of bars, from the primary key. */
+  {
+    gboolean found = FALSE;
+    int64_t first = 0, last = 0;
+
+    g_assert_true (hs_store_bar_range (store, id, "1m", G_MININT64, G_MAXINT64, &found, &first,
+                                       &last, &error));
+    g_assert_true (found);
+    g_assert_cmpint (first, ==, 1000 * G_GINT64_CONSTANT (60000000));
+    g_assert_cmpint (last, ==, 7001 * G_GINT64_CONSTANT (60000000));
+    g_assert_true (hs_store_bar_range (store, id, "1m", 1100 * G_GINT64_CONSTANT (60000000),
+                                       6999 * G_GINT64_CONSTANT (60000000), &found, &first,
+                                       &last, &error));
+    g_assert_cmpint (first, ==, 1100 * G_GINT64_CONSTANT (60000000));
+    g_assert_cmpint (last, ==, 5000 * G_GINT64_CONSTANT (60000000));
+    g_assert_true (hs_store_bar_range (store, id, "1m", 1, 2, &found, &first, &last, &error));
+    g_assert_false (found);
+    g_assert_no_error (error);
+  }
+}
+
+/* The other writers: quote bars, trades, quotes, factor files, calendars, rates. */
+static void
+test_data_versions_other_kinds (void)
+{
+  g_autofree char *path = temp_db ("versions-kinds.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
+  HsQuoteBar qb = { .ts = 60000000, .bid_open = 1, .bid_high = 1, .bid_low = 1, .bid_close = 1,
+                    .bid_size = 1, .ask_open = 2, .ask_high = 2, .ask_low = 2, .ask_close = 2,
+                    .ask_size = 1 };
+  HsPriceFactor factors[2] = { { 16000, 0.9, 1, 100 }, { 16100, 1, 1, 0 } };
+  HsMarketDay day = { .day = 16001, .kind = HS_MARKET_DAY_EARLY_CLOSE, .close_s = 13 * 3600 };
+  HsTrade trade = { .ts = 1, .seq = 0, .price = 10, .size = 1, .side = 1, .cvd = 1 };
+  HsQuote quote = { .ts = 1, .bid = 9, .ask = 10, .bid_size = NAN, .ask_size = NAN };
+  int64_t id = 0, written = 0, removed = 0;
+  gboolean added = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (hs_store_ensure_instrument (store, "SPY", NULL, "etf", &id, &error));
+
+  g_assert_true (hs_store_insert_quote_bar (store, id, "1m", &qb, &added, &error));
+  g_assert_true (hs_store_insert_quote_bar (store, id, "1m", &qb, &added, &error));
+  g_assert_false (added);
+  g_assert_cmpint (version_of (store, HS_DATA_QUOTE_BARS, id, NULL, "1m"), ==, 1);
+  g_assert_cmpint (version_of (store, HS_DATA_CANDLES, id, NULL, "1m"), ==, 0);
+
+  g_assert_true (hs_store_insert_trade (store, id, &trade, &added, &error));
+  g_assert_true (hs_store_insert_trade (store, id, &trade, &added, &error));
+  g_assert_cmpint (version_of (store, HS_DATA_TRADES, id, NULL, NULL), ==, 1);
+  g_assert_true (hs_store_insert_quote (store, id, &quote, &added, &error));
+  g_assert_cmpint (version_of (store, HS_DATA_QUOTES, id, NULL, NULL), ==, 1);
+
+  /* A factor file: written, the same again (nothing), a changed factor, a removed row. */
+  g_assert_true (hs_store_replace_price_factors (store, id, factors, 2, &written, &removed,
+                                                 &error));
+  g_assert_cmpint (version_of (store, HS_DATA_FACTORS, id, NULL, NULL), ==, 1);
+  g_assert_true (hs_store_replace_price_factors (store, id, factors, 2, &written, &removed,
+                                                 &error));
+  g_assert_cmpint (written + removed, ==, 0);
+  g_assert_cmpint (version_of (store, HS_DATA_FACTORS, id, NULL, NULL), ==, 1);
+  factors[0].price_factor = 0.8;
+  g_assert_true (hs_store_replace_price_factors (store, id, factors, 2, &written, &removed,
+                                                 &error));
+  g_assert_cmpint (version_of (store, HS_DATA_FACTORS, id, NULL, NULL), ==, 2);
+  g_assert_true (hs_store_replace_price_factors (store, id, factors + 1, 1, &written, &removed,
+                                                 &error));
+  g_assert_cmpint (removed, ==, 1);
+  g_assert_cmpint (version_of (store, HS_DATA_FACTORS, id, NULL, NULL), ==, 3);
+
+  /* A calendar day: new, the same, changed. */
+  g_assert_true (hs_store_upsert_market_day (store, HS_MARKET_US_EQUITY, &day, &added, &error));
+  g_assert_true (hs_store_upsert_market_day (store, HS_MARKET_US_EQUITY, &day, &added, &error));
+  g_assert_false (added);
+  g_assert_cmpint (version_of (store, HS_DATA_CALENDAR, 0, HS_MARKET_US_EQUITY, NULL), ==, 1);
+  day.kind = HS_MARKET_DAY_HOLIDAY;
+  day.close_s = 0;
+  g_assert_true (hs_store_upsert_market_day (store, HS_MARKET_US_EQUITY, &day, &added, &error));
+  g_assert_true (added);
+  g_assert_cmpint (version_of (store, HS_DATA_CALENDAR, 0, HS_MARKET_US_EQUITY, NULL), ==, 2);
+
+  /* A rate series, in one transaction of two rows. */
+  g_assert_true (hs_store_begin (store, &error));
+  g_assert_true (hs_store_insert_rate (store, "fed", 0, 1.5, &added, &error));
+  g_assert_true (hs_store_insert_rate (store, "fed", 1, 1.75, &added, &error));
+  g_assert_true (hs_store_commit (store, &error));
+  g_assert_true (hs_store_insert_rate (store, "fed", 1, 1.75, &added, &error));
+  g_assert_false (added);
+  g_assert_no_error (error);
+  g_assert_cmpint (version_of (store, HS_DATA_RATES, 0, "fed", NULL), ==, 1);
+  g_assert_cmpint (version_of (store, HS_DATA_RATES, 0, "other", NULL), ==, 0);
+}
+
+/* Migration 008 gives every series stored before it version 1, and nothing else a row. */
+static void
+test_data_versions_seeded (void)
+{
+  g_autofree char *path = temp_db ("versions-seeded.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_NO_MIGRATE, &error);
+  g_autoptr(GString) got = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (hs_store_migrate_to (store, 7, NULL, &error));
+  g_assert_no_error (error);
+  hs_store_close (g_steal_pointer (&store));
+  raw_exec (path,
+            "INSERT INTO instruments (id, symbol, created_at) VALUES (1, 'SPY', 0), (2, 'QQQ', 0),"
+            " (3, 'NONE', 0);"
+            "INSERT INTO candles (instrument_id, interval, ts, open, high, low, close, volume)"
+            " VALUES (1, '1m', 0, 1, 1, 1, 1, 0), (1, '1m', 60000000, 1, 1, 1, 1, 0),"
+            " (1, '1d', 0, 1, 1, 1, 1, 0), (2, '1mo', 0, 1, 1, 1, 1, 0);"
+            "INSERT INTO quote_bars (instrument_id, interval, ts, ask_open, ask_high, ask_low,"
+            " ask_close) VALUES (1, '1m', 0, 2, 2, 2, 2);"
+            "INSERT INTO trades (instrument_id, ts, seq, price, size, side, cvd_at_trade)"
+            " VALUES (2, 0, 0, 1, 1, 1, 1);"
+            "INSERT INTO price_factors VALUES (1, '2013-10-01', 0.9, 1, 100);"
+            "INSERT INTO market_calendar VALUES ('us_equity', '2013-11-29', 'early_close',"
+            " '13:00:00'), ('us_equity', '2013-12-25', 'holiday', NULL);"
+            "INSERT INTO rates VALUES ('fed', 0, 1.5), ('fed', 1, 1.75), ('ecb', 0, 0);");
+  store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  hs_store_close (g_steal_pointer (&store));
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT kind, instrument_id, series, interval, version"
+                                           " FROM data_versions ORDER BY 1, 2, 3, 4", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (got, "%s %d %s %s %d\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_int (stmt, 1), sqlite3_column_text (stmt, 2),
+                            sqlite3_column_text (stmt, 3), sqlite3_column_int (stmt, 4));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpstr (got->str, ==,
+                   "calendar 0 us_equity  1\n"
+                   "candles 1  1d 1\n"
+                   "candles 1  1m 1\n"
+                   "candles 2  1mo 1\n"
+                   "factors 1   1\n"
+                   "quote_bars 1  1m 1\n"
+                   "rates 0 ecb  1\n"
+                   "rates 0 fed  1\n"
+                   "trades 2   1\n");
+}
+
 static void
 test_cant_open (void)
 {
@@ -434,5 +708,8 @@ main (int    argc,
   g_test_add_func ("/hs/store/open/cant-open", test_cant_open);
   g_test_add_func ("/hs/store/check/dangling-rows", test_check_finds_dangling_rows);
   g_test_add_func ("/hs/store/backup/while-writing", test_backup_while_writing);
+  g_test_add_func ("/hs/store/data-versions/candles", test_data_versions_candles);
+  g_test_add_func ("/hs/store/data-versions/other-kinds", test_data_versions_other_kinds);
+  g_test_add_func ("/hs/store/data-versions/seeded", test_data_versions_seeded);
   return g_test_run ();
 }

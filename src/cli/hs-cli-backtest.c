@@ -3,9 +3,10 @@
  * `strategies` lists the built-in strategies with their parameters (what the GUI renders as a
  * form); `backtest` runs one (or a rule set from a JSON file) over stored bars and prints the
  * statistics and trades, as text or JSON. Every run has a cache key over its request, the
- * strategy's version and a fingerprint of the bars it read: an identical request is answered
- * from backtest_runs (cache_hit 1) without running the engine, and any change of data or
- * settings runs it again. `backtest list|show|trades|equity|delete` are hs-cli-backtest-store.c's.
+ * strategy's version and the store's versions of the series it reads (known before reading
+ * them): an identical request is answered from backtest_runs (cache_hit 1) without reading a bar
+ * or running the engine, in a few milliseconds, and any change of data or settings runs it
+ * again. `backtest list|show|trades|equity|delete` are hs-cli-backtest-store.c's.
  * Output formats are stable and documented in the README.
  */
 #define G_LOG_DOMAIN "hs-cli"
@@ -31,6 +32,7 @@
 #include "hs-rules-json.h"
 #include "hs-stats.h"
 #include "hs-store-backtest.h"
+#include "hs-store-lean.h"
 #include "hs-store-market.h"
 #include "hs-store-rates.h"
 #include "hs-strategy.h"
@@ -561,7 +563,7 @@ hs_cli_bt_add_options (GOptionContext *context,
  * @params: (out) (transfer full): the strategy's parameters, %NULL for a rule set
  * @rules: (out) (transfer full): the rule set, %NULL for a strategy
  * @info: (out) (transfer full): the run's request (strategy, models, symbol, interval); the
- *   data (instrument, period, fingerprint, cache key) is hs_cli_bt_load()'s
+ *   data (instrument, data key, period, fingerprint) is hs_cli_bt_key()'s and hs_cli_bt_load()'s
  *
  * Checks the request before any data is read; prints what is wrong.
  *
@@ -693,44 +695,120 @@ hs_cli_bt_build (const HsCliBtRequest *q,
   return HS_EXIT_OK;
 }
 
+/* One series the run reads, at its version (0: never written), into the data key. */
+static gboolean
+key_series (GString    *key,
+            HsStore    *store,
+            HsDataKind  kind,
+            int64_t     instrument_id,
+            const char *series,
+            const char *interval,
+            GError    **error)
+{
+  int64_t version = 0;
+
+  if (!hs_store_data_version (store, kind, instrument_id, series, interval, &version, error))
+    return FALSE;
+  series = series != NULL ? series : "";
+  g_string_append_printf (key, "%s %" G_GINT64_FORMAT " %zu:%s %s v%" G_GINT64_FORMAT "\n",
+                          hs_data_kind_to_string (kind), instrument_id, strlen (series), series,
+                          interval != NULL ? interval : "-", version);
+  return TRUE;
+}
+
+/* An instrument's bars: their version, and the first and last bar's start in the range (two
+ * seeks; counting the bars would be a pass over all of them). */
+static gboolean
+key_bars (GString    *key,
+          HsStore    *store,
+          int64_t     instrument_id,
+          const char *interval,
+          int64_t     from_ts,
+          int64_t     to_ts,
+          GError    **error)
+{
+  gboolean found = FALSE;
+  int64_t first = 0, last = 0;
+
+  if (!key_series (key, store, HS_DATA_CANDLES, instrument_id, NULL, interval, error)
+      || !hs_store_bar_range (store, instrument_id, interval, from_ts, to_ts, &found, &first,
+                              &last, error))
+    return FALSE;
+  if (found)
+    g_string_append_printf (key, "bars %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", first,
+                            last);
+  else
+    g_string_append (key, "bars none\n");
+  return TRUE;
+}
+
+/* Ends the read transaction hs_cli_bt_key() opened, before anything is written. */
+static void
+end_read (HsCliBtData *d)
+{
+  if (d->reading)
+    hs_store_rollback (d->store);
+  d->reading = FALSE;
+}
+
 /**
- * hs_cli_bt_load:
- * @info: from hs_cli_bt_build(); gets the instrument, the risk-free model, the tested period
- *   and the data fingerprint (not the cache key, which depends on the parameters)
+ * hs_cli_bt_key:
+ * @info: from hs_cli_bt_build(); gets the instrument, the risk-free model, the benchmark and
+ *   the data key, from which hs_cache_key_compute() gives the cache key
  * @data: (out caller-allocates): zeroed; clear with hs_cli_bt_data_clear()
  *
- * Opens the store and reads what the run reads: the bars (at least 2), the benchmark's, the
- * risk-free series; with --profile lean also LEAN's data (hs-cli-lean.c: the bars cut to the
- * regular session and adjusted, quotes, early closes), SPY as the default benchmark and the Fed
- * primary credit rate as the default risk-free rate.
+ * Opens the store and a read transaction, and names the data the run reads without reading
+ * it: the range asked for, the session, and the version of each series read (the bars and the
+ * benchmark's, each with its first and last bar time in the range; the risk-free rate series;
+ * with --profile lean the quote bars, the factor files and the us_equity calendar, and the
+ * algorithm's period). A write to any of them through the store gives a new version, so a new
+ * key — a bar added outside the range too, since a version is per series. A few index lookups,
+ * whatever the number of bars: an identical request is answered from the cache without
+ * reading a bar. hs_cli_bt_load() then reads the data in the same snapshot.
+ *
+ * Also resolves what the data depends on: the session (--session or the instrument's kind),
+ * --risk-free (read now: a few hundred rows, and its values go into @info->risk_free_model),
+ * and the lean profile's defaults, SPY as the benchmark and the Fed primary credit rate as the
+ * risk-free rate, with a warning when they are missing.
  *
  * Returns: %HS_EXIT_OK, or the exit status of the error printed
  */
 int
-hs_cli_bt_load (const HsCliBtRequest *q,
-                HsBtRunInfo          *info,
-                HsCliBtData          *d)
+hs_cli_bt_key (const HsCliBtRequest *q,
+               HsBtRunInfo          *info,
+               HsCliBtData          *d)
 {
-  g_autofree char *fingerprint = NULL;
-  int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, instrument_id = 0;
+  g_autoptr(GString) key = g_string_new ("hindsight-data-key 1\n");
   GError *error = NULL;
   gboolean lean = g_strcmp0 (info->profile, "lean") == 0;
   const char *benchmark = q->benchmark, *rf_series = NULL;
 
   d->session = HS_SESSION_US_EQUITY;
+  d->from_ts = G_MININT64;
+  d->to_ts = G_MAXINT64;
   if ((q->session != NULL && !hs_session_kind_from_string (q->session, &d->session))
-      || (q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &from_ts, NULL))
-      || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &to_ts, NULL)))
+      || (q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &d->from_ts, NULL))
+      || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &d->to_ts, NULL)))
     return usage_error ("bad --session, --from or --to");   /* hs_cli_bt_build() checked */
 
-  /* The data. */
   d->started = hs_time_now_us ();
   d->t0 = g_get_monotonic_time ();
   d->store = hs_cli_open_store (hs_cli_db_option, &error);
-  if (d->store == NULL || !hs_store_find_instrument (d->store, q->symbol, q->exchange,
-                                                     &instrument_id, &error))
+  if (d->store == NULL || !hs_store_begin_read (d->store, &error))
     return fail (error);
-  info->instrument_id = instrument_id;
+  d->reading = TRUE;
+  if (!hs_store_find_instrument (d->store, q->symbol, q->exchange, &d->instrument_id, &error))
+    return fail (error);
+  info->instrument_id = d->instrument_id;
+  if (q->session == NULL)
+    {
+      g_autoptr(HsInstrument) inst = hs_store_load_instrument (d->store, d->instrument_id,
+                                                               &error);
+
+      if (inst == NULL)
+        return fail (error);
+      d->session = hs_session_kind_for_instrument (inst->kind);
+    }
   /* --risk-free NAME, series or series:NAME; the lean profile takes LEAN's rate, the Fed primary
    * credit rate, when it is stored. */
   rf_series = hs_cli_risk_free_series (q->risk_free);
@@ -764,22 +842,104 @@ hs_cli_bt_load (const HsCliBtRequest *q,
     }
   else
     info->risk_free_model = g_strdup ("constant:0");
-  if (q->session == NULL)
+  /* LEAN's default benchmark is SPY. */
+  if (benchmark == NULL && lean)
     {
-      g_autoptr(HsInstrument) inst = hs_store_load_instrument (d->store, instrument_id, &error);
-
-      if (inst == NULL)
-        return fail (error);
-      d->session = hs_session_kind_for_instrument (inst->kind);
+      if (hs_store_find_instrument (d->store, "SPY", NULL, &d->bench_id, NULL))
+        {
+          benchmark = "SPY";
+          g_free (info->benchmark);
+          info->benchmark = g_strdup (benchmark);
+        }
+      else
+        g_printerr ("hindsight-cli: warning: no SPY, LEAN's default benchmark: alpha, beta and "
+                    "the like are against zero (or give --benchmark SYM)\n");
     }
-  d->bars = hs_store_load_bars (d->store, instrument_id, info->interval, from_ts, to_ts, &error);
+  else if (benchmark != NULL
+           && !hs_store_find_instrument (d->store, benchmark, NULL, &d->bench_id, &error))
+    return fail (error);
+
+  /* The data key. */
+  g_string_append_printf (key, "range %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\nsession %s\n",
+                          d->from_ts, d->to_ts, hs_session_kind_to_string (d->session));
+  if (!key_bars (key, d->store, d->instrument_id, info->interval, d->from_ts, d->to_ts, &error))
+    return fail (error);
+  if (benchmark != NULL)
+    {
+      g_string_append (key, "benchmark\n");
+      if (!key_bars (key, d->store, d->bench_id, info->interval, d->from_ts, d->to_ts, &error))
+        return fail (error);
+    }
+  if (rf_series != NULL
+      && !key_series (key, d->store, HS_DATA_RATES, 0, rf_series, NULL, &error))
+    return fail (error);
+  if (lean)
+    {
+      const HsInterval *iv = hs_interval_lookup (info->interval);
+      int64_t start = 0, end = 0;
+
+      if (!hs_cli_lean_period (q->from, q->to, &start, &end, &error))
+        return fail (error);
+      g_string_append_printf (key, "lean period %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                              start, end);
+      /* What hs_cli_lean_load() reads: the quotes (intraday only), the factor files of the
+       * symbol and the benchmark, the calendar. */
+      if ((iv->seconds > 0 && iv->seconds < 86400
+           && !key_series (key, d->store, HS_DATA_QUOTE_BARS, d->instrument_id, NULL,
+                           info->interval, &error))
+          || !key_series (key, d->store, HS_DATA_FACTORS, d->instrument_id, NULL, NULL, &error)
+          || (benchmark != NULL
+              && !key_series (key, d->store, HS_DATA_FACTORS, d->bench_id, NULL, NULL, &error))
+          || !key_series (key, d->store, HS_DATA_CALENDAR, 0, HS_MARKET_US_EQUITY, NULL,
+                          &error))
+        return fail (error);
+    }
+  g_free (info->data_key);
+  info->data_key = g_string_free (g_steal_pointer (&key), FALSE);
+  d->keyed = TRUE;
+  return HS_EXIT_OK;
+}
+
+/**
+ * hs_cli_bt_load:
+ * @info: from hs_cli_bt_build(), or hs_cli_bt_key() when it ran (else this runs it first);
+ *   gets the tested period and the data fingerprint
+ * @data: (out caller-allocates): zeroed, or as hs_cli_bt_key() left it
+ *
+ * Reads what the run reads, in the snapshot hs_cli_bt_key() named: the bars (at least 2), the
+ * benchmark's, the risk-free series; with --profile lean also LEAN's data (hs-cli-lean.c: the
+ * bars cut to the regular session and adjusted, quotes, early closes). Ends the read
+ * transaction. The data fingerprint (XXH64 of the bars read, about 0.7 ms per 100,000) is
+ * recorded with the run; the cache key does not depend on it.
+ *
+ * Returns: %HS_EXIT_OK, or the exit status of the error printed
+ */
+int
+hs_cli_bt_load (const HsCliBtRequest *q,
+                HsBtRunInfo          *info,
+                HsCliBtData          *d)
+{
+  g_autofree char *fingerprint = NULL;
+  GError *error = NULL;
+  gboolean lean = g_strcmp0 (info->profile, "lean") == 0;
+
+  if (!d->keyed)
+    {
+      int status = hs_cli_bt_key (q, info, d);
+
+      if (status != HS_EXIT_OK)
+        return status;
+    }
+  d->bars = hs_store_load_bars (d->store, d->instrument_id, info->interval, d->from_ts, d->to_ts,
+                                &error);
   if (d->bars == NULL)
     return fail (error);
   /* LEAN's data (hs-cli-lean.c): the regular session, adjusted prices, quotes, early closes. */
   if (lean)
     {
-      d->lean = hs_cli_lean_load (d->store, instrument_id, q->symbol, info->interval, d->session,
-                                  q->from, q->to, from_ts, to_ts, d->bars, &error);
+      d->lean = hs_cli_lean_load (d->store, d->instrument_id, q->symbol, info->interval,
+                                  d->session, q->from, q->to, d->from_ts, d->to_ts, d->bars,
+                                  &error);
       if (d->lean == NULL)
         return fail (error);
     }
@@ -796,32 +956,15 @@ hs_cli_bt_load (const HsCliBtRequest *q,
 
       fingerprint = g_strdup_printf ("%s %s", bars_fp, d->lean->fingerprint);
     }
-  /* LEAN's default benchmark is SPY. */
-  if (benchmark == NULL && lean)
+  g_clear_pointer (&info->data_fingerprint, g_free);
+  if (info->benchmark != NULL && d->bench_id != 0)
     {
-      int64_t spy = 0;
-
-      if (hs_store_find_instrument (d->store, "SPY", NULL, &spy, NULL))
-        {
-          benchmark = "SPY";
-          g_free (info->benchmark);
-          info->benchmark = g_strdup (benchmark);
-        }
-      else
-        g_printerr ("hindsight-cli: warning: no SPY, LEAN's default benchmark: alpha, beta and "
-                    "the like are against zero (or give --benchmark SYM)\n");
-    }
-  if (benchmark != NULL)
-    {
-      int64_t bench_id = 0;
       g_autofree char *bench_fp = NULL;
 
-      if (!hs_store_find_instrument (d->store, benchmark, NULL, &bench_id, &error))
-        return fail (error);
-      d->bench_bars = hs_store_load_bars (d->store, bench_id, info->interval, from_ts, to_ts,
-                                          &error);
+      d->bench_bars = hs_store_load_bars (d->store, d->bench_id, info->interval, d->from_ts,
+                                          d->to_ts, &error);
       if (d->bench_bars == NULL
-          || (lean && !hs_cli_lean_prepare_bars (d->lean, d->store, bench_id, benchmark,
+          || (lean && !hs_cli_lean_prepare_bars (d->lean, d->store, d->bench_id, info->benchmark,
                                                  d->session, d->bench_bars, NULL, &error)))
         return fail (error);
       d->bench = align_benchmark (d->bars, d->bench_bars);
@@ -830,6 +973,7 @@ hs_cli_bt_load (const HsCliBtRequest *q,
     }
   else
     info->data_fingerprint = g_strdup (fingerprint);
+  end_read (d);
   info->start_ts = d->bars->ts[0];
   info->end_ts = d->bars->ts[d->bars->n - 1] + hs_interval_lookup (info->interval)->seconds
                                                * G_USEC_PER_SEC;
@@ -898,12 +1042,11 @@ hs_cli_backtest (int    argc,
   status = hs_cli_bt_build (&q, "backtest", HS_CLI_BT_SINGLE, &config, &params, &rules, &info);
   if (status != HS_EXIT_OK)
     return status;
-  status = hs_cli_bt_load (&q, info, &d);
+  /* The key first: an identical run stored before answers at once, without reading a bar. */
+  status = hs_cli_bt_key (&q, info, &d);
   if (status != HS_EXIT_OK)
     return status;
   info->cache_key = hs_cache_key_compute (info);
-
-  /* An identical run stored before answers at once. */
   if (!hs_store_find_cached_backtest (d.store, info->cache_key, &cached, &error))
     return fail (error);
   if (cached != 0 && !q.no_cache)
@@ -912,6 +1055,7 @@ hs_cli_backtest (int    argc,
       g_autoptr(HsBtResult) stored = NULL;
       int64_t hit = 0;
 
+      end_read (&d);
       ms = (g_get_monotonic_time () - d.t0) / 1000;
       /* The statistics and trades it prints; not the equity curve (a point per bar). */
       if (!hs_store_record_cache_hit (d.store, cached, d.started, 0, ms, &hit, &error)
@@ -923,6 +1067,9 @@ hs_cli_backtest (int    argc,
     }
 
   /* Run. */
+  status = hs_cli_bt_load (&q, info, &d);
+  if (status != HS_EXIT_OK)
+    return status;
   sin.bars = d.bars;
   sin.interval = info->interval;
   sin.session = d.session;

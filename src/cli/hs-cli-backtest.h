@@ -30,7 +30,7 @@ typedef struct
   gboolean no_cache, json;
 } HsCliBtRequest;
 
-/* The data a request reads, loaded by hs_cli_bt_load(). */
+/* The data a request reads: named by hs_cli_bt_key(), loaded by hs_cli_bt_load(). */
 typedef struct
 {
   HsStore       *store;        /* (owned) */
@@ -41,8 +41,14 @@ typedef struct
   HsRiskFree     risk_free;    /* points into @rates */
   HsSessionKind  session;
   HsCliLean     *lean;         /* (owned) (nullable) --profile lean: quotes, calendar, LEAN's id */
+  int64_t        instrument_id;
+  int64_t        bench_id;     /* the benchmark's instrument; 0 without one */
+  int64_t        from_ts;      /* the range asked for: G_MININT64 without --from */
+  int64_t        to_ts;        /* G_MAXINT64 without --to */
   int64_t        started;      /* µs UTC when loading began */
   int64_t        t0;           /* g_get_monotonic_time() then */
+  gboolean       keyed;        /* hs_cli_bt_key() ran: @info has the data key */
+  gboolean       reading;      /* a read transaction is open: the key and the data agree */
 } HsCliBtData;
 
 typedef enum
@@ -63,6 +69,9 @@ int  hs_cli_bt_build           (const HsCliBtRequest *q,
                                 HsStrategyParams    **params,
                                 HsRuleSet           **rules,
                                 HsBtRunInfo         **info);
+int  hs_cli_bt_key             (const HsCliBtRequest *q,
+                                HsBtRunInfo          *info,
+                                HsCliBtData          *data);
 int  hs_cli_bt_load            (const HsCliBtRequest *q,
                                 HsBtRunInfo          *info,
                                 HsCliBtData          *data);

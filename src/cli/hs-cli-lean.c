@@ -164,6 +164,33 @@ local_bound (GTimeZone  *ny,
 }
 
 /**
+ * hs_cli_lean_period:
+ * @from_arg: (nullable): --from as given
+ * @to_arg: (nullable): --to as given
+ * @start_ts: (out): the algorithm's start: midnight New York of @from_arg when it is a date,
+ *   else 0 (the engine then starts at the first bar's date)
+ * @end_ts: (out): the end of @to_arg's day in New York (23:59:59.999999), else 0
+ *
+ * What hs_cli_lean_load() gives the engine as the period, without reading anything: part of
+ * the cache key.
+ */
+gboolean
+hs_cli_lean_period (const char  *from_arg,
+                    const char  *to_arg,
+                    int64_t     *start_ts,
+                    int64_t     *end_ts,
+                    GError     **error)
+{
+  g_autoptr(GTimeZone) ny = new_york (error);
+
+  if (ny == NULL)
+    return FALSE;
+  *start_ts = local_bound (ny, from_arg, FALSE);
+  *end_ts = local_bound (ny, to_arg, TRUE);
+  return TRUE;
+}
+
+/**
  * hs_cli_lean_load:
  * @interval: the bars' interval (the quote bars of the same one are read)
  * @from_arg: (nullable): --from as given; @from_ts and @to_ts: the range the bars were read from

@@ -19,7 +19,8 @@ typedef struct
   GArray   *market_days;        /* (owned) HsMarketDay of us_equity */
   GArray   *early_close_days;   /* (owned) int64_t days */
   char     *asset_id;           /* (owned) (nullable) LEAN's security identifier */
-  char     *fingerprint;        /* (owned) what the run read besides the bars, for the cache key */
+  char     *fingerprint;        /* (owned) what the run read besides the bars, recorded in the
+                                 * run's data fingerprint */
   int64_t   instrument_id;      /* the symbol's (its missing data is warned about once) */
 } HsCliLean;
 
@@ -41,6 +42,11 @@ gboolean    hs_cli_lean_prepare_bars   (HsCliLean     *lean,
                                         HsSessionKind  session,
                                         HsBars        *bars,
                                         int64_t       *first_day,
+                                        GError       **error);
+gboolean    hs_cli_lean_period         (const char    *from_arg,
+                                        const char    *to_arg,
+                                        int64_t       *start_ts,
+                                        int64_t       *end_ts,
                                         GError       **error);
 const char *hs_cli_risk_free_series    (const char    *arg);
 void        hs_cli_lean_free           (HsCliLean     *lean);

@@ -78,6 +78,7 @@ hs_bt_run_info_free (HsBtRunInfo *info)
   g_free (info->benchmark);
   g_free (info->lower_timeframe);
   g_free (info->cache_key);
+  g_free (info->data_key);
   g_free (info->data_fingerprint);
   g_free (info->status);
   g_free (info->error_message);
@@ -115,6 +116,7 @@ hs_bt_run_info_copy (const HsBtRunInfo *info)
   copy->benchmark = g_strdup (info->benchmark);
   copy->lower_timeframe = g_strdup (info->lower_timeframe);
   copy->cache_key = g_strdup (info->cache_key);
+  copy->data_key = g_strdup (info->data_key);
   copy->data_fingerprint = g_strdup (info->data_fingerprint);
   copy->status = g_strdup (info->status);
   copy->error_message = g_strdup (info->error_message);

@@ -52,7 +52,12 @@ typedef struct
   int64_t    pivot_bars;         /* 0 when the strategy has none */
   char      *lower_timeframe;    /* (owned) (nullable) */
   char      *cache_key;          /* (owned) (nullable) hs_cache_key_compute() */
-  char      *data_fingerprint;   /* (owned) (nullable) hs_bars_fingerprint() */
+  char      *data_key;           /* (owned) (nullable) in the cache key only: no column. What
+                                  * the run reads, as known before reading it: the range asked
+                                  * for and the version of each series (hs-cli-backtest.c);
+                                  * %NULL: the run has no cache key */
+  char      *data_fingerprint;   /* (owned) (nullable) hs_bars_fingerprint() of what was read:
+                                  * recorded, not in the cache key */
   char      *status;             /* (owned) queued, running, completed, failed, cancelled */
   char      *error_message;      /* (owned) (nullable) why a run failed */
   int        cache_hit;          /* 1: this row records a request answered from the cache */

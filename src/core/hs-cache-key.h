@@ -10,8 +10,10 @@
 G_BEGIN_DECLS
 
 /* The version of the serialization hs_cache_key_compute() hashes. A change of what the key
- * covers bumps it, so that keys of older runs simply stop matching. */
-#define HS_CACHE_KEY_VERSION 1
+ * covers bumps it, so that keys of older runs simply stop matching. 2: the data is named by
+ * HsBtRunInfo.data_key (series versions and the range asked for), known before any bar is
+ * read, instead of the fingerprint of the bars read and the tested period. */
+#define HS_CACHE_KEY_VERSION 2
 
 /* XXH64 (https://github.com/Cyan4973/xxHash, the 64-bit algorithm), streaming. */
 typedef struct

@@ -961,7 +961,8 @@ hs_sweep_info_set_params (HsBtRunInfo            *info,
 /**
  * hs_sweep_store:
  * @request_info: what every combination shares: symbol, instrument, interval, period, models,
- *   data fingerprint, engine settings (hs-cli-backtest.c's request without strategy parameters)
+ *   data key and fingerprint, engine settings (hs-cli-backtest.c's request without strategy
+ *   parameters); without a data key the best holds no cache key
  * @batch_id: (out) (optional) (transfer full): the sweep's id, every row's batch_id
  * @run_ids: (out caller-allocates) (optional) (array): the backtest_runs.id of each trial, one
  *   per @result->trials
@@ -1007,14 +1008,19 @@ hs_sweep_store (HsStore             *store,
       info->execution_time_ms = t->execution_time_us / 1000;
       if (t == best && result->best_result != NULL)
         {
-          g_autofree char *key = hs_cache_key_compute (info);
-          int64_t cached = 0;
-
           r = result->best_result;
-          if (!hs_store_find_cached_backtest (store, key, &cached, error))
-            goto fail;
-          if (cached == 0)
-            info->cache_key = g_steal_pointer (&key);
+          /* The key of a `backtest` of these parameters: the same function over the same
+           * request and data key (hs_cli_bt_load()). */
+          if (info->data_key != NULL)
+            {
+              g_autofree char *key = hs_cache_key_compute (info);
+              int64_t cached = 0;
+
+              if (!hs_store_find_cached_backtest (store, key, &cached, error))
+                goto fail;
+              if (cached == 0)
+                info->cache_key = g_steal_pointer (&key);
+            }
         }
       if (!hs_store_save_backtest (store, info, r, &id, error))
         goto fail;

@@ -5,7 +5,8 @@
  * (as many rows as minute candles) and are written with a cached statement and ON CONFLICT DO
  * NOTHING, so a re-import adds nothing; a factor file is small (a row per dividend or split)
  * and replaces the instrument's rows, since LEAN rewrites every factor when a dividend is added;
- * calendar days are upserted. Dates are exchange-local and stored as 'YYYY-MM-DD'.
+ * calendar days are upserted. Every writer notes the series it changed, whose version goes up at
+ * COMMIT (hs_store_data_version()). Dates are exchange-local and stored as 'YYYY-MM-DD'.
  */
 #define G_LOG_DOMAIN "hs-store"
 
@@ -50,21 +51,13 @@ column_or_nan (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, col) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, col);
 }
 
-/**
- * hs_store_insert_quote_bar:
- * @bar: checked with hs_quote_bar_check(); a side without a quote (NAN) is stored as NULL
- * @inserted: (out) (optional): whether the row was new
- *
- * Adds one quote bar unless the instrument has one of that interval and time already. Runs
- * inside the caller's transaction.
- */
-gboolean
-hs_store_insert_quote_bar (HsStore          *store,
-                           int64_t           instrument_id,
-                           const char       *interval,
-                           const HsQuoteBar *bar,
-                           gboolean         *inserted,
-                           GError          **error)
+static gboolean
+insert_quote_bar (HsStore          *store,
+                  int64_t           instrument_id,
+                  const char       *interval,
+                  const HsQuoteBar *bar,
+                  gboolean         *inserted,
+                  GError          **error)
 {
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO quote_bars (instrument_id, interval, "
@@ -92,9 +85,36 @@ hs_store_insert_quote_bar (HsStore          *store,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, NULL);
-  if (inserted != NULL)
-    *inserted = sqlite3_changes (hs_store_get_db (store)) > 0;
+  *inserted = sqlite3_changes (hs_store_get_db (store)) > 0;
   return TRUE;
+}
+
+/**
+ * hs_store_insert_quote_bar:
+ * @bar: checked with hs_quote_bar_check(); a side without a quote (NAN) is stored as NULL
+ * @inserted: (out) (optional): whether the row was new
+ *
+ * Adds one quote bar unless the instrument has one of that interval and time already. Runs
+ * inside the caller's transaction, or in one of its own.
+ */
+gboolean
+hs_store_insert_quote_bar (HsStore          *store,
+                           int64_t           instrument_id,
+                           const char       *interval,
+                           const HsQuoteBar *bar,
+                           gboolean         *inserted,
+                           GError          **error)
+{
+  gboolean own = FALSE, added = FALSE, ok;
+
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  ok = insert_quote_bar (store, instrument_id, interval, bar, &added, error);
+  if (ok && added)
+    hs_store_mark_written (store, HS_DATA_QUOTE_BARS, instrument_id, NULL, interval);
+  if (inserted != NULL)
+    *inserted = added;
+  return hs_store_write_end (store, own, ok, error);
 }
 
 /**
@@ -184,31 +204,18 @@ fail:
   return NULL;
 }
 
-/**
- * hs_store_replace_price_factors:
- * @rows: (array length=n_rows): the instrument's whole factor file, ascending by day
- * @n_written: (out): rows new or changed
- * @n_removed: (out): stored rows of dates the file does not have, now deleted
- *
- * Makes the instrument's stored factors equal to @rows: LEAN rewrites the factors of every
- * earlier row when a dividend is added, so a newer file replaces an older one rather than
- * merging with it. Rows already stored with the same values are left alone, so importing the
- * same file again writes nothing. Runs inside the caller's transaction.
- */
-gboolean
-hs_store_replace_price_factors (HsStore             *store,
-                                int64_t              instrument_id,
-                                const HsPriceFactor *rows,
-                                size_t               n_rows,
-                                int64_t             *n_written,
-                                int64_t             *n_removed,
-                                GError             **error)
+static gboolean
+replace_price_factors (HsStore             *store,
+                       int64_t              instrument_id,
+                       const HsPriceFactor *rows,
+                       size_t               n_rows,
+                       int64_t             *n_written,
+                       int64_t             *n_removed,
+                       GError             **error)
 {
   g_autoptr(GArray) stored = NULL;
   g_autoptr(GHashTable) keep = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  g_return_val_if_fail (store != NULL, FALSE);
-  *n_written = *n_removed = 0;
   for (size_t i = 0; i < n_rows; i++)
     {
       g_autoptr(HsStmt) stmt = hs_store_prepare (store,
@@ -268,6 +275,38 @@ hs_store_replace_price_factors (HsStore             *store,
 }
 
 /**
+ * hs_store_replace_price_factors:
+ * @rows: (array length=n_rows): the instrument's whole factor file, ascending by day
+ * @n_written: (out): rows new or changed
+ * @n_removed: (out): stored rows of dates the file does not have, now deleted
+ *
+ * Makes the instrument's stored factors equal to @rows: LEAN rewrites the factors of every
+ * earlier row when a dividend is added, so a newer file replaces an older one rather than
+ * merging with it. Rows already stored with the same values are left alone, so importing the
+ * same file again writes nothing. Runs inside the caller's transaction, or in one of its own.
+ */
+gboolean
+hs_store_replace_price_factors (HsStore             *store,
+                                int64_t              instrument_id,
+                                const HsPriceFactor *rows,
+                                size_t               n_rows,
+                                int64_t             *n_written,
+                                int64_t             *n_removed,
+                                GError             **error)
+{
+  gboolean own = FALSE, ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  *n_written = *n_removed = 0;
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  ok = replace_price_factors (store, instrument_id, rows, n_rows, n_written, n_removed, error);
+  if (ok && *n_written + *n_removed > 0)
+    hs_store_mark_written (store, HS_DATA_FACTORS, instrument_id, NULL, NULL);
+  return hs_store_write_end (store, own, ok, error);
+}
+
+/**
  * hs_store_load_price_factors:
  *
  * Returns: (transfer full) (element-type HsPriceFactor): the instrument's factor file ascending
@@ -311,20 +350,12 @@ hs_store_load_price_factors (HsStore *store,
   return g_steal_pointer (&out);
 }
 
-/**
- * hs_store_upsert_market_day:
- * @market: e.g. %HS_MARKET_US_EQUITY
- * @written: (out) (optional): whether the row was new or changed
- *
- * Stores one holiday or early close of @market; a date stored already takes the new kind and
- * close time. Runs inside the caller's transaction.
- */
-gboolean
-hs_store_upsert_market_day (HsStore           *store,
-                            const char        *market,
-                            const HsMarketDay *day,
-                            gboolean          *written,
-                            GError           **error)
+static gboolean
+upsert_market_day (HsStore           *store,
+                   const char        *market,
+                   const HsMarketDay *day,
+                   gboolean          *written,
+                   GError           **error)
 {
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO market_calendar (market, date, kind, "
@@ -336,7 +367,6 @@ hs_store_upsert_market_day (HsStore           *store,
   char date[40], close[16];
   int rc;
 
-  g_return_val_if_fail (market != NULL && day != NULL, FALSE);
   if (stmt == NULL)
     return FALSE;
   format_day (day->day, date);
@@ -352,9 +382,36 @@ hs_store_upsert_market_day (HsStore           *store,
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "writing a market calendar day");
-  if (written != NULL)
-    *written = sqlite3_changes (hs_store_get_db (store)) > 0;
+  *written = sqlite3_changes (hs_store_get_db (store)) > 0;
   return TRUE;
+}
+
+/**
+ * hs_store_upsert_market_day:
+ * @market: e.g. %HS_MARKET_US_EQUITY
+ * @written: (out) (optional): whether the row was new or changed
+ *
+ * Stores one holiday or early close of @market; a date stored already takes the new kind and
+ * close time. Runs inside the caller's transaction, or in one of its own.
+ */
+gboolean
+hs_store_upsert_market_day (HsStore           *store,
+                            const char        *market,
+                            const HsMarketDay *day,
+                            gboolean          *written,
+                            GError           **error)
+{
+  gboolean own = FALSE, changed = FALSE, ok;
+
+  g_return_val_if_fail (market != NULL && day != NULL, FALSE);
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  ok = upsert_market_day (store, market, day, &changed, error);
+  if (ok && changed)
+    hs_store_mark_written (store, HS_DATA_CALENDAR, 0, market, NULL);
+  if (written != NULL)
+    *written = changed;
+  return hs_store_write_end (store, own, ok, error);
 }
 
 /**

@@ -29,6 +29,21 @@ void          hs_bind_text_or_null   (sqlite3_stmt *stmt,
                                       int           col,
                                       const char   *v);
 
+/* Every writer of market data: hs_store_write_begin(), the statements, hs_store_mark_written()
+ * for each series a statement changed, hs_store_write_end(). */
+gboolean      hs_store_write_begin   (HsStore      *store,
+                                      gboolean     *own,
+                                      GError      **error);
+gboolean      hs_store_write_end     (HsStore      *store,
+                                      gboolean      own,
+                                      gboolean      ok,
+                                      GError      **error);
+void          hs_store_mark_written  (HsStore      *store,
+                                      HsDataKind    kind,
+                                      int64_t       instrument_id,
+                                      const char   *series,
+                                      const char   *interval);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

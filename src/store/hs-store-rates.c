@@ -2,7 +2,8 @@
  *
  * Interest-rate series in the store (table `rates`, migrations/001): the risk-free rate of the
  * statistics as a step function, e.g. the Fed primary credit rate LEAN uses. A few hundred rows
- * per series; an insert is idempotent on (series, ts), so importing a file again adds nothing.
+ * per series; an insert is idempotent on (series, ts), so importing a file again adds nothing,
+ * and a series that gained a row gets a new version at COMMIT (hs_store_data_version()).
  */
 #define G_LOG_DOMAIN "hs-store"
 
@@ -19,7 +20,7 @@
  * @inserted: (out) (optional): whether the row was new
  *
  * Adds one row of @series unless a row with the same time is stored already. Runs inside the
- * caller's transaction, if any.
+ * caller's transaction, or in one of its own.
  */
 gboolean
 hs_store_insert_rate (HsStore    *store,
@@ -29,24 +30,34 @@ hs_store_insert_rate (HsStore    *store,
                       gboolean   *inserted,
                       GError    **error)
 {
-  g_autoptr(HsStmt) stmt = NULL;
+  gboolean own = FALSE, added = FALSE;
   int rc;
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (series != NULL, FALSE);
-  stmt = hs_store_prepare (store, "INSERT INTO rates (series, ts, rate_pct) VALUES (?, ?, ?) "
-                                  "ON CONFLICT DO NOTHING", error);
-  if (stmt == NULL)
+  if (!hs_store_write_begin (store, &own, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, series, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, ts);
-  sqlite3_bind_double (stmt, 3, rate_pct);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return hs_store_set_error (store, rc, error, "adding a rate");
+  {
+    g_autoptr(HsStmt) stmt = hs_store_prepare (store, "INSERT INTO rates (series, ts, rate_pct) "
+                                                      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                               error);
+
+    if (stmt == NULL)
+      return hs_store_write_end (store, own, FALSE, error);
+    sqlite3_bind_text (stmt, 1, series, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 2, ts);
+    sqlite3_bind_double (stmt, 3, rate_pct);
+    rc = sqlite3_step (stmt);
+    if (rc != SQLITE_DONE)
+      return hs_store_write_end (store, own,
+                                 hs_store_set_error (store, rc, error, "adding a rate"), error);
+    added = sqlite3_changes (hs_store_get_db (store)) > 0;
+  }
+  if (added)
+    hs_store_mark_written (store, HS_DATA_RATES, 0, series, NULL);
   if (inserted != NULL)
-    *inserted = sqlite3_changes (hs_store_get_db (store)) > 0;
-  return TRUE;
+    *inserted = added;
+  return hs_store_write_end (store, own, TRUE, error);
 }
 
 /**

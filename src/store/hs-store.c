@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The SQLite connection: opening (WAL, foreign keys, busy timeout), SQLite errors as GError,
- * prepared statements cached per connection, transactions, and maintenance (integrity check,
- * online backup, a deterministic dump for tests). One HsStore per thread; a worker opens its own.
+ * prepared statements cached per connection, transactions with the data versions they bump
+ * (data_versions, migrations/008: the writers note the series they changed, the commit adds
+ * one to each in the same transaction), and maintenance (integrity check, online backup, a
+ * deterministic dump for tests). One HsStore per thread; a worker opens its own.
  */
 #define G_LOG_DOMAIN "hs-store"
 
@@ -12,6 +14,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 G_DEFINE_QUARK (hs-store-error-quark, hs_store_error)
 
@@ -22,8 +25,52 @@ struct _HsStore
   sqlite3    *db;       /* (owned) */
   char       *path;     /* (owned) */
   GHashTable *stmts;    /* (owned) SQL text → sqlite3_stmt, finalized on close */
+  GArray     *dirty;    /* (owned) DirtySeries written in the open transaction */
   gboolean    read_only;
 };
+
+/* A series of market data a writer changed in the open transaction: its data_versions row gets
+ * one more at COMMIT. */
+typedef struct
+{
+  HsDataKind  kind;
+  int64_t     instrument_id;
+  char       *series;     /* (owned) "" when none */
+  char       *interval;   /* (owned) "" when none */
+} DirtySeries;
+
+static void
+dirty_series_clear (gpointer data)
+{
+  DirtySeries *d = data;
+
+  g_free (d->series);
+  g_free (d->interval);
+}
+
+static const char *const data_kind_names[] = {
+  [HS_DATA_CANDLES] = "candles",
+  [HS_DATA_TRADES] = "trades",
+  [HS_DATA_QUOTES] = "quotes",
+  [HS_DATA_ORDERBOOK] = "orderbook",
+  [HS_DATA_SNAPSHOTS] = "snapshots",
+  [HS_DATA_QUOTE_BARS] = "quote_bars",
+  [HS_DATA_FACTORS] = "factors",
+  [HS_DATA_CALENDAR] = "calendar",
+  [HS_DATA_RATES] = "rates",
+};
+
+/**
+ * hs_data_kind_to_string:
+ *
+ * Returns: (transfer none): the kind as data_versions.kind spells it, e.g. "candles"
+ */
+const char *
+hs_data_kind_to_string (HsDataKind kind)
+{
+  g_return_val_if_fail ((size_t) kind < G_N_ELEMENTS (data_kind_names), NULL);
+  return data_kind_names[kind];
+}
 
 /* Declared in hs-migrate.c; kept out of the public header. */
 gboolean hs_migrate_check_applied (HsStore *store,
@@ -227,6 +274,8 @@ hs_store_open (const char      *path,
   /* Keyed by the literal's address: hashing the SQL text cost 3-6 % of a bulk import. */
   store->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                         finalize_stmt);
+  store->dirty = g_array_new (FALSE, FALSE, sizeof (DirtySeries));
+  g_array_set_clear_func (store->dirty, dirty_series_clear);
   rc = sqlite3_open_v2 (path, &store->db, open_flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
@@ -263,12 +312,21 @@ hs_store_close (HsStore *store)
   if (store == NULL)
     return;
   g_clear_pointer (&store->stmts, g_hash_table_unref);
+  g_clear_pointer (&store->dirty, g_array_unref);
   if (store->db != NULL)
     sqlite3_close (store->db);
   g_free (store->path);
   g_free (store);
 }
 
+/**
+ * hs_store_begin:
+ *
+ * Opens a write transaction (BEGIN IMMEDIATE: the write lock is taken now, so the transaction
+ * never fails later on a writer that came in between). End it with hs_store_commit() or
+ * hs_store_rollback(), which keep the data versions (data_versions) in step with what was
+ * written.
+ */
 gboolean
 hs_store_begin (HsStore *store,
                 GError **error)
@@ -276,18 +334,191 @@ hs_store_begin (HsStore *store,
   return hs_store_exec (store, "BEGIN IMMEDIATE", error);
 }
 
+/**
+ * hs_store_begin_read:
+ *
+ * Opens a read transaction: every read until hs_store_commit() or hs_store_rollback() sees the
+ * database as it was at the first one, whatever other connections commit meanwhile (WAL).
+ */
+gboolean
+hs_store_begin_read (HsStore *store,
+                     GError **error)
+{
+  return hs_store_exec (store, "BEGIN DEFERRED", error);
+}
+
+/* One more on the version of each series written in the open transaction. A handful of
+ * statements per transaction (one per series), whatever the number of rows. */
+static gboolean
+bump_versions (HsStore *store,
+               GError **error)
+{
+  for (guint i = 0; i < store->dirty->len; i++)
+    {
+      const DirtySeries *d = &g_array_index (store->dirty, DirtySeries, i);
+      g_autoptr(HsStmt) stmt = hs_store_prepare (store,
+                                                 "INSERT INTO data_versions (kind, "
+                                                 "instrument_id, series, interval, version) "
+                                                 "VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE "
+                                                 "SET version = version + 1", error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, data_kind_names[d->kind], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, d->instrument_id);
+      sqlite3_bind_text (stmt, 3, d->series, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, d->interval, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        return hs_store_set_error (store, rc, error, "updating data_versions");
+    }
+  g_array_set_size (store->dirty, 0);
+  return TRUE;
+}
+
+/**
+ * hs_store_commit:
+ *
+ * Commits the open transaction, with one more on the version of every series of market data
+ * its writers changed (hs_store_data_version()), in the same transaction. On an error the
+ * transaction stays open: roll it back.
+ */
 gboolean
 hs_store_commit (HsStore *store,
                  GError **error)
 {
+  if (store->dirty->len > 0 && !sqlite3_get_autocommit (store->db)
+      && !bump_versions (store, error))
+    return FALSE;
   return hs_store_exec (store, "COMMIT", error);
 }
 
 void
 hs_store_rollback (HsStore *store)
 {
+  g_array_set_size (store->dirty, 0);
   if (!sqlite3_get_autocommit (store->db))
     sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/**
+ * hs_store_mark_written:
+ * @series: (nullable): the rate series or the market; %NULL or "" for an instrument's data
+ * @interval: (nullable): the bars' interval; %NULL or "" for kinds without one
+ *
+ * Notes that a writer inserted, changed or deleted rows of a series in the open transaction
+ * (hs_store_write_begin()), so that hs_store_commit() counts a new version of it. Called once
+ * per statement that changed something; the set is tiny (usually one series), and the last one
+ * noted is checked first.
+ */
+void
+hs_store_mark_written (HsStore    *store,
+                       HsDataKind  kind,
+                       int64_t     instrument_id,
+                       const char *series,
+                       const char *interval)
+{
+  DirtySeries d;
+
+  g_assert (!sqlite3_get_autocommit (store->db));
+  series = series != NULL ? series : "";
+  interval = interval != NULL ? interval : "";
+  for (guint i = store->dirty->len; i > 0; i--)
+    {
+      const DirtySeries *e = &g_array_index (store->dirty, DirtySeries, i - 1);
+
+      if (e->kind == kind && e->instrument_id == instrument_id
+          && strcmp (e->interval, interval) == 0 && strcmp (e->series, series) == 0)
+        return;
+    }
+  d.kind = kind;
+  d.instrument_id = instrument_id;
+  d.series = g_strdup (series);
+  d.interval = g_strdup (interval);
+  g_array_append_val (store->dirty, d);
+}
+
+/**
+ * hs_store_write_begin:
+ * @own: (out): whether a transaction was opened here, for hs_store_write_end()
+ *
+ * A writer of market data calls this first: inside the caller's transaction it does nothing;
+ * outside one (autocommit) it opens one, so that the rows and the new version of their series
+ * commit together.
+ */
+gboolean
+hs_store_write_begin (HsStore  *store,
+                      gboolean *own,
+                      GError  **error)
+{
+  *own = sqlite3_get_autocommit (store->db) != 0;
+  return !*own || hs_store_begin (store, error);
+}
+
+/**
+ * hs_store_write_end:
+ * @own: from hs_store_write_begin()
+ * @ok: whether the writer succeeded (when %FALSE, @error is set already)
+ *
+ * Ends what hs_store_write_begin() opened: commits (with the versions) when @ok, else rolls
+ * back. Inside the caller's transaction it only passes @ok on.
+ *
+ * Returns: @ok, or %FALSE when the commit failed
+ */
+gboolean
+hs_store_write_end (HsStore  *store,
+                    gboolean  own,
+                    gboolean  ok,
+                    GError  **error)
+{
+  if (!own)
+    return ok;
+  if (ok && hs_store_commit (store, error))
+    return TRUE;
+  hs_store_rollback (store);
+  return FALSE;
+}
+
+/**
+ * hs_store_data_version:
+ * @series: (nullable): the rate series (%HS_DATA_RATES) or the market (%HS_DATA_CALENDAR);
+ *   %NULL or "" for an instrument's data
+ * @interval: (nullable): for %HS_DATA_CANDLES and %HS_DATA_QUOTE_BARS; %NULL or "" otherwise
+ * @version: (out): the series' version: 0 when it was never written, 1 after the first write
+ *   (or when migrations/008 found it stored), one more after every transaction that inserted,
+ *   changed or deleted any of its rows through the store
+ *
+ * One lookup in data_versions' primary key. Two equal versions of a series mean the same rows,
+ * so the backtest cache keys on versions instead of reading the data.
+ */
+gboolean
+hs_store_data_version (HsStore    *store,
+                       HsDataKind  kind,
+                       int64_t     instrument_id,
+                       const char *series,
+                       const char *interval,
+                       int64_t    *version,
+                       GError    **error)
+{
+  g_autoptr(HsStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL && version != NULL, FALSE);
+  g_return_val_if_fail ((size_t) kind < G_N_ELEMENTS (data_kind_names), FALSE);
+  stmt = hs_store_prepare (store, "SELECT version FROM data_versions WHERE kind = ? AND "
+                                  "instrument_id = ? AND series = ? AND interval = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data_kind_names[kind], -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, instrument_id);
+  sqlite3_bind_text (stmt, 3, series != NULL ? series : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, interval != NULL ? interval : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return hs_store_set_error (store, rc, error, "reading a data version");
+  *version = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
 }
 
 /**

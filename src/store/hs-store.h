@@ -33,6 +33,22 @@ typedef enum
 
 typedef struct _HsStore HsStore;
 
+/* The kinds of stored market data whose series carry a version (data_versions.kind). A series
+ * is the kind with an instrument and, for bars, an interval; or, for rates and calendars, the
+ * rate series' or the market's name. */
+typedef enum
+{
+  HS_DATA_CANDLES,      /* candles of an instrument and interval */
+  HS_DATA_TRADES,       /* trades of an instrument */
+  HS_DATA_QUOTES,       /* quotes of an instrument */
+  HS_DATA_ORDERBOOK,    /* orderbook_snapshots of an instrument */
+  HS_DATA_SNAPSHOTS,    /* market_snapshots of an instrument */
+  HS_DATA_QUOTE_BARS,   /* quote_bars of an instrument and interval */
+  HS_DATA_FACTORS,      /* price_factors of an instrument */
+  HS_DATA_CALENDAR,     /* market_calendar of a market (series) */
+  HS_DATA_RATES,        /* rates of a series */
+} HsDataKind;
+
 GQuark    hs_store_error_quark   (void);
 
 HsStore  *hs_store_open          (const char       *path,
@@ -43,9 +59,21 @@ const char *hs_store_get_path    (HsStore          *store);
 
 gboolean  hs_store_begin         (HsStore          *store,
                                   GError          **error);
+gboolean  hs_store_begin_read    (HsStore          *store,
+                                  GError          **error);
 gboolean  hs_store_commit        (HsStore          *store,
                                   GError          **error);
 void      hs_store_rollback      (HsStore          *store);
+
+/* Data versions (migrations/008) */
+const char *hs_data_kind_to_string (HsDataKind      kind);
+gboolean  hs_store_data_version  (HsStore          *store,
+                                  HsDataKind        kind,
+                                  int64_t           instrument_id,
+                                  const char       *series,
+                                  const char       *interval,
+                                  int64_t          *version,
+                                  GError          **error);
 
 /* Migrations (hs-migrate.c) */
 typedef struct
