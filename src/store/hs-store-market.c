@@ -51,6 +51,36 @@ write_done (HsStore    *store,
   return hs_store_write_end (store, own, ok, error);
 }
 
+/* Writes one row of a market-data table through its insert_*() function. */
+typedef gboolean (*RowWriter) (HsStore      *store,
+                               int64_t       instrument_id,
+                               const char   *interval,
+                               gconstpointer row,
+                               gboolean     *inserted,
+                               GError      **error);
+
+/* A public single-row insert: in the caller's transaction or one of its own, marking the
+ * series written when the row was new (hs_store_commit() bumps its data version). */
+static gboolean
+write_row (HsStore      *store,
+           HsDataKind    kind,
+           int64_t       instrument_id,
+           const char   *interval,
+           RowWriter     writer,
+           gconstpointer row,
+           gboolean     *inserted,
+           GError      **error)
+{
+  gboolean own = FALSE, added = FALSE, ok;
+
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  ok = writer (store, instrument_id, interval, row, &added, error);
+  if (inserted != NULL)
+    *inserted = added;
+  return write_done (store, own, ok, added, kind, instrument_id, interval, error);
+}
+
 gboolean
 hs_store_find_instrument (HsStore    *store,
                           const char *symbol,
@@ -170,13 +200,14 @@ hs_store_list_instruments (HsStore *store,
 }
 
 static gboolean
-insert_bar (HsStore     *store,
-            int64_t      instrument_id,
-            const char  *interval,
-            const HsBar *bar,
-            gboolean    *inserted,
-            GError     **error)
+insert_bar (HsStore      *store,
+            int64_t       instrument_id,
+            const char   *interval,
+            gconstpointer row,
+            gboolean     *inserted,
+            GError      **error)
 {
+  const HsBar *bar = row;
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO candles (instrument_id, interval, ts, "
                                              "seq, open, high, low, close, volume, vwap, "
@@ -214,14 +245,8 @@ hs_store_insert_bar (HsStore     *store,
                      gboolean    *inserted,
                      GError     **error)
 {
-  gboolean own = FALSE, added = FALSE, ok;
-
-  if (!hs_store_write_begin (store, &own, error))
-    return FALSE;
-  ok = insert_bar (store, instrument_id, interval, bar, &added, error);
-  if (inserted != NULL)
-    *inserted = added;
-  return write_done (store, own, ok, added, HS_DATA_CANDLES, instrument_id, interval, error);
+  return write_row (store, HS_DATA_CANDLES, instrument_id, interval, insert_bar, bar, inserted,
+                    error);
 }
 
 /* The text of one INSERT of HS_STORE_BAR_BATCH rows, built once; its address is the cache key. */
@@ -330,12 +355,14 @@ hs_store_insert_bars (HsStore     *store,
 }
 
 static gboolean
-insert_trade (HsStore       *store,
-              int64_t        instrument_id,
-              const HsTrade *trade,
-              gboolean      *inserted,
-              GError       **error)
+insert_trade (HsStore      *store,
+              int64_t       instrument_id,
+              const char   *interval,
+              gconstpointer row,
+              gboolean     *inserted,
+              GError      **error)
 {
+  const HsTrade *trade = row;
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO trades (instrument_id, ts, seq, "
                                              "trade_id, price, size, side, cvd_at_trade) "
@@ -361,14 +388,8 @@ hs_store_insert_trade (HsStore       *store,
                        gboolean      *inserted,
                        GError       **error)
 {
-  gboolean own = FALSE, added = FALSE, ok;
-
-  if (!hs_store_write_begin (store, &own, error))
-    return FALSE;
-  ok = insert_trade (store, instrument_id, trade, &added, error);
-  if (inserted != NULL)
-    *inserted = added;
-  return write_done (store, own, ok, added, HS_DATA_TRADES, instrument_id, NULL, error);
+  return write_row (store, HS_DATA_TRADES, instrument_id, NULL, insert_trade,
+                    trade, inserted, error);
 }
 
 /**
@@ -469,12 +490,14 @@ hs_store_recompute_cvd_after (HsStore *store,
 }
 
 static gboolean
-insert_quote (HsStore       *store,
-              int64_t        instrument_id,
-              const HsQuote *quote,
-              gboolean      *inserted,
-              GError       **error)
+insert_quote (HsStore      *store,
+              int64_t       instrument_id,
+              const char   *interval,
+              gconstpointer row,
+              gboolean     *inserted,
+              GError      **error)
 {
+  const HsQuote *quote = row;
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO quotes (instrument_id, ts, bid, ask, "
                                              "bid_size, ask_size) VALUES (?,?,?,?,?,?) "
@@ -497,23 +520,19 @@ hs_store_insert_quote (HsStore       *store,
                        gboolean      *inserted,
                        GError       **error)
 {
-  gboolean own = FALSE, added = FALSE, ok;
-
-  if (!hs_store_write_begin (store, &own, error))
-    return FALSE;
-  ok = insert_quote (store, instrument_id, quote, &added, error);
-  if (inserted != NULL)
-    *inserted = added;
-  return write_done (store, own, ok, added, HS_DATA_QUOTES, instrument_id, NULL, error);
+  return write_row (store, HS_DATA_QUOTES, instrument_id, NULL, insert_quote,
+                    quote, inserted, error);
 }
 
 static gboolean
-insert_book (HsStore              *store,
-             int64_t               instrument_id,
-             const HsBookSnapshot *book,
-             gboolean             *inserted,
-             GError              **error)
+insert_book (HsStore      *store,
+             int64_t       instrument_id,
+             const char   *interval,
+             gconstpointer row,
+             gboolean     *inserted,
+             GError      **error)
 {
+  const HsBookSnapshot *book = row;
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO orderbook_snapshots (instrument_id, "
                                              "ts, sequence, best_bid, best_ask, spread, "
@@ -547,23 +566,19 @@ hs_store_insert_book (HsStore              *store,
                       gboolean             *inserted,
                       GError              **error)
 {
-  gboolean own = FALSE, added = FALSE, ok;
-
-  if (!hs_store_write_begin (store, &own, error))
-    return FALSE;
-  ok = insert_book (store, instrument_id, book, &added, error);
-  if (inserted != NULL)
-    *inserted = added;
-  return write_done (store, own, ok, added, HS_DATA_ORDERBOOK, instrument_id, NULL, error);
+  return write_row (store, HS_DATA_ORDERBOOK, instrument_id, NULL, insert_book,
+                    book, inserted, error);
 }
 
 static gboolean
-insert_snapshot (HsStore                *store,
-                 int64_t                 instrument_id,
-                 const HsMarketSnapshot *snap,
-                 gboolean               *inserted,
-                 GError                **error)
+insert_snapshot (HsStore      *store,
+                 int64_t       instrument_id,
+                 const char   *interval,
+                 gconstpointer row,
+                 gboolean     *inserted,
+                 GError      **error)
 {
+  const HsMarketSnapshot *snap = row;
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "INSERT INTO market_snapshots (instrument_id, ts, "
                                              "source, sequence, yes_bid, yes_ask, no_bid, "
@@ -598,14 +613,8 @@ hs_store_insert_snapshot (HsStore                *store,
                           gboolean               *inserted,
                           GError                **error)
 {
-  gboolean own = FALSE, added = FALSE, ok;
-
-  if (!hs_store_write_begin (store, &own, error))
-    return FALSE;
-  ok = insert_snapshot (store, instrument_id, snap, &added, error);
-  if (inserted != NULL)
-    *inserted = added;
-  return write_done (store, own, ok, added, HS_DATA_SNAPSHOTS, instrument_id, NULL, error);
+  return write_row (store, HS_DATA_SNAPSHOTS, instrument_id, NULL, insert_snapshot,
+                    snap, inserted, error);
 }
 
 /**
@@ -647,8 +656,10 @@ hs_store_each_bar (HsStore    *store,
         .low = sqlite3_column_double (stmt, 4),
         .close = sqlite3_column_double (stmt, 5),
         .volume = sqlite3_column_double (stmt, 6),
-        .vwap = sqlite3_column_type (stmt, 7) == SQLITE_NULL ? NAN : sqlite3_column_double (stmt, 7),
-        .trade_count = sqlite3_column_type (stmt, 8) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 8),
+        .vwap = sqlite3_column_type (stmt, 7) == SQLITE_NULL
+                ? NAN : sqlite3_column_double (stmt, 7),
+        .trade_count = sqlite3_column_type (stmt, 8) == SQLITE_NULL
+                       ? -1 : sqlite3_column_int64 (stmt, 8),
       };
 
       if (!func (&bar, user_data, error))
