@@ -260,6 +260,26 @@ make_info (const char *key)
   return info;
 }
 
+/* Points of a run's curve in backtest_equity_chunks (raw SQL). */
+#define EQUITY_POINTS "SELECT coalesce(sum(n_points), 0) FROM backtest_equity_chunks WHERE run_id = ?"
+
+static void
+raw_exec (HsStore    *store,
+          const char *sql,
+          int64_t     id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (hs_store_get_path (store), &db), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 static void
 assert_same_double (double a,
                     double b)
@@ -268,6 +288,22 @@ assert_same_double (double a,
     g_assert_true (isnan (a) && isnan (b));
   else
     g_assert_cmpfloat (a, ==, b);
+}
+
+/* Every point of two curves of the same length, NaN for NaN. */
+static void
+assert_same_curve (const HsBtResult *back,
+                   const HsBtResult *result)
+{
+  for (size_t i = 0; i < back->n; i++)
+    {
+      g_assert_cmpint (back->ts[i], ==, result->ts[i]);
+      g_assert_cmpfloat (back->equity[i], ==, result->equity[i]);
+      assert_same_double (back->cash[i], result->cash[i]);
+      assert_same_double (back->holdings[i], result->holdings[i]);
+      assert_same_double (back->drawdown[i], result->drawdown[i]);
+      assert_same_double (back->benchmark[i], result->benchmark[i]);
+    }
 }
 
 static void
@@ -407,18 +443,10 @@ test_round_trip (void)
     g_assert_cmpint (back->liquidation_events, ==, 3);
   }
 
-  /* Equity: 200 points = 3 batches of 64 and 8 single rows. */
+  /* Equity: 200 points, one chunk. */
   g_assert_cmpuint (back->n, ==, 200);
   g_assert_nonnull (back->benchmark);
-  for (size_t i = 0; i < back->n; i++)
-    {
-      g_assert_cmpint (back->ts[i], ==, result->ts[i]);
-      g_assert_cmpfloat (back->equity[i], ==, result->equity[i]);
-      assert_same_double (back->cash[i], result->cash[i]);
-      assert_same_double (back->holdings[i], result->holdings[i]);
-      assert_same_double (back->drawdown[i], result->drawdown[i]);
-      assert_same_double (back->benchmark[i], result->benchmark[i]);
-    }
+  assert_same_curve (back, result);
 
   /* Trades in order, open fields and unknowns as NULL. */
   g_assert_cmpuint (back->trades->len, ==, 3);
@@ -636,7 +664,7 @@ test_atomic (void)
   g_clear_error (&error);
   g_assert_cmpint (raw_count (store, "SELECT (SELECT count(*) FROM backtest_runs) + "
                                      "(SELECT count(*) FROM backtest_trades) + "
-                                     "(SELECT count(*) FROM backtest_equity) + ?", 0), ==, 0);
+                                     "(SELECT count(*) FROM backtest_equity_chunks) + ?", 0), ==, 0);
 
   /* Inside the caller's transaction, the save is a savepoint: the caller's rollback undoes
    * it, and the store is usable afterwards. */
@@ -648,8 +676,93 @@ test_atomic (void)
   g_assert_cmpint (raw_count (store, "SELECT count(*) + ? FROM backtest_runs", 0), ==, 0);
   g_assert_true (hs_store_save_backtest (store, info, result, &id, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_equity WHERE run_id = ?", id),
+  g_assert_cmpint (raw_count (store, EQUITY_POINTS, id),
                    ==, 100);
+}
+
+/* A curve longer than a chunk: 20,000 points are chunks of 8,192, 8,192 and 3,616 points, and
+ * come back bit for bit, NaNs included. */
+static void
+test_equity_chunks (void)
+{
+  g_autoptr(HsStore) store = open_store ("chunks.db");
+  g_autoptr(HsBtRunInfo) info = make_info ("key-chunks");
+  g_autoptr(HsBtResult) result = make_result (20000);
+  g_autoptr(HsBtRunInfo) back_info = NULL;
+  g_autoptr(HsBtResult) back = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt;
+  int64_t id = 0;
+
+  g_assert_true (hs_store_save_backtest (store, info, result, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_equity_chunks "
+                                     "WHERE run_id = ?", id), ==, 3);
+  g_assert_cmpint (raw_count (store, EQUITY_POINTS, id), ==, 20000);
+  g_assert_cmpint (raw_count (store, "SELECT n_points FROM backtest_equity_chunks "
+                                     "WHERE run_id = ? AND chunk_no = 2", id), ==, 3616);
+
+  /* The packing, decoded by hand: point 8,192 (first of chunk 1) has equity
+   * 100000 + 3.25 * 8192 = 126624 = 0x1EEA0 = 1.1110111010100000b x 2^16: exponent
+   * 1023 + 16 = 0x40F, mantissa bits 1110 1110 1010 0000 then zeros, so the double is
+   * 0x40FEEA0000000000, whose bytes 40 FE EA 00 00 00 00 00 are stored little-endian, last first. Its
+   * timestamp 1672549200000000 + 8192 * 720000000 = 1678447440000000 is the chunk's first_ts. */
+  g_assert_cmpint (sqlite3_open (hs_store_get_path (store), &db), ==, SQLITE_OK);
+  stmt = raw_query (db, "SELECT hex(substr(equity, 1, 8)), first_ts, first_index "
+                        "FROM backtest_equity_chunks WHERE run_id = ? AND chunk_no = 1", id);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "0000000000EAFE40");
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, 1678447440000000);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 2), ==, 8192);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  g_assert_true (hs_store_load_backtest (store, id, &back_info, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->n, ==, 20000);
+  g_assert_nonnull (back->benchmark);
+  assert_same_curve (back, result);
+
+  /* A chunk that does not continue the curve is reported, not read past. */
+  raw_exec (store, "UPDATE backtest_equity_chunks SET first_index = 8000 "
+                   "WHERE run_id = ? AND chunk_no = 1", id);
+  g_clear_pointer (&back_info, hs_bt_run_info_free);
+  g_clear_pointer (&back, hs_bt_result_free);
+  g_assert_false (hs_store_load_backtest (store, id, &back_info, &back, &error));
+  g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "chunk 1"));
+}
+
+/* Runs stored before migration 009 keep their curve as rows of backtest_equity; a run without
+ * chunks is read from there. */
+static void
+test_equity_legacy_rows (void)
+{
+  g_autoptr(HsStore) store = open_store ("legacy.db");
+  g_autoptr(HsBtRunInfo) info = make_info ("key-legacy");
+  g_autoptr(HsBtResult) result = make_result (3);
+  g_autoptr(HsBtRunInfo) back_info = NULL;
+  g_autoptr(HsBtResult) back = NULL;
+  g_autoptr(GError) error = NULL;
+  int64_t id = 0;
+
+  g_assert_true (hs_store_save_backtest (store, info, result, &id, &error));
+  g_assert_no_error (error);
+  raw_exec (store, "DELETE FROM backtest_equity_chunks WHERE run_id = ?", id);
+  raw_exec (store, "INSERT INTO backtest_equity (run_id, ts, equity, cash, holdings, drawdown, "
+                   "benchmark) VALUES (?1, 20, 101.5, NULL, 1.5, 0, 381), "
+                   "(?1, 10, 100, 100, 0, 0, NULL)", id);
+  g_assert_true (hs_store_load_backtest (store, id, &back_info, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->n, ==, 2);
+  g_assert_cmpint (back->ts[0], ==, 10);
+  g_assert_cmpint (back->ts[1], ==, 20);
+  g_assert_cmpfloat (back->equity[1], ==, 101.5);
+  g_assert_true (isnan (back->cash[1]));
+  g_assert_cmpfloat (back->holdings[1], ==, 1.5);
+  g_assert_nonnull (back->benchmark);
+  g_assert_true (isnan (back->benchmark[0]));
+  g_assert_cmpfloat (back->benchmark[1], ==, 381);
 }
 
 static void
@@ -668,18 +781,18 @@ test_delete_cascades (void)
   g_assert_no_error (error);
   g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_trades WHERE run_id = ?", id),
                    ==, 3);
-  g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_equity WHERE run_id = ?", id),
+  g_assert_cmpint (raw_count (store, EQUITY_POINTS, id),
                    ==, 130);
   g_assert_true (hs_store_delete_backtest (store, id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_trades WHERE run_id = ?", id),
                    ==, 0);
-  g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_equity WHERE run_id = ?", id),
+  g_assert_cmpint (raw_count (store, EQUITY_POINTS, id),
                    ==, 0);
   g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_runs WHERE id = ?", id), ==,
                    0);
   /* The other run is untouched. */
-  g_assert_cmpint (raw_count (store, "SELECT count(*) FROM backtest_equity WHERE run_id = ?",
+  g_assert_cmpint (raw_count (store, EQUITY_POINTS,
                               keep), ==, 130);
   g_assert_false (hs_store_delete_backtest (store, id, &error));
   g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
@@ -813,6 +926,8 @@ main (int    argc,
   g_test_add_func ("/hs/store/backtest/failed", test_failed_run);
   g_test_add_func ("/hs/store/backtest/atomic", test_atomic);
   g_test_add_func ("/hs/store/backtest/delete-cascades", test_delete_cascades);
+  g_test_add_func ("/hs/store/backtest/equity-chunks", test_equity_chunks);
+  g_test_add_func ("/hs/store/backtest/equity-legacy-rows", test_equity_legacy_rows);
   g_test_add_func ("/hs/store/backtest/list", test_list);
   return g_test_run ();
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Backtest runs in the store: a run's request, metadata and every statistic (one column each)
- * in backtest_runs, its trades in backtest_trades and its equity curve in backtest_equity,
- * written in one transaction; the cache lookup by key; loading a run back; listing and
- * deleting runs. A run has up to a few hundred thousand equity points (one per bar), which go
- * in as multi-row INSERTs of 64; a cache lookup is one probe of a unique index.
+ * in backtest_runs, its trades in backtest_trades and its equity curve (one point per bar) in
+ * backtest_equity_chunks, written in one transaction; the cache lookup by key; loading a run
+ * back; listing and deleting runs. A curve is stored as chunks of up to EQUITY_CHUNK points, each
+ * column one packed little-endian array (migrations/009): a million points are 123 rows, written
+ * at disk speed. Runs stored before that migration keep their rows in backtest_equity, which
+ * load_equity() reads when a run has no chunks. A cache lookup is one probe of a unique index.
  *
  * Cache hits. An identical request (same cache key: inputs, strategy version and data
  * fingerprint) is answered from the computed run without recomputing, and recorded as a row of
@@ -28,6 +30,7 @@
 #include "hs-store-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "hs-time.h"
 
@@ -58,8 +61,8 @@ stat_columns (size_t *n)
   return hs_bt_statistic_columns (n);
 }
 
-/* Rows per multi-row INSERT of equity points. */
-#define EQUITY_BATCH 64
+/* Points per row of backtest_equity_chunks (its CHECK allows up to 8,192). */
+#define EQUITY_CHUNK 8192
 
 typedef struct
 {
@@ -67,7 +70,6 @@ typedef struct
   char *select_one;    /* a run by id */
   char *select_list;   /* runs by filter */
   char *copy_hit;      /* INSERT … SELECT of a cache-hit row */
-  char *equity_batch;  /* EQUITY_BATCH equity rows */
 } Sql;
 
 /* The statements over every column, built once from the tables above; their addresses are
@@ -82,8 +84,6 @@ sql (void)
       Sql *n = g_new0 (Sql, 1);
       GString *cols = g_string_new (NULL), *rcols = g_string_new (NULL);
       GString *marks = g_string_new (NULL), *copy = g_string_new (NULL);
-      GString *eq = g_string_new ("INSERT INTO backtest_equity (run_id, ts, equity, cash, "
-                                  "holdings, drawdown, benchmark) VALUES ");
       const char *from = " FROM backtest_runs r LEFT JOIN instruments i ON i.id = r.instrument_id";
       size_t n_stats = 0;
       const HsBtColumn *stats = stat_columns (&n_stats);
@@ -122,9 +122,6 @@ sql (void)
                                         " ORDER BY r.id DESC LIMIT ?5", rcols->str, from);
       n->copy_hit = g_strdup_printf ("INSERT INTO backtest_runs (%s) SELECT %s FROM "
                                      "backtest_runs WHERE id = ?1", cols->str, copy->str + 2);
-      for (int i = 0; i < EQUITY_BATCH; i++)
-        g_string_append (eq, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
-      n->equity_batch = g_string_free (eq, FALSE);
       g_string_free (cols, TRUE);
       g_string_free (rcols, TRUE);
       g_string_free (marks, TRUE);
@@ -378,22 +375,41 @@ insert_trades (HsStore          *store,
   return TRUE;
 }
 
+/* Binds @n 8-byte values (int64 or double) as a little-endian BLOB, or NULL when @values is. On
+ * a little-endian host the bytes are bound where they are; otherwise each value is swapped into
+ * @scratch (room for EQUITY_CHUNK values), which SQLite copies. */
 static void
-bind_equity (sqlite3_stmt     *stmt,
-             int               c,
-             int64_t           run_id,
-             const HsBtResult *result,
-             size_t            i)
+bind_packed (sqlite3_stmt *stmt,
+             int           col,
+             const void   *values,
+             size_t        n,
+             guint64      *scratch)
 {
-  sqlite3_bind_int64 (stmt, c + 1, run_id);
-  sqlite3_bind_int64 (stmt, c + 2, result->ts[i]);
-  sqlite3_bind_double (stmt, c + 3, result->equity[i]);
-  hs_bind_double_or_null (stmt, c + 4, result->cash ? result->cash[i] : NAN);
-  hs_bind_double_or_null (stmt, c + 5, result->holdings ? result->holdings[i] : NAN);
-  hs_bind_double_or_null (stmt, c + 6, result->drawdown ? result->drawdown[i] : NAN);
-  /* The schema keeps benchmark prices > 0; a missing one (0 or NAN) is NULL. */
-  hs_bind_double_or_null (stmt, c + 7, result->benchmark && result->benchmark[i] > 0
-                                       ? result->benchmark[i] : NAN);
+  if (values == NULL)
+    {
+      sqlite3_bind_null (stmt, col);
+      return;
+    }
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  (void) scratch;
+  sqlite3_bind_blob64 (stmt, col, values, n * 8, SQLITE_STATIC);
+#else
+  for (size_t i = 0; i < n; i++)
+    {
+      guint64 v;
+
+      memcpy (&v, (const char *) values + i * 8, 8);
+      scratch[i] = GUINT64_TO_LE (v);
+    }
+  sqlite3_bind_blob64 (stmt, col, scratch, n * 8, SQLITE_TRANSIENT);
+#endif
+}
+
+static const double *
+offset_or_null (const double *column,
+                size_t        first)
+{
+  return column != NULL ? column + first : NULL;
 }
 
 static gboolean
@@ -402,42 +418,39 @@ insert_equity (HsStore          *store,
                const HsBtResult *result,
                GError          **error)
 {
-  size_t i = 0;
+  g_autofree guint64 *scratch = NULL;
 
-  while (i + EQUITY_BATCH <= result->n)
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+  scratch = g_new (guint64, EQUITY_CHUNK);
+#endif
+  for (size_t first = 0, chunk = 0; first < result->n; first += EQUITY_CHUNK, chunk++)
     {
-      g_autoptr(HsStmt) stmt = hs_store_prepare (store, sql ()->equity_batch, error);
+      g_autoptr(HsStmt) stmt = hs_store_prepare (store,
+                                                 "INSERT INTO backtest_equity_chunks (run_id, "
+                                                 "chunk_no, first_index, n_points, first_ts, "
+                                                 "last_ts, ts, equity, cash, holdings, drawdown, "
+                                                 "benchmark) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                                                 error);
+      size_t n = MIN ((size_t) EQUITY_CHUNK, result->n - first);
       int rc;
 
       if (stmt == NULL)
         return FALSE;
-      for (int k = 0; k < EQUITY_BATCH; k++)
-        bind_equity (stmt, k * 7, run_id, result, i + (size_t) k);
+      sqlite3_bind_int64 (stmt, 1, run_id);
+      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) chunk);
+      sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) first);
+      sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) n);
+      sqlite3_bind_int64 (stmt, 5, result->ts[first]);
+      sqlite3_bind_int64 (stmt, 6, result->ts[first + n - 1]);
+      bind_packed (stmt, 7, result->ts + first, n, scratch);
+      bind_packed (stmt, 8, result->equity + first, n, scratch);
+      bind_packed (stmt, 9, offset_or_null (result->cash, first), n, scratch);
+      bind_packed (stmt, 10, offset_or_null (result->holdings, first), n, scratch);
+      bind_packed (stmt, 11, offset_or_null (result->drawdown, first), n, scratch);
+      bind_packed (stmt, 12, offset_or_null (result->benchmark, first), n, scratch);
       rc = sqlite3_step (stmt);
       if (rc != SQLITE_DONE)
         return hs_store_set_error (store, rc, error, "saving a backtest equity curve");
-      i += EQUITY_BATCH;
-    }
-  if (i < result->n)
-    {
-      g_autoptr(HsStmt) stmt = hs_store_prepare (store,
-                                                 "INSERT INTO backtest_equity (run_id, ts, "
-                                                 "equity, cash, holdings, drawdown, benchmark) "
-                                                 "VALUES (?,?,?,?,?,?,?)", error);
-
-      if (stmt == NULL)
-        return FALSE;
-      for (; i < result->n; i++)
-        {
-          int rc;
-
-          bind_equity (stmt, 0, run_id, result, i);
-          rc = sqlite3_step (stmt);
-          if (rc != SQLITE_DONE)
-            return hs_store_set_error (store, rc, error, "saving a backtest equity curve");
-          sqlite3_reset (stmt);
-          sqlite3_clear_bindings (stmt);
-        }
     }
   return TRUE;
 }
@@ -742,30 +755,66 @@ load_trades (HsStore    *store,
   return TRUE;
 }
 
-static double *
-steal_doubles (GArray *a)
+/* A curve being read back: one array per column of HsBtResult's. */
+typedef struct
 {
-  return (double *) (void *) g_array_free (a, FALSE);
+  GArray *ts;
+  GArray *cols[5];     /* equity, cash, holdings, drawdown, benchmark */
+  gboolean any_benchmark; /* some point has a benchmark price */
+} Curve;
+
+static void
+curve_init (Curve *c)
+{
+  c->ts = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  for (int k = 0; k < 5; k++)
+    c->cols[k] = g_array_new (FALSE, FALSE, sizeof (double));
+  c->any_benchmark = FALSE;
 }
 
+static void
+curve_clear (Curve *c)
+{
+  g_array_unref (c->ts);
+  for (int k = 0; k < 5; k++)
+    g_array_unref (c->cols[k]);
+}
+
+/* Hands the arrays to @result (replacing what it had); @c is left empty. A benchmark column is
+ * kept only when some point has a price (the schema's rows stored none as NULL, <= 0 is none). */
+static void
+curve_steal_into (Curve      *c,
+                  HsBtResult *result)
+{
+  double **dest[5] = { &result->equity, &result->cash, &result->holdings, &result->drawdown,
+                       &result->benchmark };
+
+  g_free (result->ts);
+  result->n = c->ts->len;
+  result->ts = (int64_t *) (void *) g_array_free (c->ts, FALSE);
+  c->ts = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  for (int k = 0; k < 5; k++)
+    {
+      g_free (*dest[k]);
+      *dest[k] = NULL;
+      if (k == 4 && !c->any_benchmark)
+        continue;
+      *dest[k] = (double *) (void *) g_array_free (c->cols[k], FALSE);
+      c->cols[k] = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+}
+
+/* The rows of backtest_equity: runs stored before migration 009. */
 static gboolean
-load_equity (HsStore    *store,
-             int64_t     run_id,
-             HsBtResult *result,
-             GError    **error)
+load_equity_rows (HsStore *store,
+                  int64_t  run_id,
+                  Curve   *c,
+                  GError **error)
 {
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
                                              "SELECT ts, equity, cash, holdings, drawdown, "
                                              "benchmark FROM backtest_equity WHERE run_id = ? "
                                              "ORDER BY ts", error);
-  g_autoptr(GArray) ts = g_array_new (FALSE, FALSE, sizeof (int64_t));
-  g_autoptr(GArray) equity = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) cash = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) holdings = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) drawdown = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) benchmark = g_array_new (FALSE, FALSE, sizeof (double));
-  GArray *cols[5] = { equity, cash, holdings, drawdown, benchmark };
-  gboolean any_benchmark = FALSE;
   int rc;
 
   if (stmt == NULL)
@@ -775,32 +824,106 @@ load_equity (HsStore    *store,
     {
       int64_t t = sqlite3_column_int64 (stmt, 0);
 
-      g_array_append_val (ts, t);
+      g_array_append_val (c->ts, t);
       for (int k = 0; k < 5; k++)
         {
           double v = sqlite3_column_type (stmt, k + 1) == SQLITE_NULL
                      ? NAN : sqlite3_column_double (stmt, k + 1);
 
-          g_array_append_val (cols[k], v);
+          g_array_append_val (c->cols[k], v);
         }
-      any_benchmark |= sqlite3_column_type (stmt, 5) != SQLITE_NULL;
     }
   if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "loading a backtest equity curve");
-  g_free (result->ts);
-  g_free (result->equity);
-  g_free (result->cash);
-  g_free (result->holdings);
-  g_free (result->drawdown);
-  g_free (result->benchmark);
-  result->n = ts->len;
-  result->ts = (int64_t *) (void *) g_array_free (g_steal_pointer (&ts), FALSE);
-  result->equity = steal_doubles (g_steal_pointer (&equity));
-  result->cash = steal_doubles (g_steal_pointer (&cash));
-  result->holdings = steal_doubles (g_steal_pointer (&holdings));
-  result->drawdown = steal_doubles (g_steal_pointer (&drawdown));
-  result->benchmark = any_benchmark ? steal_doubles (g_steal_pointer (&benchmark)) : NULL;
   return TRUE;
+}
+
+/* Appends @n little-endian 8-byte values of column @col of @stmt to @dest, or @n NaNs when the
+ * column is NULL. FALSE when the BLOB does not hold exactly @n values. */
+static gboolean
+append_packed (sqlite3_stmt *stmt,
+               int           col,
+               size_t        n,
+               GArray       *dest)
+{
+  size_t start = dest->len;
+  const void *bytes;
+
+  g_array_set_size (dest, start + n);
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    {
+      for (size_t i = 0; i < n; i++)
+        g_array_index (dest, double, start + i) = NAN;
+      return TRUE;
+    }
+  bytes = sqlite3_column_blob (stmt, col);
+  if ((size_t) sqlite3_column_bytes (stmt, col) != n * 8 || bytes == NULL)
+    return FALSE;
+  memcpy (dest->data + start * 8, bytes, n * 8);
+#if G_BYTE_ORDER != G_LITTLE_ENDIAN
+  for (size_t i = 0; i < n; i++)
+    {
+      guint64 *v = (guint64 *) (void *) (dest->data + (start + i) * 8);
+
+      *v = GUINT64_FROM_LE (*v);
+    }
+#endif
+  return TRUE;
+}
+
+static gboolean
+load_equity (HsStore    *store,
+             int64_t     run_id,
+             HsBtResult *result,
+             GError    **error)
+{
+  g_autoptr(HsStmt) stmt = hs_store_prepare (store,
+                                             "SELECT chunk_no, first_index, n_points, ts, equity, "
+                                             "cash, holdings, drawdown, benchmark FROM "
+                                             "backtest_equity_chunks WHERE run_id = ? "
+                                             "ORDER BY chunk_no", error);
+  Curve c;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  curve_init (&c);
+  sqlite3_bind_int64 (stmt, 1, run_id);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int64_t n = sqlite3_column_int64 (stmt, 2);
+
+      ok = sqlite3_column_int64 (stmt, 1) == (int64_t) c.ts->len && n >= 1 && n <= EQUITY_CHUNK
+           && append_packed (stmt, 3, (size_t) n, c.ts);
+      for (int k = 0; ok && k < 5; k++)
+        ok = append_packed (stmt, 4 + k, (size_t) n, c.cols[k]);
+      if (!ok)
+        g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_CORRUPT,
+                     "backtest run %" G_GINT64_FORMAT ": equity chunk %" G_GINT64_FORMAT
+                     " does not continue the curve or its columns are not %" G_GINT64_FORMAT
+                     " packed values", run_id, (int64_t) sqlite3_column_int64 (stmt, 0), n);
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = hs_store_set_error (store, rc, error, "loading a backtest equity curve");
+  if (ok && c.ts->len == 0)
+    ok = load_equity_rows (store, run_id, &c, error);
+  if (ok)
+    {
+      /* A chunk stores benchmark prices as the engine had them: <= 0 is no price. */
+      double *b = (double *) (void *) c.cols[4]->data;
+
+      c.any_benchmark = FALSE;
+      for (guint i = 0; i < c.cols[4]->len; i++)
+        {
+          if (!(b[i] > 0))
+            b[i] = NAN;
+          c.any_benchmark |= b[i] > 0;
+        }
+      curve_steal_into (&c, result);
+    }
+  curve_clear (&c);
+  return ok;
 }
 
 static gboolean
