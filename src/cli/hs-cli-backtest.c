@@ -307,6 +307,7 @@ print_result (const HsBtRunInfo *info,
   g_autofree char *params = hs_bt_params_to_json (info->params);
   size_t n = 0;
   const HsStatInfo *fields = hs_stats_fields (&n);
+  int64_t n_trades;
 
   if (json)
     {
@@ -374,24 +375,15 @@ print_result (const HsBtRunInfo *info,
     g_string_append_printf (out, "%-30s %" G_GINT64_FORMAT "\n%-30s %" G_GINT64_FORMAT "\n",
                             "Position Flips", result->position_flips, "Liquidation Events",
                             result->liquidation_events);
-  g_string_append_printf (out, "\n%u trades\n", result->trades->len);
-  if (result->trades->len > 0)
-    g_string_append_printf (out, "%4s  %-20s %-20s %-5s %12s %12s %12s %12s %8s  %s\n", "#",
-                            "entry", "exit", "side", "quantity", "entry price", "exit price",
-                            "P&L", "P&L %", "exit");
-  for (guint i = 0; i < result->trades->len; i++)
-    {
-      const HsBtTrade *t = &g_array_index (result->trades, HsBtTrade, i);
-      char et[40], xt[40];
-      const char *reason = hs_exit_reason_name (t->exit_reason);
-
-      hs_time_format_iso_buf (t->entry_ts, et);
-      hs_time_format_iso_buf (t->exit_ts, xt);
-      g_string_append_printf (out, "%4u  %-20s %-20s %-5s %12.6g %12.6g %12.6g %12.2f %7.2f%%  "
-                              "%s\n", i + 1, et, xt, t->side < 0 ? "short" : "long", t->quantity,
-                              t->entry_price, t->exit_price, t->pnl, t->pnl_pct,
-                              reason ? reason : "-");
-    }
+  /* The trades themselves are `backtest trades ID`: a long run has tens of thousands. */
+  n_trades = result->stats.total_trades >= 0 ? result->stats.total_trades
+                                             : (int64_t) result->trades->len;
+  g_string_append_printf (out, "\n%" G_GINT64_FORMAT " %s", n_trades,
+                          n_trades == 1 ? "trade" : "trades");
+  if (id > 0 && n_trades > 0)
+    g_string_append_printf (out, ": hindsight-cli backtest trades %" G_GINT64_FORMAT,
+                            cache_hit ? source_id : id);
+  g_string_append_c (out, '\n');
   fputs (out->str, stdout);
 }
 
@@ -1028,7 +1020,7 @@ hs_cli_backtest (int    argc,
   hs_cli_bt_request_init (&q);
   context = g_option_context_new ("[list|show|trades|equity|delete …]");
   g_option_context_set_summary (context,
-    "Runs a backtest over stored bars and prints its statistics and trades (or JSON:\n"
+    "Runs a backtest over stored bars and prints its statistics (or JSON with the trades:\n"
     "{\"id\", \"cache_hit\", \"strategy\", \"params\", \"statistics\", \"trades\", …}).\n"
     "The run is stored; an identical request (same data, strategy version, parameters and\n"
     "settings) is answered from the store with cache_hit 1. A decision at a bar's close fills\n"
@@ -1057,10 +1049,10 @@ hs_cli_backtest (int    argc,
 
       end_read (&d);
       ms = (g_get_monotonic_time () - d.t0) / 1000;
-      /* The statistics and trades it prints; not the equity curve (a point per bar). */
+      /* What it prints: the statistics, and for --json the trades; never the equity curve. */
       if (!hs_store_record_cache_hit (d.store, cached, d.started, 0, ms, &hit, &error)
           || !hs_store_load_backtest_summary (d.store, hit, &stored_info, &stored, &error)
-          || !hs_store_load_backtest_trades (d.store, cached, stored, &error))
+          || (q.json && !hs_store_load_backtest_trades (d.store, cached, stored, &error)))
         return fail (error);
       print_result (stored_info, stored, hit, 1, cached, q.json);
       return HS_EXIT_OK;
