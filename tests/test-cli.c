@@ -1560,6 +1560,20 @@ test_backtest_lean_reference (void)
   lean_import (db, "calendar", "us_equity_early_closes.csv", "--kind", "early-closes", NULL);
   lean_import (db, "bars", "spy_daily.csv", "--symbol", "SPY", "--interval", "1d", NULL);
 
+  /* instruments lists the quote bars and factors too. The files have 5,412 quote bars from
+   * 2013-10-04T08:00 to 2013-10-12T00:00 and 96 factor rows from 1998-01-02 to 2050-12-31. */
+  {
+    g_auto(Run) inst = { 0 };
+
+    cli (&inst, db, "instruments", NULL);
+    g_assert_cmpint (inst.status, ==, 0);
+    g_assert_true (g_regex_match_simple ("\\nSPY +- +\\S+ +factors +- +1998-01-02T00:00:00Z "
+                                            "+2050-12-31T00:00:00Z +96\\n", inst.out, 0, 0));
+    g_assert_true (g_regex_match_simple ("\\nSPY +- +\\S+ +quote_bars +1m +"
+                                            "2013-10-04T08:00:00Z +2013-10-12T00:00:00Z +5412\\n",
+                                            inst.out, 0, 0));
+  }
+
   /* BasicTemplateAlgorithm: minute bars 2013-10-07 … 10-11. */
   cli (&minute, db, "backtest", "--profile", "lean", "--symbol", "SPY", "--interval", "1m",
        "--strategy", "buy_and_hold", "--from", "2013-10-07", "--to", "2013-10-11", "--cash",

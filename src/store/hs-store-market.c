@@ -841,7 +841,14 @@ hs_store_list_coverage (HsStore *store,
     " UNION ALL SELECT instrument_id, 'orderbook', NULL, min(ts), max(ts), count(*)"
     "  FROM orderbook_snapshots GROUP BY instrument_id"
     " UNION ALL SELECT instrument_id, 'snapshots', NULL, min(ts), max(ts), count(*)"
-    "  FROM market_snapshots GROUP BY instrument_id)"
+    "  FROM market_snapshots GROUP BY instrument_id"
+    " UNION ALL SELECT instrument_id, 'quote_bars', interval, min(ts), max(ts), count(*)"
+    "  FROM quote_bars GROUP BY instrument_id, interval"
+    /* A factor file's rows are days: midnight UTC of the first and last. */
+    " UNION ALL SELECT instrument_id, 'factors', NULL,"
+    "  CAST(strftime('%s', min(date)) AS INTEGER) * 1000000,"
+    "  CAST(strftime('%s', max(date)) AS INTEGER) * 1000000, count(*)"
+    "  FROM price_factors GROUP BY instrument_id)"
     " SELECT i.symbol, i.exchange, i.kind, c.data, c.interval, c.first_ts, c.last_ts, c.n"
     " FROM instruments i LEFT JOIN cov c ON c.instrument_id = i.id"
     " ORDER BY i.symbol, i.exchange, c.data, c.interval", error);

@@ -279,7 +279,8 @@ hs_coverage_item_get_timeline_end (HsCoverageItem *self)
 static int
 data_rank (const char *data)
 {
-  static const char *order[] = { "candles", "trades", "quotes", "orderbook", "snapshots" };
+  static const char *order[] = { "candles", "trades", "quotes", "orderbook", "snapshots",
+                                 "quote_bars", "factors" };
 
   if (data == NULL)
     return -1;
@@ -457,5 +458,9 @@ hs_coverage_data_label (const char *data)
     return C_("market data", "Order book");
   if (g_str_equal (data, "snapshots"))
     return C_("market data", "Snapshots");
+  if (g_str_equal (data, "quote_bars"))
+    return C_("market data", "Quote bars");
+  if (g_str_equal (data, "factors"))
+    return C_("market data", "Price factors");
   return data;
 }
