@@ -206,4 +206,6 @@ GArray     *hs_ledger_drift          (const HsLedgerDecision  *replay,
                                       int64_t                  tolerance_us,
                                       double                   price_tolerance_pct);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsLedgerRecord, hs_ledger_record_clear)
+
 G_END_DECLS
