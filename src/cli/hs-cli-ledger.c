@@ -475,9 +475,11 @@ json_decision (GString                *out,
   g_string_append_c (out, '}');
 }
 
+/* @last: the line's last column, printed whole; else padded and cut to its width. */
 static void
 text_decision (GString                *out,
-               const HsLedgerDecision *d)
+               const HsLedgerDecision *d,
+               gboolean                last)
 {
   char when[40], price[32];
 
@@ -491,8 +493,8 @@ text_decision (GString                *out,
     g_strlcpy (price, "-", sizeof price);
   else
     hs_format_double (d->price, price);
-  g_string_append_printf (out, "%-20s %-4s %9s %-22.22s", when, d->side > 0 ? "buy" : "sell",
-                          price, d->what);
+  g_string_append_printf (out, last ? "%-24s %-4s %9s %s" : "%-24s %-4s %9s %-18.18s", when,
+                          d->side > 0 ? "buy" : "sell", price, d->what);
 }
 
 int
@@ -626,10 +628,11 @@ hs_cli_replay (int    argc,
 
           g_string_append_printf (out, "%-8s ", hs_drift_kind_to_string (d->kind));
           text_decision (out, d->replay >= 0
-                              ? &g_array_index (res.replay, HsLedgerDecision, d->replay) : NULL);
+                              ? &g_array_index (res.replay, HsLedgerDecision, d->replay) : NULL,
+                         FALSE);
           g_string_append (out, " | ");
           if (d->record >= 0)
-            text_decision (out, &g_array_index (res.record, HsLedgerDecision, d->record));
+            text_decision (out, &g_array_index (res.record, HsLedgerDecision, d->record), TRUE);
           else
             g_string_append (out, "-");
           g_string_append_c (out, '\n');
