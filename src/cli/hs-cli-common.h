@@ -54,5 +54,8 @@ int hs_cli_strategies   (int argc, char **argv);
 int hs_cli_backtest     (int argc, char **argv);
 int hs_cli_sweep        (int argc, char **argv);
 int hs_cli_walkforward  (int argc, char **argv);
+int hs_cli_import_ledger (int argc, char **argv);
+int hs_cli_ledger       (int argc, char **argv);
+int hs_cli_replay       (int argc, char **argv);
 
 G_END_DECLS

@@ -62,6 +62,8 @@ hs_cli_import (int    argc,
     return hs_cli_import_lean_result (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "rates"))
     return hs_cli_import_rates (argc, argv);   /* hs-cli-metrics.c */
+  if (argc >= 2 && g_str_equal (argv[1], "ledger"))
+    return hs_cli_import_ledger (argc, argv);  /* hs-cli-ledger.c */
   context = g_option_context_new ("bars|trades|quotes|orderbook|snapshots|quotebars|factors|"
                                    "calendar FILE");
   g_option_context_set_summary (context,

@@ -28,6 +28,9 @@ static const HsCliCommand commands[] = {
   { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
+  { "ledger", "The signal ledger: list, show ID, risk (import ledger FILE.jsonl)", hs_cli_ledger },
+  { "replay", "Re-run a rule set over stored bars; list drift from recorded signals",
+    hs_cli_replay },
 };
 
 static void
