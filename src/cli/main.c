@@ -28,6 +28,7 @@ static const HsCliCommand commands[] = {
   { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
+  { "paper", "Paper trades: open, close, list, show, tag, note, import, check", hs_cli_paper },
 };
 
 static void
