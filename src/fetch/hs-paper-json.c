@@ -381,7 +381,7 @@ get_time (JsonObject *o,
       /* Years 1 to 9999. */
       if (!(s >= -62135596800.0 && s <= 253402300799.0))
         return fail (error, HS_JSON_ERROR_VALUE,
-                     "%s: %.0f is not a time in Unix seconds (years 1 to 9999)", field, s);
+                     "%s: %g is not a time in Unix seconds (years 1 to 9999)", field, s);
       *out = (int64_t) llround (s * 1e6);
       return TRUE;
     }

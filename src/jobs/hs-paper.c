@@ -92,10 +92,12 @@ set_exit (HsPaperTrade *t,
           double        price,
           const char   *reason)
 {
+  char *why = g_strdup (reason);   /* @reason may be t->exit_reason itself */
+
   t->exit_ts = ts;
   t->exit_price = price;
   g_free (t->exit_reason);
-  t->exit_reason = g_strdup (reason);
+  t->exit_reason = why;
   g_free (t->status);
   t->status = g_strdup ("closed");
   hs_paper_pnl (t->side, t->quantity, t->entry_price, price, t->fees, &t->pnl, &t->pnl_pct);
