@@ -610,7 +610,7 @@ test_import_and_reimport (Fixture      *f,
   g_assert_cmpstr (a->status, ==, "closed");
   g_assert_cmpstr (a->exit_reason, ==, "signal");
   g_assert_cmpfloat_with_epsilon (a->pnl, 4, 1e-9);
-  g_assert_cmpfloat_with_epsilon (a->pnl_pct, 4.0 / 1805.0 * 100.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (a->pnl_pct, 4.0 / 1805.0 * 100.0, 1e-9);
   g_assert_cmpstr (a->tags[0], ==, "breakout");
   g_assert_cmpstr (a->notes, ==, "n");
   /* Context objects kept as given (compact); the reasoning log canonical: the score of

@@ -273,8 +273,9 @@ hs_paper_tags_to_json (char *const *tags)
 /**
  * hs_paper_pnl:
  * @pnl: (out): (exit − entry) × quantity for a long, (entry − exit) × quantity for a short,
- *   less @fees
- * @pnl_pct: (out): @pnl as a percent of the entry notional (entry price × quantity)
+ *   less @fees, rounded to 1e-8
+ * @pnl_pct: (out): that as a percent of the entry notional (entry price × quantity), rounded
+ *   to 1e-10
  */
 void
 hs_paper_pnl (HsPaperSide side,
@@ -286,9 +287,12 @@ hs_paper_pnl (HsPaperSide side,
               double     *pnl_pct)
 {
   double gross = (double) side * (exit_price - entry_price) * quantity;
+  double net = gross - fees;
 
-  *pnl = gross - fees;
-  *pnl_pct = *pnl / (entry_price * quantity) * 100.0;
+  /* Rounded to 1e-8 of the currency (1e-10 of a percent) so that binary noise does not show:
+   * (181 - 180.2) × 5 - 0.5 is 3.500000000000057 in doubles, 3.5 here. */
+  *pnl = round (net * 1e8) / 1e8;
+  *pnl_pct = round (net / (entry_price * quantity) * 100.0 * 1e10) / 1e10;
 }
 
 /**
