@@ -468,6 +468,7 @@ test_watch_after_bars_import (Fixture      *f,
     g_autoptr(HsPaperTrade) e = open_bracketed (f, "AAPL", HS_PAPER_SHORT, 95, 99, 94.5,
                                                 "2024-03-04T14:34:00Z");
     g_autoptr(GPtrArray) closed = NULL;
+    const HsPaperTrade *done;
 
     add_bar (f, f->aapl, "1m", "2024-03-04T14:34:00Z", 95, 95.5, 94, 94.2);
     /* A coarser interval must not be read when 1m bars exist: this 5m bar would stop it. */
@@ -475,12 +476,12 @@ test_watch_after_bars_import (Fixture      *f,
     g_assert_true (hs_paper_check_exits (f->store, 0, &closed, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (closed->len, ==, 1);
-    e = closed->pdata[0];
-    closed->pdata[0] = NULL;
-    g_assert_cmpstr (e->exit_reason, ==, "take_profit");
-    g_assert_cmpfloat (e->exit_price, ==, 94.5);
+    done = closed->pdata[0];
+    g_assert_cmpint (done->id, ==, e->id);
+    g_assert_cmpstr (done->exit_reason, ==, "take_profit");
+    g_assert_cmpfloat (done->exit_price, ==, 94.5);
     /* (95 - 94.5) × 10 = 5 */
-    g_assert_cmpfloat_with_epsilon (e->pnl, 5, 1e-9);
+    g_assert_cmpfloat_with_epsilon (done->pnl, 5, 1e-9);
   }
 }
 
@@ -928,6 +929,57 @@ test_reasoning (void)
     }
 }
 
+/* Random byte mutations of good lines: parsing either succeeds or fails with an error, and
+ * never crashes (the ASan build runs this too). Seeded, so a failure repeats. */
+static void
+test_mutations (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240304);
+  g_auto(GStrv) seeds = g_strsplit (good_lines, "\n", -1);
+  static const char pool[] = "{}[]\",:0123456789.eE+-/\\ntrufalsenul \x01\xff\xc3\xa9";
+  int ok = 0, refused = 0;
+
+  for (int i = 0; i < 3000; i++)
+    {
+      const char *seed = seeds[g_rand_int_range (rand, 0, 2) * 2];
+      g_autofree char *line = g_strdup (seed);
+      size_t len = strlen (line);
+      int edits = g_rand_int_range (rand, 1, 6);
+      g_autoptr(HsPaperTrade) t = hs_paper_trade_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *reasoning = NULL;
+
+      for (int e = 0; e < edits && len > 0; e++)
+        {
+          size_t at = (size_t) g_rand_int_range (rand, 0, (gint32) len);
+
+          if (g_rand_boolean (rand))
+            line[at] = pool[g_rand_int_range (rand, 0, sizeof pool - 1)];
+          else
+            {
+              line[at] = '\0';   /* truncate */
+              len = at;
+            }
+        }
+      len = strlen (line);
+      if (hs_paper_json_parse_line (line, len, t, &error))
+        {
+          g_assert_no_error (error);
+          ok++;
+        }
+      else
+        {
+          g_assert_nonnull (error);
+          refused++;
+        }
+      g_clear_error (&error);
+      reasoning = hs_paper_json_check_reasoning (line, (gssize) len, &error);
+      g_assert_true ((reasoning == NULL) == (error != NULL));
+    }
+  g_test_message ("%d parsed, %d refused", ok, refused);
+  g_assert_cmpint (refused, >, 0);
+}
+
 /* A signal that exists is linked. */
 static void
 test_signal_link (Fixture      *f,
@@ -970,6 +1022,7 @@ main (int    argc,
   ADD ("/hs/jobs/paper/import-entry-change", test_import_entry_change);
   ADD ("/hs/jobs/paper/signal-link", test_signal_link);
   g_test_add_func ("/hs/fetch/paper/reasoning", test_reasoning);
+  g_test_add_func ("/hs/fetch/paper/mutations", test_mutations);
 #undef ADD
   return g_test_run ();
 }
