@@ -104,6 +104,34 @@ id_arg (const char *text,
   return TRUE;
 }
 
+/* The start of every paper command: its summary and options, then exactly @n_args arguments,
+ * the first a trade id when @id is not NULL. Returns FALSE with *@status set when the command
+ * must end (--help, a usage error). */
+static gboolean
+parse_command (GOptionContext     *context,
+               const char         *summary,
+               const GOptionEntry *entries,
+               int                *argc,
+               char             ***argv,
+               int                 n_args,
+               const char         *need,
+               int64_t            *id,
+               int                *status)
+{
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  if (!hs_cli_parse (context, argc, argv, status))
+    return FALSE;
+  if (*argc != n_args + 1)
+    {
+      *status = usage_error ("%s", need);
+      return FALSE;
+    }
+  return id == NULL || id_arg ((*argv)[1], id, status);
+}
+
 /* A number for text output: shortest exact form, "-" for none. */
 static const char *
 num (double v,
@@ -367,16 +395,14 @@ paper_open (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context,
-    "Opens a paper trade and prints its id. Without --price the entry price is the last price\n"
-    "stored at the entry time: the latest of the last trade print and the close of the last\n"
-    "bar (any interval) that had ended by then. The stop must be below a long's entry and\n"
-    "above a short's, the target the other way round.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
+  if (!parse_command (context,
+                      "Opens a paper trade and prints its id. Without --price the entry price is "
+                      "the last price\nstored at the entry time: the latest of the last trade "
+                      "print and the close of the last\nbar (any interval) that had ended by "
+                      "then. The stop must be below a long's entry and\nabove a short's, the "
+                      "target the other way round.", entries, &argc, &argv, 0,
+                      "paper open takes options only (see paper open --help)", NULL, &status))
     return status;
-  if (argc != 1)
-    return usage_error ("paper open takes options only (see paper open --help)");
   if (symbol == NULL || side == NULL || qty == NULL)
     return usage_error ("paper open needs --symbol, --side and --qty");
   if (!hs_paper_side_from_string (side, &req.side))
@@ -464,15 +490,13 @@ paper_close (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context,
-    "Closes an open paper trade: P&L = (exit − entry) × quantity (reversed for a short) less\n"
-    "all fees; P&L % of the entry notional. An exit before the entry is refused.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
+  if (!parse_command (context,
+                      "Closes an open paper trade: P&L = (exit − entry) × quantity (reversed for "
+                      "a short) less\nall fees; P&L % of the entry notional. An exit before the "
+                      "entry is refused.", entries, &argc, &argv, 1,
+                      "paper close needs the trade ID", &id, &status))
     return status;
-  if (argc != 2)
-    return usage_error ("paper close needs the trade ID");
-  if (!id_arg (argv[1], &id, &status) || !number_arg (price, "price", &px, &status)
+  if (!number_arg (price, "price", &px, &status)
       || !number_arg (fees, "fees", &fee, &status) || !time_arg (at, &ts, &status))
     return status;
   store = hs_cli_open_store (hs_cli_db_option, &error);
@@ -551,12 +575,9 @@ paper_list (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context, "Paper trades (not backtests') by entry time.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
+  if (!parse_command (context, "Paper trades (not backtests') by entry time.", entries, &argc,
+                      &argv, 0, "paper list takes options only", NULL, &status))
     return status;
-  if (argc != 1)
-    return usage_error ("paper list takes options only");
   if (open && closed)
     return usage_error ("--open and --closed exclude each other");
   store = hs_cli_open_store (hs_cli_db_option, &error);
@@ -746,15 +767,10 @@ paper_show (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context,
-    "Everything stored about a trade: entry, exit, P&L, tags, notes, the AI reasoning log,\n"
-    "the context captured at entry and the labels.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 2)
-    return usage_error ("paper show needs the trade ID");
-  if (!id_arg (argv[1], &id, &status))
+  if (!parse_command (context,
+                      "Everything stored about a trade: entry, exit, P&L, tags, notes, the AI "
+                      "reasoning log,\nthe context captured at entry and the labels.", entries,
+                      &argc, &argv, 1, "paper show needs the trade ID", &id, &status))
     return status;
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
@@ -783,11 +799,9 @@ paper_tag (int    argc,
   GError *error = NULL;
   int status = HS_EXIT_OK;
 
-  if (!hs_cli_parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 3)
-    return usage_error ("paper %s needs the trade ID and a TAG", add ? "tag" : "untag");
-  if (!id_arg (argv[1], &id, &status))
+  if (!parse_command (context, NULL, NULL, &argc, &argv, 2,
+                      add ? "paper tag needs the trade ID and a TAG"
+                          : "paper untag needs the trade ID and a TAG", &id, &status))
     return status;
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
@@ -817,12 +831,8 @@ paper_note (int    argc,
   GError *error = NULL;
   int status = HS_EXIT_OK;
 
-  g_option_context_set_summary (context, "Replaces the trade's note; an empty TEXT removes it.");
-  if (!hs_cli_parse (context, &argc, &argv, &status))
-    return status;
-  if (argc != 3)
-    return usage_error ("paper note needs the trade ID and the TEXT");
-  if (!id_arg (argv[1], &id, &status))
+  if (!parse_command (context, "Replaces the trade's note; an empty TEXT removes it.", NULL,
+                      &argc, &argv, 2, "paper note needs the trade ID and the TEXT", &id, &status))
     return status;
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
@@ -848,16 +858,14 @@ paper_import (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context,
-    "Imports a bot's trades, one JSON object per line (docs/paper-trades.md), all or nothing:\n"
-    "a refused line is reported as FILE:LINE: field: reason and nothing is stored. A line\n"
-    "about a stored trade (same symbol, side and entry_time) may add its exit or update it;\n"
-    "importing the same file again changes nothing.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
+  if (!parse_command (context,
+                      "Imports a bot's trades, one JSON object per line (docs/paper-trades.md), "
+                      "all or nothing:\na refused line is reported as FILE:LINE: field: reason "
+                      "and nothing is stored. A line\nabout a stored trade (same symbol, side "
+                      "and entry_time) may add its exit or update it;\nimporting the same file "
+                      "again changes nothing.", entries, &argc, &argv, 1,
+                      "paper import needs a FILE", NULL, &status))
     return status;
-  if (argc != 2)
-    return usage_error ("paper import needs a FILE");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
     return hs_cli_fail (error);
@@ -895,15 +903,12 @@ paper_check (int    argc,
     { NULL }
   };
 
-  g_option_context_set_summary (context,
-    "Closes open paper trades whose stop loss or take profit a stored bar touched (bars import\n"
-    "does this by itself). A gap through a level exits at the bar's open; a bar that touches\n"
-    "both levels counts as a stop.");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!hs_cli_parse (context, &argc, &argv, &status))
+  if (!parse_command (context,
+                      "Closes open paper trades whose stop loss or take profit a stored bar "
+                      "touched (bars import\ndoes this by itself). A gap through a level exits "
+                      "at the bar's open; a bar that touches\nboth levels counts as a stop.",
+                      entries, &argc, &argv, 0, "paper check takes options only", NULL, &status))
     return status;
-  if (argc != 1)
-    return usage_error ("paper check takes options only");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
     return hs_cli_fail (error);
