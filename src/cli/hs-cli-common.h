@@ -57,5 +57,6 @@ int hs_cli_walkforward  (int argc, char **argv);
 int hs_cli_import_ledger (int argc, char **argv);
 int hs_cli_ledger       (int argc, char **argv);
 int hs_cli_replay       (int argc, char **argv);
+int hs_cli_paper        (int argc, char **argv);
 
 G_END_DECLS

@@ -140,6 +140,9 @@ hs_cli_import (int    argc,
                 req->path, result.rows, hs_import_kind_to_string (req->kind),
                 result.symbol ? result.symbol : "?", result.inserted, result.present, first,
                 last, removed);
+        if (result.paper_closed > 0)
+          printf ("%s: %" G_GINT64_FORMAT " open paper trades hit their stop or target "
+                  "(hindsight-cli paper list --closed)\n", req->path, result.paper_closed);
       }
   }
   hs_import_result_clear (&result);

@@ -31,6 +31,7 @@ static const HsCliCommand commands[] = {
   { "ledger", "The signal ledger: list, show ID, risk (import ledger FILE.jsonl)", hs_cli_ledger },
   { "replay", "Re-run a rule set over stored bars; list drift from recorded signals",
     hs_cli_replay },
+  { "paper", "Paper trades: open, close, list, show, tag, note, import, check", hs_cli_paper },
 };
 
 static void

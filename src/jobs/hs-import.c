@@ -25,6 +25,7 @@
 #include "hs-interval.h"
 #include "hs-json-records.h"
 #include "hs-lean-data.h"
+#include "hs-paper.h"
 #include "hs-records.h"
 #include "hs-store-lean.h"
 #include "hs-store-market.h"
@@ -1314,6 +1315,16 @@ hs_import_run (HsStore               *store,
   else
     ok = import_csv (&im, error);
 
+  /* New bars may touch the stop or target of open paper trades: closed in the same
+   * transaction, so that bars and the trades they closed commit together. */
+  if (ok && im.in_transaction && req->kind == HS_IMPORT_BARS && result->inserted > 0)
+    {
+      g_autoptr(GPtrArray) closed = NULL;
+
+      ok = hs_paper_check_exits (store, im.instrument_id, &closed, error);
+      if (ok)
+        result->paper_closed = closed->len;
+    }
   if (ok && im.in_transaction)
     ok = hs_store_commit (store, error);
   if (!ok)

@@ -54,6 +54,7 @@ typedef struct
   char   *symbol;      /* (owned) the instrument written (for snapshots, the last ticker; for a
                         * calendar, the market) */
   int64_t removed;     /* factors: stored rows of dates the file no longer has, deleted */
+  int64_t paper_closed;   /* bars: open paper trades whose stop or target the new bars hit */
 } HsImportResult;
 
 /* Called on the thread that runs the import; at most every 65536 rows. */
