@@ -112,13 +112,15 @@ test_migrate_idempotent (void)
   g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_NO_MIGRATE, &error);
   g_autoptr(GPtrArray) list = NULL;
   g_autofree char *dump1 = NULL, *dump2 = NULL;
-  int applied = -1;
+  int applied = -1, n_first = 0;
 
   g_assert_no_error (error);
   g_assert_true (hs_store_migrate (store, &applied, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (applied, ==, hs_migrations_latest_version ());
+  /* Every migration, up to the latest; numbers may have gaps (parts of an issue reserve theirs). */
+  g_assert_cmpint (applied, <=, hs_migrations_latest_version ());
   g_assert_cmpint (applied, >=, 2);
+  n_first = applied;
   dump1 = hs_store_dump (store, &error);
   g_assert_true (hs_store_migrate (store, &applied, &error));
   g_assert_cmpint (applied, ==, 0);
@@ -126,6 +128,7 @@ test_migrate_idempotent (void)
   g_assert_cmpstr (dump1, ==, dump2);
   list = hs_store_list_migrations (store, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (list->len, ==, n_first);
   for (guint i = 0; i < list->len; i++)
     {
       HsMigrationInfo *m = list->pdata[i];
