@@ -54,5 +54,7 @@ int hs_cli_strategies   (int argc, char **argv);
 int hs_cli_backtest     (int argc, char **argv);
 int hs_cli_sweep        (int argc, char **argv);
 int hs_cli_walkforward  (int argc, char **argv);
+int hs_cli_sectors      (int argc, char **argv);
+int hs_cli_context      (int argc, char **argv);
 
 G_END_DECLS

@@ -28,6 +28,8 @@ static const HsCliCommand commands[] = {
   { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
+  { "sectors", "The symbol → sector ETF table: list, set, remove", hs_cli_sectors },
+  { "context", "The context a paper trade entered at a time would store", hs_cli_context },
 };
 
 static void

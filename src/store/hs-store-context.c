@@ -111,11 +111,15 @@ hs_store_list_sectors (HsStore *store,
   return g_steal_pointer (&out);
 }
 
-static gboolean
-sector_etf_known (HsStore    *store,
-                  const char *etf,
-                  gboolean   *known,
-                  GError    **error)
+/**
+ * hs_store_is_sector_etf:
+ * @known: (out): whether sector_etfs has @etf
+ */
+gboolean
+hs_store_is_sector_etf (HsStore    *store,
+                        const char *etf,
+                        gboolean   *known,
+                        GError    **error)
 {
   g_autoptr(HsStmt) stmt = hs_store_prepare (store, "SELECT 1 FROM sector_etfs WHERE etf = ?",
                                              error);
@@ -140,7 +144,7 @@ set_symbol_sector (HsStore    *store,
 {
   gboolean known = FALSE;
 
-  if (!sector_etf_known (store, etf, &known, error))
+  if (!hs_store_is_sector_etf (store, etf, &known, error))
     return FALSE;
   if (!known && sector == NULL)
     {
@@ -261,6 +265,24 @@ hs_store_lookup_sector_etf (HsStore    *store,
   else if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "looking up a sector ETF");
   return TRUE;
+}
+
+gboolean
+hs_store_snapshot_begin (HsStore  *store,
+                         gboolean *own,
+                         GError  **error)
+{
+  *own = sqlite3_get_autocommit (hs_store_get_db (store)) != 0;
+  return !*own || hs_store_begin_read (store, error);
+}
+
+void
+hs_store_snapshot_end (HsStore  *store,
+                       gboolean  own)
+{
+  /* Nothing was written: ending a read transaction by rollback loses nothing. */
+  if (own)
+    hs_store_rollback (store);
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -64,7 +64,19 @@ gboolean   hs_store_lookup_sector_etf      (HsStore     *store,
                                             const char  *symbol,
                                             char       **etf,
                                             GError     **error);
+gboolean   hs_store_is_sector_etf          (HsStore     *store,
+                                            const char  *etf,
+                                            gboolean    *known,
+                                            GError     **error);
 void       hs_sector_etf_free              (HsSectorEtf *s);
+
+/* A consistent view for a run of reads: opens a read transaction unless one (read or write) is
+ * open already; *own says whether hs_store_snapshot_end() must close it. */
+gboolean   hs_store_snapshot_begin         (HsStore     *store,
+                                            gboolean    *own,
+                                            GError     **error);
+void       hs_store_snapshot_end           (HsStore     *store,
+                                            gboolean     own);
 
 /* Instruments */
 HsContextInstrument *hs_store_load_context_instrument (HsStore  *store,
