@@ -11,6 +11,7 @@
 #include "capsule-data.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -842,4 +843,19 @@ capsule_data_load (CapsuleData *d,
 fail:
   hs_store_rollback (store);
   return FALSE;
+}
+
+void
+capsule_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

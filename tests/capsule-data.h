@@ -98,6 +98,8 @@ const CapsuleSeries *capsule_data_series   (const CapsuleData *d,
                                             const char        *symbol);
 const CapsuleOption *capsule_data_option   (const CapsuleData *d,
                                             const char        *symbol);
+/* Removes @dir and the files in it (a test's temporary folder). */
+void                 capsule_remove_dir    (const char        *dir);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CapsuleData, capsule_data_free)
 

@@ -269,18 +269,7 @@ main (int    argc,
   g_test_add_func ("/hs/cli/context/sectors", test_sectors);
   g_test_add_func ("/hs/cli/context/context", test_context);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (tmpdir);
+  capsule_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }

@@ -514,15 +514,24 @@ hs_store_sum_volume (HsStore    *store,
  * Quotes, order book, option quotes
  * ------------------------------------------------------------------------------------------- */
 
-/* Steps a "latest row at or before" statement: TRUE with *found set, or FALSE with @error. */
+/* Runs a "latest row of an instrument at or before a time" statement (parameters: instrument,
+ * time): TRUE with *found set (the row is the statement's current one), or FALSE with @error. */
 static gboolean
 step_latest (HsStore      *store,
              sqlite3_stmt *stmt,
+             int64_t       instrument_id,
+             int64_t       at_ts,
              gboolean     *found,
              const char   *what,
              GError      **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, instrument_id);
+  sqlite3_bind_int64 (stmt, 2, at_ts);
+  rc = sqlite3_step (stmt);
 
   *found = rc == SQLITE_ROW;
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -547,11 +556,7 @@ hs_store_quote_at (HsStore  *store,
                                              "WHERE instrument_id = ? AND ts <= ? "
                                              "ORDER BY ts DESC LIMIT 1", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_int64 (stmt, 2, at_ts);
-  if (!step_latest (store, stmt, found, "reading a quote", error))
+  if (!step_latest (store, stmt, instrument_id, at_ts, found, "reading a quote", error))
     return FALSE;
   if (*found)
     {
@@ -580,11 +585,7 @@ hs_store_book_at (HsStore   *store,
     "SELECT ts, best_bid, best_ask, bid_volume, ask_volume, imbalance FROM orderbook_snapshots "
     "WHERE instrument_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_int64 (stmt, 2, at_ts);
-  if (!step_latest (store, stmt, found, "reading an order book snapshot", error))
+  if (!step_latest (store, stmt, instrument_id, at_ts, found, "reading an order book snapshot", error))
     return FALSE;
   if (*found)
     {
@@ -625,11 +626,7 @@ hs_store_option_quote_at (HsStore       *store,
     "underlying_price FROM option_quotes WHERE instrument_id = ? AND ts <= ? "
     "ORDER BY ts DESC LIMIT 1", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_int64 (stmt, 2, at_ts);
-  if (!step_latest (store, stmt, found, "reading an option quote", error))
+  if (!step_latest (store, stmt, instrument_id, at_ts, found, "reading an option quote", error))
     return FALSE;
   if (*found)
     {
