@@ -130,7 +130,9 @@ test_open_close_show (void)
                                    "confidence 8.5/10"));
   g_assert_nonnull (strstr (r.out, "  Bear case:\n    Approaching resistance at $150\n"));
   g_assert_nonnull (strstr (r.out, "  Tokens: 1200\n"));
-  g_assert_nonnull (strstr (r.out, "signals_snapshot: none"));
+  /* Opened without context: the collector's, shown whole. */
+  g_assert_nonnull (strstr (r.out, "Context at entry\nsignals_snapshot: {\n"));
+  g_assert_nonnull (strstr (r.out, "\n  \"missing\": ["));
   g_assert_nonnull (strstr (r.out, "Labels (not computed yet)"));
   run_clear (&r);
 

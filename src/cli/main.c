@@ -32,6 +32,8 @@ static const HsCliCommand commands[] = {
   { "replay", "Re-run a rule set over stored bars; list drift from recorded signals",
     hs_cli_replay },
   { "paper", "Paper trades: open, close, list, show, tag, note, import, check", hs_cli_paper },
+  { "sectors", "The symbol → sector ETF table: list, set, remove", hs_cli_sectors },
+  { "context", "The context a paper trade entered at a time would store", hs_cli_context },
 };
 
 static void

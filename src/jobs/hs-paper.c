@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-context.h"
 #include "hs-csv.h"
 #include "hs-import.h"
 #include "hs-paper-json.h"
@@ -62,26 +63,22 @@ decide_context (HsStore      *store,
                 HsPaperTrade *trade,
                 GError      **error)
 {
+  HsTradeContext ctx = { 0 };
+
   if (trade->signals_snapshot != NULL && trade->market_regime != NULL
       && trade->order_book_state != NULL)
     return TRUE;
-  /* CONTEXT COLLECTOR (to be added with the context part, src/jobs/hs-context.h): fill each
-   * object the caller did not supply, from the local database at the entry time:
-   *
-   *   HsTradeContext ctx = { 0 };
-   *   if (!hs_context_collect (store, trade->instrument_id, trade->entry_ts, &ctx, error))
-   *     return FALSE;
-   *   if (trade->signals_snapshot == NULL)
-   *     trade->signals_snapshot = g_steal_pointer (&ctx.signals_snapshot);
-   *   if (trade->market_regime == NULL)
-   *     trade->market_regime = g_steal_pointer (&ctx.market_regime);
-   *   if (trade->order_book_state == NULL)
-   *     trade->order_book_state = g_steal_pointer (&ctx.order_book_state);
-   *   hs_trade_context_clear (&ctx);
-   *
-   * Until then the columns the caller left out stay NULL. */
-  (void) store;
-  (void) error;
+  /* What the caller did not supply comes from the local database at the entry time
+   * (hs-context.c, docs/context.md). */
+  if (!hs_context_collect (store, trade->instrument_id, trade->entry_ts, &ctx, error))
+    return FALSE;
+  if (trade->signals_snapshot == NULL)
+    trade->signals_snapshot = g_steal_pointer (&ctx.signals_snapshot);
+  if (trade->market_regime == NULL)
+    trade->market_regime = g_steal_pointer (&ctx.market_regime);
+  if (trade->order_book_state == NULL)
+    trade->order_book_state = g_steal_pointer (&ctx.order_book_state);
+  hs_trade_context_clear (&ctx);
   return TRUE;
 }
 
