@@ -99,7 +99,8 @@ report (Progress            *p,
   g_autofree char *msg = NULL;
   double fraction;
 
-  if (p->func == NULL || (!last && now - p->last_us < PROGRESS_INTERVAL_US))
+  if (p->func == NULL
+      || (!last && p->last_us != G_MININT64 && now - p->last_us < PROGRESS_INTERVAL_US))
     return;
   p->last_us = now;
   fraction = result->queued > 0 ? (double) result->examined / (double) result->queued : 1;
