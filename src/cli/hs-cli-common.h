@@ -54,5 +54,6 @@ int hs_cli_strategies   (int argc, char **argv);
 int hs_cli_backtest     (int argc, char **argv);
 int hs_cli_sweep        (int argc, char **argv);
 int hs_cli_walkforward  (int argc, char **argv);
+int hs_cli_label        (int argc, char **argv);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ static const HsCliCommand commands[] = {
   { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
+  { "label", "Label closed trades: P&L 15 min / 1 h after entry, MFE/MAE", hs_cli_label },
 };
 
 static void
