@@ -2,15 +2,15 @@
  *
  * The label job: walks the work queue of closed trades (paper_trades, then backtest_trades) in
  * batches. A batch is read in one read transaction together with the 1-minute bars it needs
- * (per instrument, from a minute before the first entry to the latest exit or entry + 1 h) and
- * the end of each instrument's bars; the labels are computed outside any transaction
+ * (per instrument, the windows of its trades, from a minute before the entry to the exit or
+ * entry + 1 h, merged where they nearly touch) and the end of each instrument's bars; the labels are computed outside any transaction
  * (hs_label_compute()); the batch is written in one short write transaction in which every
  * trade is checked again (hs_store_label_write()), so a trade changed meanwhile is not labeled
  * with stale inputs. Cancellation is checked between batches; the batches written stay written
  * (each is complete and correct on its own).
  *
- * Load: one bar read per instrument and batch, about 200 ns a bar (hs_store_load_bars()); the
- * labels themselves cost two binary searches and a pass over the holding period's bars per
+ * Load: a bar read per instrument and batch when the batch is in time order (as the queues
+ * mostly are), about 200 ns a bar (hs_store_load_bars()); the labels themselves cost two binary searches and a pass over the holding period's bars per
  * trade (tests/bench/bench-label.c).
  */
 #define G_LOG_DOMAIN "hs-label-job"
@@ -21,6 +21,8 @@
 
 #include "hs-store-market.h"
 #include "hs-time.h"
+
+#include <string.h>
 
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
 
@@ -66,12 +68,23 @@ hs_label_result_free (HsLabelResult *result)
   g_free (result);
 }
 
+/* Windows closer than this are read as one: a query costs about as much as reading this many
+ * minutes of bars. */
+#define MERGE_GAP_US (INT64_C (60) * HS_LABEL_BAR_US)
+
+/* A span of bar starts one trade needs: from a minute before its entry (the bar holding the
+ * entry) to its exit or its entry + 1 h, whichever is later. */
+typedef struct
+{
+  int64_t from_ts, to_ts;
+} Window;
+
 /* The bars one batch needs of one instrument. */
 typedef struct
 {
-  int64_t  from_ts, to_ts;   /* bar starts to load */
+  GArray  *windows;          /* (owned) Window, one per trade */
   int64_t  data_end_ts;
-  HsBars  *bars;             /* (owned) (nullable) */
+  HsBars  *bars;             /* (owned) (nullable) the bars of the merged windows, in order */
 } Series;
 
 static void
@@ -79,8 +92,80 @@ series_free (gpointer data)
 {
   Series *s = data;
 
+  g_array_unref (s->windows);
   hs_bars_free (s->bars);
   g_free (s);
+}
+
+static int
+window_cmp (gconstpointer a,
+            gconstpointer b)
+{
+  const Window *x = a, *y = b;
+
+  return (x->from_ts > y->from_ts) - (x->from_ts < y->from_ts);
+}
+
+/* Appends @piece's bars to @bars (whose columns have room for them). */
+static void
+bars_append (HsBars       *bars,
+             const HsBars *piece)
+{
+  size_t n = bars->n, k = piece->n;
+
+  memcpy (bars->ts + n, piece->ts, k * sizeof *piece->ts);
+  memcpy (bars->open + n, piece->open, k * sizeof (double));
+  memcpy (bars->high + n, piece->high, k * sizeof (double));
+  memcpy (bars->low + n, piece->low, k * sizeof (double));
+  memcpy (bars->close + n, piece->close, k * sizeof (double));
+  memcpy (bars->volume + n, piece->volume, k * sizeof (double));
+  memcpy (bars->vwap + n, piece->vwap, k * sizeof (double));
+  bars->n = n + k;
+}
+
+/* Reads the bars of @s's windows, merged where they overlap or nearly touch: a batch in time
+ * order is one read; a batch of trades scattered over years reads only the hours around them.
+ * The bars between merged windows are left out, which changes no label: every bar a trade's
+ * label looks at lies in its own window. */
+static gboolean
+series_load (HsStore *store,
+             int64_t  instrument_id,
+             Series  *s,
+             GError **error)
+{
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_bars_free);
+  size_t total = 0;
+
+  g_array_sort (s->windows, window_cmp);
+  for (guint i = 0; i < s->windows->len;)
+    {
+      Window w = g_array_index (s->windows, Window, i);
+      HsBars *piece;
+
+      for (i++; i < s->windows->len; i++)
+        {
+          const Window *next = &g_array_index (s->windows, Window, i);
+
+          if (next->from_ts > w.to_ts + MERGE_GAP_US)
+            break;
+          w.to_ts = MAX (w.to_ts, next->to_ts);
+        }
+      piece = hs_store_load_bars (store, instrument_id, "1m", w.from_ts, w.to_ts, error);
+      if (piece == NULL)
+        return FALSE;
+      total += piece->n;
+      g_ptr_array_add (pieces, piece);
+    }
+  if (pieces->len == 1)
+    {
+      s->bars = g_ptr_array_steal_index (pieces, 0);
+      return TRUE;
+    }
+  s->bars = hs_bars_new (total, 60);
+  s->bars->n = 0;
+  for (guint i = 0; i < pieces->len; i++)
+    bars_append (s->bars, pieces->pdata[i]);
+  return TRUE;
 }
 
 typedef struct
@@ -132,7 +217,8 @@ read_batch (HsStore             *store,
   for (guint i = 0; i < rows->len; i++)
     {
       const HsLabelRow *row = &g_array_index (rows, HsLabelRow, i);
-      int64_t to = MAX (row->exit_ts, row->entry_ts + HS_LABEL_HORIZON_1H);
+      Window w = { row->entry_ts - HS_LABEL_BAR_US,
+                   MAX (row->exit_ts, row->entry_ts + HS_LABEL_HORIZON_1H) };
       Series *s;
 
       if (row->instrument_id == 0)
@@ -144,12 +230,10 @@ read_batch (HsStore             *store,
 
           *id = row->instrument_id;
           s = g_new0 (Series, 1);
-          s->from_ts = G_MAXINT64;
-          s->to_ts = G_MININT64;
+          s->windows = g_array_new (FALSE, FALSE, sizeof (Window));
           g_hash_table_insert (series, id, s);
         }
-      s->from_ts = MIN (s->from_ts, row->entry_ts - HS_LABEL_BAR_US);
-      s->to_ts = MAX (s->to_ts, to);
+      g_array_append_val (s->windows, w);
     }
   g_hash_table_iter_init (&iter, series);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -157,10 +241,8 @@ read_batch (HsStore             *store,
       Series *s = value;
       int64_t instrument_id = *(const int64_t *) key;
 
-      if (!hs_store_label_data_end (store, instrument_id, &s->data_end_ts, error))
-        goto fail;
-      s->bars = hs_store_load_bars (store, instrument_id, "1m", s->from_ts, s->to_ts, error);
-      if (s->bars == NULL)
+      if (!hs_store_label_data_end (store, instrument_id, &s->data_end_ts, error)
+          || !series_load (store, instrument_id, s, error))
         goto fail;
     }
   if (!hs_store_commit (store, error))
@@ -348,7 +430,7 @@ hs_label_job_run (HsStore              *store,
       HsLabelCursor cursor;
       guint n_read = 0;
 
-      hs_label_cursor_init (&cursor);
+      hs_label_cursor_init (&cursor, t, &filter);
       do
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))

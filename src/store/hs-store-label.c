@@ -9,7 +9,8 @@
  *
  * Load: the unlabeled queue of paper_trades walks its partial index idx_paper_trades_unlabeled
  * (only unlabeled closed trades, by exit time), so a nightly run over a million labeled trades
- * reads only the new ones; the other queues walk the table by rowid once per run. A write is a
+ * reads only the new ones; the other queues walk the entry-time index of their table once per
+ * run (from --since on). A write is a
  * check and an UPDATE by primary key per trade, a batch in one short transaction.
  */
 #define G_LOG_DOMAIN "hs-store"
@@ -21,12 +22,29 @@
 
 #include <math.h>
 
-void
-hs_label_cursor_init (HsLabelCursor *cursor)
+/* The unlabeled queue of paper_trades goes by exit time (the order of its partial index); the
+ * others by entry time (idx_paper_trades_entry_ts, idx_backtest_trades_entry_ts), which starts
+ * them at --since and keeps each batch's trades, and so its bar reads, close together. */
+static gboolean
+queue_by_exit (HsLabelTable         table,
+               const HsLabelFilter *filter)
 {
-  g_return_if_fail (cursor != NULL);
+  return table == HS_LABEL_TABLE_PAPER && !filter->all;
+}
 
-  cursor->exit_ts = G_MININT64;
+/**
+ * hs_label_cursor_init:
+ *
+ * Sets @cursor to the start of the queue of @table that @filter selects.
+ */
+void
+hs_label_cursor_init (HsLabelCursor       *cursor,
+                      HsLabelTable         table,
+                      const HsLabelFilter *filter)
+{
+  g_return_if_fail (cursor != NULL && filter != NULL);
+
+  cursor->ts = queue_by_exit (table, filter) ? G_MININT64 : filter->since;
   cursor->id = G_MININT64;
 }
 
@@ -70,9 +88,9 @@ hs_store_label_check_run (HsStore *store,
 }
 
 /* The queries by [table][all]. Each is its own literal: statements are cached by address. The
- * unary + in `+entry_ts >= ?` keeps SQLite off idx_paper_trades_entry_ts, which it would pick for
- * the unknown bound and then read every row through it, instead of the unlabeled partial index
- * or the rowid order. */
+ * unary + in `+entry_ts >= ?` keeps SQLite off the entry-time indexes, which it would pick for
+ * the unknown bound and then look up every row through, instead of the unlabeled partial index
+ * or one pass over the table. */
 static const char *const count_sql[2][2] = {
   [HS_LABEL_TABLE_PAPER] = {
     "SELECT count(*) FROM paper_trades WHERE labeled_at IS NULL "
@@ -89,8 +107,8 @@ static const char *const count_sql[2][2] = {
   },
 };
 
-/* ?1, ?2 the cursor (exit_ts, id), ?3 since, ?4 run, ?5 limit. Only the unlabeled paper queue
- * goes by exit time: that is the order of its partial index. */
+/* ?1, ?2 the cursor (exit_ts or entry_ts, id), ?3 since, ?4 run, ?5 limit. In entry order the
+ * cursor starts at since, so ?3 is not needed there. */
 static const char *const next_sql[2][2] = {
   [HS_LABEL_TABLE_PAPER] = {
     "SELECT id, instrument_id, side, entry_ts, entry_price, exit_ts, labeled_at IS NOT NULL "
@@ -98,17 +116,17 @@ static const char *const next_sql[2][2] = {
     "AND (exit_ts, id) > (?1, ?2) AND +entry_ts >= ?3 AND (?4 = 0 OR backtest_run_id = ?4) "
     "ORDER BY exit_ts, id LIMIT ?5",
     "SELECT id, instrument_id, side, entry_ts, entry_price, exit_ts, labeled_at IS NOT NULL "
-    "FROM paper_trades WHERE status IN ('closed', 'stopped') AND id > ?2 AND +entry_ts >= ?3 "
-    "AND (?4 = 0 OR backtest_run_id = ?4) ORDER BY id LIMIT ?5",
+    "FROM paper_trades WHERE status IN ('closed', 'stopped') AND (entry_ts, id) > (?1, ?2) "
+    "AND (?4 = 0 OR backtest_run_id = ?4) ORDER BY entry_ts, id LIMIT ?5",
   },
   [HS_LABEL_TABLE_BACKTEST] = {
     "SELECT id, ifnull(instrument_id, 0), side, entry_ts, entry_price, exit_ts, "
     "labeled_at IS NOT NULL FROM backtest_trades WHERE labeled_at IS NULL "
-    "AND exit_ts IS NOT NULL AND id > ?2 AND +entry_ts >= ?3 AND (?4 = 0 OR run_id = ?4) "
-    "ORDER BY id LIMIT ?5",
+    "AND exit_ts IS NOT NULL AND (entry_ts, id) > (?1, ?2) AND (?4 = 0 OR run_id = ?4) "
+    "ORDER BY entry_ts, id LIMIT ?5",
     "SELECT id, ifnull(instrument_id, 0), side, entry_ts, entry_price, exit_ts, "
-    "labeled_at IS NOT NULL FROM backtest_trades WHERE exit_ts IS NOT NULL AND id > ?2 "
-    "AND +entry_ts >= ?3 AND (?4 = 0 OR run_id = ?4) ORDER BY id LIMIT ?5",
+    "labeled_at IS NOT NULL FROM backtest_trades WHERE exit_ts IS NOT NULL "
+    "AND (entry_ts, id) > (?1, ?2) AND (?4 = 0 OR run_id = ?4) ORDER BY entry_ts, id LIMIT ?5",
   },
 };
 
@@ -174,7 +192,7 @@ hs_store_label_next (HsStore             *store,
   stmt = hs_store_prepare (store, next_sql[table][filter->all ? 1 : 0], error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, cursor->exit_ts);
+  sqlite3_bind_int64 (stmt, 1, cursor->ts);
   sqlite3_bind_int64 (stmt, 2, cursor->id);
   sqlite3_bind_int64 (stmt, 3, filter->since);
   sqlite3_bind_int64 (stmt, 4, filter->run_id);
@@ -203,7 +221,7 @@ hs_store_label_next (HsStore             *store,
     {
       const HsLabelRow *last = &g_array_index (rows, HsLabelRow, rows->len - 1);
 
-      cursor->exit_ts = last->exit_ts;
+      cursor->ts = queue_by_exit (table, filter) ? last->exit_ts : last->entry_ts;
       cursor->id = last->id;
     }
   return g_steal_pointer (&rows);

@@ -25,12 +25,12 @@ typedef struct
                       * paper_trades.backtest_run_id); 0: every trade */
 } HsLabelFilter;
 
-/* Where the queue goes on: after (exit_ts, id) for the unlabeled queue of paper_trades (its
- * partial index is ordered by exit time), after id otherwise. Start with
- * hs_label_cursor_init(). */
+/* Where the queue goes on: after (ts, id), where ts is the exit time for the unlabeled queue of
+ * paper_trades (its partial index is ordered by exit time) and the entry time otherwise. Start
+ * with hs_label_cursor_init(). */
 typedef struct
 {
-  int64_t exit_ts;
+  int64_t ts;
   int64_t id;
 } HsLabelCursor;
 
@@ -58,7 +58,9 @@ typedef enum
                                * written; the next run sees it again */
 } HsLabelWriteOutcome;
 
-void     hs_label_cursor_init     (HsLabelCursor        *cursor);
+void     hs_label_cursor_init     (HsLabelCursor        *cursor,
+                                   HsLabelTable          table,
+                                   const HsLabelFilter  *filter);
 const char *hs_label_table_to_string (HsLabelTable       table);
 
 gboolean hs_store_label_check_run (HsStore              *store,
