@@ -60,5 +60,6 @@ int hs_cli_replay       (int argc, char **argv);
 int hs_cli_paper        (int argc, char **argv);
 int hs_cli_sectors      (int argc, char **argv);
 int hs_cli_context      (int argc, char **argv);
+int hs_cli_label        (int argc, char **argv);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ static const HsCliCommand commands[] = {
   { "paper", "Paper trades: open, close, list, show, tag, note, import, check", hs_cli_paper },
   { "sectors", "The symbol → sector ETF table: list, set, remove", hs_cli_sectors },
   { "context", "The context a paper trade entered at a time would store", hs_cli_context },
+  { "label", "Label closed trades: P&L 15 min / 1 h after entry, MFE/MAE", hs_cli_label },
 };
 
 static void

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "hs-cache-key.h"
+#include "hs-bench-store.h"
 #include "hs-gen-bars.h"
 #include "hs-store-backtest.h"
 #include "hs-store-market.h"
@@ -52,44 +53,6 @@ static double
 ms_since (int64_t t0)
 {
   return (double) (g_get_monotonic_time () - t0) / 1000.0;
-}
-
-static gboolean
-import_bars (HsStore *store,
-             int64_t *instrument_id,
-             GError **error)
-{
-  HsGenBarsOptions opts;
-  HsGenBars gen;
-  g_autofree HsBar *bars = g_new0 (HsBar, N_BARS);
-  int64_t inserted = 0;
-
-  hs_gen_bars_options_init (&opts);
-  hs_gen_bars_init (&gen, &opts);
-  for (size_t i = 0; i < N_BARS; i++)
-    {
-      HsGenBar b;
-
-      hs_gen_bars_next (&gen, &b);
-      bars[i].ts = b.ts * G_USEC_PER_SEC;
-      bars[i].open = b.open;
-      bars[i].high = b.high;
-      bars[i].low = b.low;
-      bars[i].close = b.close;
-      bars[i].volume = (double) b.volume;
-      bars[i].vwap = NAN;
-      bars[i].trade_count = -1;
-    }
-  if (!hs_store_ensure_instrument (store, "BENCH", NULL, "stock", instrument_id, error)
-      || !hs_store_begin (store, error))
-    return FALSE;
-  if (!hs_store_insert_bars (store, *instrument_id, "1m", bars, N_BARS, &inserted, error)
-      || !hs_store_commit (store, error))
-    {
-      hs_store_rollback (store);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* A result shaped like the engine's over @bars: an equity point per bar, N_TRADES round trips
@@ -278,7 +241,7 @@ run (const char *path,
   };
 
   store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, error);
-  if (store == NULL || !import_bars (store, &instrument_id, error))
+  if (store == NULL || !hs_bench_store_gen_bars (store, N_BARS, &instrument_id, error))
     return FALSE;
   bars = hs_store_load_bars (store, instrument_id, "1m", G_MININT64, G_MAXINT64, error);
   if (bars == NULL)

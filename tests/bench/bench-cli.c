@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include "hs-cache-key.h"
+#include "hs-bench-store.h"
 #include "hs-gen-bars.h"
 #include "hs-store-backtest.h"
 #include "hs-store-market.h"
@@ -53,44 +54,6 @@ static double
 ms_since (int64_t t0)
 {
   return (double) (g_get_monotonic_time () - t0) / 1000.0;
-}
-
-static gboolean
-import_bars (HsStore *store,
-             size_t   n,
-             GError **error)
-{
-  HsGenBarsOptions opts;
-  HsGenBars gen;
-  g_autofree HsBar *bars = g_new0 (HsBar, n);
-  int64_t inserted = 0, id = 0;
-
-  hs_gen_bars_options_init (&opts);
-  hs_gen_bars_init (&gen, &opts);
-  for (size_t i = 0; i < n; i++)
-    {
-      HsGenBar b;
-
-      hs_gen_bars_next (&gen, &b);
-      bars[i].ts = b.ts * G_USEC_PER_SEC;
-      bars[i].open = b.open;
-      bars[i].high = b.high;
-      bars[i].low = b.low;
-      bars[i].close = b.close;
-      bars[i].volume = (double) b.volume;
-      bars[i].vwap = NAN;
-      bars[i].trade_count = -1;
-    }
-  if (!hs_store_ensure_instrument (store, "BENCH", NULL, "stock", &id, error)
-      || !hs_store_begin (store, error))
-    return FALSE;
-  if (!hs_store_insert_bars (store, id, "1m", bars, n, &inserted, error)
-      || !hs_store_commit (store, error))
-    {
-      hs_store_rollback (store);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 typedef struct
@@ -292,7 +255,7 @@ bench_size (const char *dir,
   {
     g_autoptr(HsStore) store = hs_store_open (db, HS_STORE_OPEN_DEFAULT, error);
 
-    if (store == NULL || !import_bars (store, n, error))
+    if (store == NULL || !hs_bench_store_gen_bars (store, n, NULL, error))
       return FALSE;
   }
   /* The first run computes and stores the run that holds the cache key. */
