@@ -92,6 +92,25 @@ assert_close (double got,
   g_assert_cmpfloat_with_epsilon (got, want, 1e-9 * MAX (1.0, fabs (want)));
 }
 
+/* "2013-10-07T14:05:00Z" plus @minutes, in the same form. */
+static char *
+minute_after (const char *iso,
+              int         minutes)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
+  g_autoptr(GDateTime) u = g_date_time_add_minutes (t, minutes);
+
+  return g_date_time_format (u, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static double
+member_double (JsonObject *o,
+               const char *name)
+{
+  g_assert_true (json_object_has_member (o, name));
+  return json_object_get_double_member (o, name);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -160,6 +179,50 @@ test_end_to_end (void)
   for (guint i = 0; i < json_array_get_length (missing); i++)
     vix_missing |= g_str_equal (json_array_get_string_element (missing, i), "spy.vix");
   g_assert_true (vix_missing);
+
+  /* Labels (docs/labels.md). Trade 1: long 100 SPY at 167.70, entered at the 14:05 bar's open,
+   * exited at 14:40:00. The 15-minute price is the close of the last bar ending by 14:20, the
+   * 14:19 bar; the 1-hour price the close of the 15:04 bar. MFE/MAE count every price of the
+   * bars 14:05 … 14:39 (wholly inside the holding period) and the open of the 14:40 bar. */
+  hs_test_cli (&r, db, "label", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  hs_test_cli (&r, db, "paper", "show", "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_clear_pointer (&one, json_node_unref);
+  one = hs_test_parse_json (r.out);
+  {
+    JsonObject *t = json_node_get_object (one);
+    const double entry = 167.7;
+    double hi = bar_at (minute, "2013-10-07T14:40:00Z")->open, lo = hi;
+
+    for (int m = 0; m < 35; m++)
+      {
+        g_autofree char *ts = minute_after ("2013-10-07T14:05:00Z", m);
+        const Bar *b = g_hash_table_lookup (minute, ts);
+
+        if (b == NULL)
+          continue;   /* a quiet minute has no bar */
+        hi = MAX (hi, b->high);
+        lo = MIN (lo, b->low);
+      }
+    assert_close (member_double (t, "target_pnl_15m"),
+                  (bar_at (minute, "2013-10-07T14:19:00Z")->close - entry) / entry * 100);
+    assert_close (member_double (t, "target_pnl_1h"),
+                  (bar_at (minute, "2013-10-07T15:04:00Z")->close - entry) / entry * 100);
+    assert_close (member_double (t, "target_mfe_pct"), MAX (0, (hi - entry) / entry * 100));
+    assert_close (member_double (t, "target_mae_pct"), MAX (0, (entry - lo) / entry * 100));
+  }
+  /* The open trade (10) has no labels; the nine closed ones all have. */
+  hs_test_cli (&r, db, "paper", "list", "--json", NULL);
+  g_clear_pointer (&list, json_node_unref);
+  list = hs_test_parse_json (r.out);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonObject *t = json_array_get_object_element (json_node_get_array (list), i);
+      gboolean open = g_str_equal (json_object_get_string_member (t, "status"), "open");
+
+      g_assert_cmpint (json_node_is_null (json_object_get_member (t, "target_pnl_1h")), ==, open);
+    }
 }
 
 int
