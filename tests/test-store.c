@@ -112,13 +112,13 @@ test_migrate_idempotent (void)
   g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_NO_MIGRATE, &error);
   g_autoptr(GPtrArray) list = NULL;
   g_autofree char *dump1 = NULL, *dump2 = NULL;
-  int applied = -1;
+  int applied = -1, first = -1;
 
   g_assert_no_error (error);
   g_assert_true (hs_store_migrate (store, &applied, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (applied, ==, hs_migrations_latest_version ());
   g_assert_cmpint (applied, >=, 2);
+  first = applied;
   dump1 = hs_store_dump (store, &error);
   g_assert_true (hs_store_migrate (store, &applied, &error));
   g_assert_cmpint (applied, ==, 0);
@@ -126,6 +126,8 @@ test_migrate_idempotent (void)
   g_assert_cmpstr (dump1, ==, dump2);
   list = hs_store_list_migrations (store, &error);
   g_assert_no_error (error);
+  /* Every known migration was applied; their numbers may have gaps. */
+  g_assert_cmpint (first, ==, (int) list->len);
   for (guint i = 0; i < list->len; i++)
     {
       HsMigrationInfo *m = list->pdata[i];
