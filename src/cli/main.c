@@ -28,6 +28,7 @@ static const HsCliCommand commands[] = {
   { "sweep", "Run a strategy over a grid of parameters on every core; rank them", hs_cli_sweep },
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
+  { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
 };
 
 static void
