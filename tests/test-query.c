@@ -566,15 +566,13 @@ eval (const HsExpr *e,
   return isnan (r) ? null_val : num (r);
 }
 
-/* The ids the filter selects, ordered by entry time then id. */
+/* The ids the filter selects, in id order (the trades are generated in id order). */
 static GArray *
 reference_ids (const char *filter)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HsExpr) e = hs_expr_parse (filter, NULL, &error);
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
-  g_autofree Trade **sel = g_new0 (Trade *, N_TRADES);
-  size_t n = 0;
 
   g_assert_no_error (error);
   for (int i = 0; i < N_TRADES; i++)
@@ -582,21 +580,8 @@ reference_ids (const char *filter)
       Val v = as_num (eval (e, &trades[i]));
 
       if (v.k == V_NUM && v.n != 0)
-        sel[n++] = &trades[i];
+        g_array_append_val (ids, trades[i].id);
     }
-  /* Insertion sort by (entry_ts, id): slow and obvious. */
-  for (size_t i = 1; i < n; i++)
-    for (size_t j = i; j > 0 && (sel[j - 1]->entry_ts > sel[j]->entry_ts
-                                 || (sel[j - 1]->entry_ts == sel[j]->entry_ts
-                                     && sel[j - 1]->id > sel[j]->id)); j--)
-      {
-        Trade *tmp = sel[j];
-
-        sel[j] = sel[j - 1];
-        sel[j - 1] = tmp;
-      }
-  for (size_t i = 0; i < n; i++)
-    g_array_append_val (ids, sel[i]->id);
   return ids;
 }
 
@@ -1283,10 +1268,12 @@ test_sql_text (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (hs_query_get_sql (q), ==,
-                   "SELECT t.id FROM paper_trades AS t WHERE "
+                   "SELECT t.id FROM paper_trades AS t WHERE t.id IN (SELECT t.id FROM "
+                   "paper_trades AS t WHERE "
                    "(json_extract(t.signals_snapshot, '$.\"5m\".rsi') > ?1 AND "
                    "json_extract(t.signals_snapshot, '$.\"5m\".rsi') < '') AND "
-                   "(t.target_pnl_1h < ?2 AND t.target_pnl_1h >= -9e999) ORDER BY t.entry_ts, t.id LIMIT ?3");
+                   "(t.target_pnl_1h < ?2 AND t.target_pnl_1h >= -9e999) ORDER BY t.id "
+                   "LIMIT ?3) ORDER BY t.id");
   g_assert_cmpuint (hs_query_get_n_params (q), ==, 3);
   p0 = hs_query_describe_param (q, 0);
   p2 = hs_query_describe_param (q, 2);

@@ -1157,14 +1157,28 @@ compile_value (Compiler   *c,
   return TRUE;
 }
 
+static void
+append_from (GString      *sql,
+             HsQuerySource source,
+             gboolean      instruments,
+             gboolean      runs)
+{
+  g_string_append (sql, source == HS_QUERY_PAPER_TRADES ? " FROM paper_trades AS t"
+                                                        : " FROM backtest_trades AS t");
+  if (runs)
+    g_string_append (sql, " JOIN backtest_runs AS r ON r.id = t.run_id");
+  if (instruments)
+    g_string_append (sql, " LEFT JOIN instruments AS i ON i.id = t.instrument_id");
+}
+
 /**
  * hs_query_compile:
  * @request: what to query
  * @error_text: (out) (optional) (transfer none): on an error, the text of @request it is in
  * @error_offset: (out) (optional): on an error, its byte offset in *@error_text
  *
- * Compiles @request into one SELECT over the source table, ordered by entry time (or by the
- * group key). Nothing of the request's text is pasted into the SQL.
+ * Compiles @request into one SELECT over the source table, in the order the trades were
+ * recorded (id; aggregates by group key). Nothing of the request's text is pasted into the SQL.
  *
  * Returns: (transfer full): the query, or %NULL with @error set: %HS_EXPR_ERROR when a text does
  *   not parse, %HS_QUERY_ERROR otherwise; every message starts with "column N: "
@@ -1182,7 +1196,7 @@ hs_query_compile (const HsQueryRequest *request,
   gboolean grouped = request->group_by != NULL;
   gboolean aggregated = request->aggregates != NULL && request->aggregates[0] != NULL;
   Compiler c = { request->source, NULL, NULL, FALSE, FALSE, 0 };
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, select_instruments, select_runs;
 
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (request->source == HS_QUERY_PAPER_TRADES
@@ -1240,6 +1254,9 @@ hs_query_compile (const HsQueryRequest *request,
           ok = compile_value (&c, q, select[i], sql, error);
         }
     }
+  select_instruments = c.needs_instruments;
+  select_runs = c.needs_runs;
+  c.needs_instruments = c.needs_runs = FALSE;
   if (ok)
     ok = compile_condition (&c, request->filter, where, error);
   if (!ok)
@@ -1251,24 +1268,37 @@ hs_query_compile (const HsQueryRequest *request,
       return NULL;
     }
 
-  g_string_append (sql, request->source == HS_QUERY_PAPER_TRADES ? " FROM paper_trades AS t"
-                                                                 : " FROM backtest_trades AS t");
-  if (c.needs_runs)
-    g_string_append (sql, " JOIN backtest_runs AS r ON r.id = t.run_id");
-  if (c.needs_instruments)
-    g_string_append (sql, " LEFT JOIN instruments AS i ON i.id = t.instrument_id");
+  append_from (sql, request->source, select_instruments || c.needs_instruments,
+               select_runs || c.needs_runs);
   g_string_append (sql, " WHERE ");
-  g_string_append_len (sql, where->str, where->len);
-  if (grouped)
-    g_string_append (sql, " GROUP BY 1 ORDER BY 1");
-  else if (!aggregated)
-    g_string_append (sql, " ORDER BY t.entry_ts, t.id");
-  if (request->limit > 0)
+  if (!aggregated && request->limit > 0)
     {
+      /* The first N ids are found first, from the filter's index alone, and only their rows
+       * are read: SQLite would otherwise read every matching row to sort it. */
       Param p = { PARAM_INT, 0, request->limit, NULL };
 
-      g_string_append (sql, " LIMIT ");
+      g_string_append (sql, "t.id IN (SELECT t.id");
+      append_from (sql, request->source, c.needs_instruments, c.needs_runs);
+      g_string_append (sql, " WHERE ");
+      g_string_append_len (sql, where->str, where->len);
+      g_string_append (sql, " ORDER BY t.id LIMIT ");
       param_add (q->params, sql, &p);
+      g_string_append (sql, ") ORDER BY t.id");
+    }
+  else
+    {
+      g_string_append_len (sql, where->str, where->len);
+      if (grouped)
+        g_string_append (sql, " GROUP BY 1 ORDER BY 1");
+      else if (!aggregated)
+        g_string_append (sql, " ORDER BY t.id");
+      if (request->limit > 0)
+        {
+          Param p = { PARAM_INT, 0, request->limit, NULL };
+
+          g_string_append (sql, " LIMIT ");
+          param_add (q->params, sql, &p);
+        }
     }
   q->sql = g_string_free (g_steal_pointer (&sql), FALSE);
   return g_steal_pointer (&q);
