@@ -40,6 +40,8 @@ G_DEFINE_QUARK (hs-query-error-quark, hs_query_error)
 #define MAX_SQL_STACK 84
 /* SQLite's default limit of bound parameters (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
 #define MAX_PARAMS 32766
+/* Parameters a query adds outside the filter and its columns (the LIMIT). */
+#define RESERVED_PARAMS 1
 /* Open-ended JSON paths: at most this many segments after the prefix, each at most 64 bytes. */
 #define MAX_EXTRA_SEGMENTS 6
 #define MAX_SEGMENT_LEN 64
@@ -917,19 +919,25 @@ compile_node (Compiler     *c,
       out->literal = TRUE;
       break;
     case HS_EXPR_IDENT:
-      return compile_ident (c, e, out, error);
+      if (!compile_ident (c, e, out, error))
+        return FALSE;
+      break;
     case HS_EXPR_CALL:
       return fail_code (c, e, HS_QUERY_ERROR_UNKNOWN, error,
                         "a training query has fields, not functions: write a field name such "
                         "as signals.5m.rsi");
     case HS_EXPR_UNARY:
-      return compile_unary (c, e, out, error);
+      if (!compile_unary (c, e, out, error))
+        return FALSE;
+      break;
     case HS_EXPR_BINARY:
-      return compile_binary (c, e, out, error);
+      if (!compile_binary (c, e, out, error))
+        return FALSE;
+      break;
     default:
       g_return_val_if_reached (FALSE);
     }
-  if (c->params->items->len > MAX_PARAMS)
+  if (c->params->items->len > MAX_PARAMS - RESERVED_PARAMS)
     return fail_code (c, e, HS_QUERY_ERROR_USAGE, error,
                       "too many numbers and texts in one query (32766 at most)");
   return TRUE;
