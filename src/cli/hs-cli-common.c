@@ -140,3 +140,35 @@ hs_cli_json_number (GString *out,
   hs_format_double (v, buf);
   g_string_append (out, buf);
 }
+
+/* Prints the line of @text holding @offset, a caret under that place, and the message:
+ *
+ *   sma(close, )
+ *              ^
+ *   column 12: expected an expression, found “)”
+ */
+void
+hs_cli_print_expr_error (const char   *text,
+                         size_t        offset,
+                         const GError *error)
+{
+  size_t len = strlen (text), start, end;
+  g_autoptr(GString) caret = g_string_new (NULL);
+  g_autofree char *line = NULL, *valid = NULL;
+
+  offset = MIN (offset, len);
+  start = offset;
+  while (start > 0 && text[start - 1] != '\n')
+    start--;
+  end = offset;
+  while (end < len && text[end] != '\n')
+    end++;
+  /* One caret column per character; tabs stay tabs so the caret lines up in a terminal. */
+  for (size_t i = start; i < offset; i++)
+    if (((unsigned char) text[i] & 0xC0) != 0x80)
+      g_string_append_c (caret, text[i] == '\t' ? '\t' : ' ');
+  g_string_append_c (caret, '^');
+  line = g_strndup (text + start, end - start);
+  valid = g_utf8_make_valid (line, -1);
+  g_printerr ("%s\n%s\n%s\n", valid, caret->str, error->message);
+}

@@ -38,6 +38,9 @@ void      hs_cli_json_string      (GString    *out,
                                    const char *s);
 void      hs_cli_json_number      (GString    *out,
                                    double      v);
+void      hs_cli_print_expr_error (const char   *text,
+                                   size_t        offset,
+                                   const GError *error);
 
 extern char *hs_cli_db_option;
 extern const GOptionEntry hs_cli_common_entries[];
@@ -61,5 +64,7 @@ int hs_cli_paper        (int argc, char **argv);
 int hs_cli_sectors      (int argc, char **argv);
 int hs_cli_context      (int argc, char **argv);
 int hs_cli_label        (int argc, char **argv);
+int hs_cli_query        (int argc, char **argv);
+int hs_cli_export       (int argc, char **argv);
 
 G_END_DECLS

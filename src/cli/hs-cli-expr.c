@@ -23,38 +23,6 @@
 #include "hs-store-market.h"
 #include "hs-time.h"
 
-/* Prints the line of @text holding @offset, a caret under that place, and the message:
- *
- *   sma(close, )
- *              ^
- *   column 12: expected an expression, found “)”
- */
-static void
-print_expr_error (const char   *text,
-                  size_t        offset,
-                  const GError *error)
-{
-  size_t len = strlen (text), start, end;
-  g_autoptr(GString) caret = g_string_new (NULL);
-  g_autofree char *line = NULL, *valid = NULL;
-
-  offset = MIN (offset, len);
-  start = offset;
-  while (start > 0 && text[start - 1] != '\n')
-    start--;
-  end = offset;
-  while (end < len && text[end] != '\n')
-    end++;
-  /* One caret column per character; tabs stay tabs so the caret lines up in a terminal. */
-  for (size_t i = start; i < offset; i++)
-    if (((unsigned char) text[i] & 0xC0) != 0x80)
-      g_string_append_c (caret, text[i] == '\t' ? '\t' : ' ');
-  g_string_append_c (caret, '^');
-  line = g_strndup (text + start, end - start);
-  valid = g_utf8_make_valid (line, -1);
-  g_printerr ("%s\n%s\n%s\n", valid, caret->str, error->message);
-}
-
 /* GOption leaves a "--" (which lets an expression start with "-") among the arguments. */
 static void
 drop_double_dash (int   *argc,
@@ -106,7 +74,7 @@ hs_cli_expr (int    argc,
       e = hs_expr_parse (argv[i], &offset, &error);
       if (e == NULL || (!parse_only && !hs_eval_check (e, NULL, &offset, &error)))
         {
-          print_expr_error (argv[i], offset, error);
+          hs_cli_print_expr_error (argv[i], offset, error);
           status = HS_EXIT_BAD_INPUT;
           continue;
         }
@@ -283,7 +251,7 @@ hs_cli_indicator (int    argc,
       if (e == NULL || !hs_eval_check (e, NULL, &offset, &perr))
         {
           hs_expr_free (e);
-          print_expr_error (argv[i], offset, perr);
+          hs_cli_print_expr_error (argv[i], offset, perr);
           return HS_EXIT_BAD_INPUT;
         }
       g_ptr_array_add (exprs, e);
@@ -316,7 +284,7 @@ hs_cli_indicator (int    argc,
 
       if (v == NULL)
         {
-          print_expr_error (argv[2 + k], offset, eerr);
+          hs_cli_print_expr_error (argv[2 + k], offset, eerr);
           return HS_EXIT_BAD_INPUT;
         }
       g_ptr_array_add (values, v);

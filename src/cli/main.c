@@ -35,6 +35,7 @@ static const HsCliCommand commands[] = {
   { "sectors", "The symbol → sector ETF table: list, set, remove", hs_cli_sectors },
   { "context", "The context a paper trade entered at a time would store", hs_cli_context },
   { "label", "Label closed trades: P&L 15 min / 1 h after entry, MFE/MAE", hs_cli_label },
+  { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
 };
 
 static void
