@@ -1288,7 +1288,9 @@ test_hot_paths_use_indexes (void)
 {
   g_autoptr(HsStore) store = open_store ();
   struct { const char *filter; const char *index; } cases[] = {
-    { "signals.5m.rsi > 70", "idx_paper_trades_rsi_5m" },
+    { "signals.5m.rsi > 70", "idx_paper_trades_rsi_5m_pnl_1h" },
+    /* seed 000's training query: both conditions inside one index (migration 013) */
+    { "signals.5m.rsi > 70 and target_pnl_1h < -10", "idx_paper_trades_rsi_5m_pnl_1h" },
     { "signals.1m.rsi < 30", "idx_paper_trades_rsi_1m" },
     { "signals.15m.rsi >= 80", "idx_paper_trades_rsi_15m" },
     { "signals.1h.rsi <= 20", "idx_paper_trades_rsi_1h" },
