@@ -29,6 +29,8 @@ static const HsCliCommand commands[] = {
   { "walkforward", "Walk-forward: optimise in sample, trade out of sample, stitch",
     hs_cli_walkforward },
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
+  { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
+    hs_cli_export },
 };
 
 static void
