@@ -536,6 +536,42 @@ test_format_fast (void)
     }
 }
 
+/* hs_json_number_parse() gives strtod's double, bit for bit, on decimals of every length. */
+static void
+test_number_parse (void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed (13);
+  const char *fixed[] = { "0", "-0", "61.2", "0.1", "1200", "-0.45", "999999999999999",
+                          "9999999999999999", "0.000000000000001", "1e3", "-1.5E-3", "12.50",
+                          "123456789012345.6", "0.30000000000000004" };
+
+  for (size_t i = 0; i < 500000 + G_N_ELEMENTS (fixed); i++)
+    {
+      g_autoptr(GString) t = g_string_new (NULL);
+      double a, b;
+
+      if (i < G_N_ELEMENTS (fixed))
+        g_string_assign (t, fixed[i]);
+      else
+        {
+          int n = g_rand_int_range (r, 1, 20), point = g_rand_int_range (r, -1, n);
+
+          if (g_rand_boolean (r))
+            g_string_append_c (t, '-');
+          for (int k = 0; k < n; k++)
+            {
+              if (k == point && k > 0)
+                g_string_append_c (t, '.');
+              g_string_append_c (t, (char) ('0' + g_rand_int_range (r, k == 0 ? 1 : 0, 10)));
+            }
+        }
+      a = g_ascii_strtod (t->str, NULL);
+      g_assert_true (hs_json_number_parse (t->str, t->len, &b));
+      if (memcmp (&a, &b, sizeof a) != 0)
+        g_error ("%s: strtod %.17g, parse %.17g", t->str, a, b);
+    }
+}
+
 /* The JSON scanner never reads outside its input and finds nested paths. */
 static void
 test_json_scanner (void)
@@ -596,6 +632,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/export/async", test_async);
   g_test_add_func ("/hs/jobs/export/other-datasets", test_other_datasets);
   g_test_add_func ("/hs/core/flatten/format-fast", test_format_fast);
+  g_test_add_func ("/hs/core/flatten/number-parse", test_number_parse);
   g_test_add_func ("/hs/core/flatten/json-scanner", test_json_scanner);
   status = g_test_run ();
   {

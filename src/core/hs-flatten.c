@@ -451,7 +451,15 @@ hs_json_string_decode (const char *token,
   return TRUE;
 }
 
-/* Returns: %FALSE when @token is not a finite JSON number */
+static const double pow10_exact[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
+/* Returns: %FALSE when @token is not a finite JSON number.
+ *
+ * A plain decimal of at most 15 significant digits (-61.25, 1200) is m / 10^k with m and 10^k
+ * exact doubles, and one correctly rounded division gives the same double as strtod (Clinger's
+ * fast path); anything else goes to g_ascii_strtod(). */
 gboolean
 hs_json_number_parse (const char *token,
                       size_t      len,
@@ -459,6 +467,41 @@ hs_json_number_parse (const char *token,
 {
   char buf[64];
   char *end = NULL;
+  size_t i = 0;
+  uint64_t m = 0;
+  int digits = 0, frac = -1, any = 0;
+  gboolean neg = FALSE;
+
+  if (len > 0 && token[0] == '-')
+    {
+      neg = TRUE;
+      i++;
+    }
+  for (; i < len; i++)
+    {
+      char c = token[i];
+
+      if (c >= '0' && c <= '9')
+        {
+          m = m * 10 + (uint64_t) (c - '0');
+          any = 1;
+          if (m != 0)
+            digits++;
+          if (frac >= 0)
+            frac++;
+        }
+      else if (c == '.' && frac < 0)
+        frac = 0;
+      else
+        break;
+    }
+  if (i == len && any && digits <= 15 && frac != 0 && frac <= 15)
+    {
+      double v = (double) m / pow10_exact[frac < 0 ? 0 : frac];
+
+      *out = neg ? -v : v;
+      return TRUE;
+    }
 
   if (len == 0 || len >= sizeof buf)
     {
@@ -478,6 +521,22 @@ hs_json_number_parse (const char *token,
 /* ------------------------------------------------------------------------------------------ */
 /* Writers */
 
+/* g_string_append_len() without the call when the text fits (GLib 2.74 does not inline it). */
+static inline void
+append (GString    *out,
+        const char *s,
+        size_t      len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, s, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, s, (gssize) len);
+}
+
 /* A CSV field: quoted (RFC 4180) when it holds a comma, a quote, CR or LF, quotes doubled. */
 void
 hs_csv_append_field (GString    *out,
@@ -490,7 +549,7 @@ hs_csv_append_field (GString    *out,
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
   if (!quote)
     {
-      g_string_append_len (out, s, (gssize) len);
+      append (out, s, len);
       return;
     }
   g_string_append_c (out, '"');
@@ -520,7 +579,7 @@ hs_json_append_string (GString    *out,
 
       if (c >= 0x20 && c != '"' && c != '\\')
         continue;
-      g_string_append_len (out, s + run, (gssize) (i - run));
+      append (out, s + run, i - run);
       run = i + 1;
       switch (c)
         {
@@ -536,7 +595,7 @@ hs_json_append_string (GString    *out,
           break;
         }
     }
-  g_string_append_len (out, s + run, (gssize) (len - run));
+  append (out, s + run, len - run);
   g_string_append_c (out, '"');
 }
 
@@ -561,6 +620,17 @@ hs_format_double_fast (double v,
 {
   double a = fabs (v);
 
+  if (a == 0)
+    {
+      /* %.15g of ±0 */
+      if (signbit (v))
+        {
+          memcpy (buf, "-0", 3);
+          return 2;
+        }
+      memcpy (buf, "0", 2);
+      return 1;
+    }
   if (a >= 1e-4 && a < 1e15)
     {
       for (int k = 0; k < 16; k++)
@@ -572,7 +642,7 @@ hs_format_double_fast (double v,
 
           if (scaled >= 1e15)
             break;
-          m = (uint64_t) llround (scaled);
+          m = (uint64_t) (scaled + 0.5);
           if ((double) m / pow10_table[k] != a)
             continue;
           /* m's digits, then the point k from the right. */

@@ -43,6 +43,7 @@ typedef struct
 {
   char   *name;    /* (owned) */
   char   *key;     /* (owned) the JSON line's "name": */
+  size_t  key_len;
   OutKind kind;
   int     raw;     /* the stored column */
   int     flat;    /* -1: the stored column itself; else its Flattened and path index */
@@ -119,11 +120,12 @@ add_column (Layout     *l,
             int         flat,
             int         slice)
 {
-  OutColumn c = { name, NULL, kind, raw, flat, slice };
+  OutColumn c = { name, NULL, 0, kind, raw, flat, slice };
   g_autoptr(GString) key = g_string_new (l->columns->len > 0 ? "," : NULL);
 
   hs_json_append_string (key, name, strlen (name));
   g_string_append_c (key, ':');
+  c.key_len = key->len;
   c.key = g_string_free (g_steal_pointer (&key), FALSE);
   g_array_append_val (l->columns, c);
 }
@@ -271,6 +273,12 @@ hs_export_column_type (HsExportDataset dataset,
 
 typedef struct
 {
+  int64_t day;      /* days since 1970-01-01, -1 when empty */
+  char    text[11];
+} DayText;
+
+typedef struct
+{
   const Layout        *layout;
   HsExportFormat       format;
   FILE                *file;
@@ -283,7 +291,45 @@ typedef struct
   HsExportProgressFunc progress;
   gpointer             progress_data;
   GCancellable        *cancellable;
+  DayText              days[4];
+  unsigned             next_day;
 } Writer;
+
+/* g_string_append_len() without the call when the text fits (GLib 2.74 does not inline it). */
+static inline void
+append (GString    *out,
+        const char *s,
+        size_t      len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, s, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, s, (gssize) len);
+}
+
+/* An integer in decimal, without printf. */
+static void
+put_integer (GString *out,
+             int64_t  v)
+{
+  char buf[24];
+  size_t pos = sizeof buf;
+  uint64_t u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+  do
+    {
+      buf[--pos] = (char) ('0' + u % 10);
+      u /= 10;
+    }
+  while (u > 0);
+  if (v < 0)
+    buf[--pos] = '-';
+  append (out, buf + pos, sizeof buf - pos);
+}
 
 static gboolean
 flush (Writer  *w,
@@ -338,7 +384,7 @@ put_json (Writer     *w,
   if (w->format == HS_EXPORT_CSV)
     hs_csv_append_field (w->buf, s, len);
   else
-    g_string_append_len (w->buf, s, (gssize) len);
+    append (w->buf, s, len);
 }
 
 static void
@@ -355,19 +401,51 @@ put_number (Writer *w,
   char num[32];
   size_t n = hs_format_double_fast (v, num);
 
-  g_string_append_len (w->buf, num, (gssize) n);
+  append (w->buf, num, n);
 }
 
+/* ISO-8601 as hs_time_format_iso_buf() writes it. The date part of a few recent days is kept
+ * (a row's times are close together, and rows come in id order), so a whole second costs no
+ * printf; a fraction or a time before 1970 goes to hs_time_format_iso_buf(). */
 static void
 put_time (Writer *w,
           int64_t us)
 {
   char buf[40];
+  int64_t secs = us / G_USEC_PER_SEC, days = secs / 86400, sod = secs % 86400;
+  DayText *slot = NULL;
 
-  hs_time_format_iso_buf (us, buf);
   if (w->format == HS_EXPORT_JSONL)
     g_string_append_c (w->buf, '"');
-  g_string_append (w->buf, buf);
+  if (us < 0 || us % G_USEC_PER_SEC != 0)
+    {
+      hs_time_format_iso_buf (us, buf);
+      append (w->buf, buf, strlen (buf));
+    }
+  else
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (w->days) && slot == NULL; i++)
+        if (w->days[i].day == days)
+          slot = &w->days[i];
+      if (slot == NULL)
+        {
+          slot = &w->days[w->next_day++ % G_N_ELEMENTS (w->days)];
+          hs_time_format_iso_buf (days * 86400 * G_USEC_PER_SEC, buf);
+          memcpy (slot->text, buf, 11);   /* "YYYY-MM-DDT" */
+          slot->day = days;
+        }
+      memcpy (buf, slot->text, 11);
+      buf[11] = (char) ('0' + sod / 36000);
+      buf[12] = (char) ('0' + sod / 3600 % 10);
+      buf[13] = ':';
+      buf[14] = (char) ('0' + sod / 600 % 6);
+      buf[15] = (char) ('0' + sod / 60 % 10);
+      buf[16] = ':';
+      buf[17] = (char) ('0' + sod % 60 / 10);
+      buf[18] = (char) ('0' + sod % 10);
+      buf[19] = 'Z';
+      append (w->buf, buf, 20);
+    }
   if (w->format == HS_EXPORT_JSONL)
     g_string_append_c (w->buf, '"');
 }
@@ -433,10 +511,7 @@ put_cell (Writer            *w,
     case OUT_INTEGER:
     case OUT_NUMBER:
       if (cell->kind == HS_QUERY_CELL_INTEGER)
-        {
-          g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, cell->integer);
-          g_string_append (w->buf, buf);
-        }
+        put_integer (w->buf, cell->integer);
       else if (cell->kind == HS_QUERY_CELL_REAL)
         put_number (w, cell->real);
       else
@@ -491,7 +566,7 @@ write_row_cb (const HsQueryCell *cells,
       const OutColumn *c = &g_array_index (l->columns, OutColumn, i);
 
       if (w->format == HS_EXPORT_JSONL)
-        g_string_append (w->buf, c->key);
+        append (w->buf, c->key, c->key_len);
       else if (i > 0)
         g_string_append_c (w->buf, ',');
       if (c->flat < 0)
@@ -549,7 +624,8 @@ hs_export_run (HsStore               *store,
   g_autoptr(GString) buf = g_string_sized_new (FLUSH_BYTES + 65536);
   g_autoptr(GString) scratch = g_string_sized_new (256);
   Writer w = { layout_for (request->dataset), request->format, NULL, part, buf, scratch,
-               { NULL }, 0, 0, progress, user_data, cancellable };
+               { NULL }, 0, 0, progress, user_data, cancellable,
+               { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
   gboolean ok;
 
   if (!hs_store_export_count (store, request->dataset, request->where, &w.total, error_offset,
