@@ -407,7 +407,7 @@ test_cancel_and_failure (void)
   HsExportRequest req = { HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, path };
   int64_t last = 0, rows = 0;
 
-  g_assert_true (hs_gen_paper_trades (store, 40000, 3, &error));
+  g_assert_true (hs_gen_paper_trades (store, 20000, 3, &error));
   g_assert_true (g_file_set_contents (path, "older", -1, NULL));
   g_assert_false (hs_export_run (store, &req, cancel_progress_cb, cancellable, cancellable, NULL,
                                  NULL, &error));
@@ -419,8 +419,8 @@ test_cancel_and_failure (void)
 
   g_assert_true (hs_export_run (store, &req, count_progress_cb, &last, NULL, &rows, NULL,
                                 &error));
-  g_assert_cmpint (rows, ==, 40000);
-  g_assert_cmpint (last, ==, 40000);
+  g_assert_cmpint (rows, ==, 20000);
+  g_assert_cmpint (last, ==, 20000);
 
   {
     g_autofree char *nowhere = tmp_path ("no/such/folder/x.csv");
