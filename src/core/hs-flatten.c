@@ -521,21 +521,6 @@ hs_json_number_parse (const char *token,
 /* ------------------------------------------------------------------------------------------ */
 /* Writers */
 
-/* g_string_append_len() without the call when the text fits (GLib 2.74 does not inline it). */
-static inline void
-append (GString    *out,
-        const char *s,
-        size_t      len)
-{
-  if (G_LIKELY (out->len + len < out->allocated_len))
-    {
-      memcpy (out->str + out->len, s, len);
-      out->len += len;
-      out->str[out->len] = '\0';
-    }
-  else
-    g_string_append_len (out, s, (gssize) len);
-}
 
 /* A CSV field: quoted (RFC 4180) when it holds a comma, a quote, CR or LF, quotes doubled. */
 void
@@ -549,7 +534,7 @@ hs_csv_append_field (GString    *out,
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
   if (!quote)
     {
-      append (out, s, len);
+      hs_string_append (out, s, len);
       return;
     }
   g_string_append_c (out, '"');
@@ -579,7 +564,7 @@ hs_json_append_string (GString    *out,
 
       if (c >= 0x20 && c != '"' && c != '\\')
         continue;
-      append (out, s + run, i - run);
+      hs_string_append (out, s + run, i - run);
       run = i + 1;
       switch (c)
         {
@@ -595,7 +580,7 @@ hs_json_append_string (GString    *out,
           break;
         }
     }
-  append (out, s + run, len - run);
+  hs_string_append (out, s + run, len - run);
   g_string_append_c (out, '"');
 }
 

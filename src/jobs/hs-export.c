@@ -295,21 +295,6 @@ typedef struct
   unsigned             next_day;
 } Writer;
 
-/* g_string_append_len() without the call when the text fits (GLib 2.74 does not inline it). */
-static inline void
-append (GString    *out,
-        const char *s,
-        size_t      len)
-{
-  if (G_LIKELY (out->len + len < out->allocated_len))
-    {
-      memcpy (out->str + out->len, s, len);
-      out->len += len;
-      out->str[out->len] = '\0';
-    }
-  else
-    g_string_append_len (out, s, (gssize) len);
-}
 
 /* An integer in decimal, without printf. */
 static void
@@ -328,7 +313,7 @@ put_integer (GString *out,
   while (u > 0);
   if (v < 0)
     buf[--pos] = '-';
-  append (out, buf + pos, sizeof buf - pos);
+  hs_string_append (out, buf + pos, sizeof buf - pos);
 }
 
 static gboolean
@@ -384,7 +369,7 @@ put_json (Writer     *w,
   if (w->format == HS_EXPORT_CSV)
     hs_csv_append_field (w->buf, s, len);
   else
-    append (w->buf, s, len);
+    hs_string_append (w->buf, s, len);
 }
 
 static void
@@ -401,7 +386,7 @@ put_number (Writer *w,
   char num[32];
   size_t n = hs_format_double_fast (v, num);
 
-  append (w->buf, num, n);
+  hs_string_append (w->buf, num, n);
 }
 
 /* ISO-8601 as hs_time_format_iso_buf() writes it. The date part of a few recent days is kept
@@ -420,7 +405,7 @@ put_time (Writer *w,
   if (us < 0 || us % G_USEC_PER_SEC != 0)
     {
       hs_time_format_iso_buf (us, buf);
-      append (w->buf, buf, strlen (buf));
+      hs_string_append (w->buf, buf, strlen (buf));
     }
   else
     {
@@ -444,7 +429,7 @@ put_time (Writer *w,
       buf[17] = (char) ('0' + sod % 60 / 10);
       buf[18] = (char) ('0' + sod % 10);
       buf[19] = 'Z';
-      append (w->buf, buf, 20);
+      hs_string_append (w->buf, buf, 20);
     }
   if (w->format == HS_EXPORT_JSONL)
     g_string_append_c (w->buf, '"');
@@ -566,7 +551,7 @@ write_row_cb (const HsQueryCell *cells,
       const OutColumn *c = &g_array_index (l->columns, OutColumn, i);
 
       if (w->format == HS_EXPORT_JSONL)
-        append (w->buf, c->key, c->key_len);
+        hs_string_append (w->buf, c->key, c->key_len);
       else if (i > 0)
         g_string_append_c (w->buf, ',');
       if (c->flat < 0)
