@@ -543,8 +543,10 @@ test_number_parse (void)
 {
   g_autoptr(GRand) r = g_rand_new_with_seed (13);
   const char *fixed[] = { "0", "-0", "61.2", "0.1", "1200", "-0.45", "999999999999999",
-                          "9999999999999999", "0.000000000000001", "1e3", "-1.5E-3", "12.50",
+                          "9999999999999999", "0.000000000000001", "1e3", "-1.5E-3", "12.50", "100.000", "0.00010", "0.000099", "5.", "-0.0",
                           "123456789012345.6", "0.30000000000000004" };
+
+  size_t n_direct = 0;
 
   for (size_t i = 0; i < 500000 + G_N_ELEMENTS (fixed); i++)
     {
@@ -570,7 +572,22 @@ test_number_parse (void)
       g_assert_true (hs_json_number_parse (t->str, t->len, &b));
       if (memcmp (&a, &b, sizeof a) != 0)
         g_error ("%s: strtod %.17g, parse %.17g", t->str, a, b);
+      /* Writing the token's own digits gives hs_format_double()'s text, or declines. */
+      {
+        g_autoptr(GString) direct = g_string_new (NULL);
+        char want[32];
+
+        hs_format_double (a, want);
+        if (hs_json_number_append_short (direct, t->str, t->len))
+          {
+            n_direct++;
+            if (strcmp (direct->str, want) != 0)
+              g_error ("%s: hs_format_double %s, from the text %s", t->str, want, direct->str);
+          }
+      }
     }
+  /* Most short decimals take the direct way. */
+  g_assert_cmpuint (n_direct, >, 200000);
 }
 
 /* The JSON scanner never reads outside its input and finds nested paths. */

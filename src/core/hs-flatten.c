@@ -518,6 +518,68 @@ hs_json_number_parse (const char *token,
   return *end == '\0' && isfinite (*out);
 }
 
+/**
+ * hs_json_number_append_short:
+ *
+ * Appends what hs_format_double_fast() would write for the JSON number @token, straight from
+ * its text, when that is possible without reading it: a plain decimal (no exponent) of at most
+ * 15 significant digits, not zero, at least 1e-4 and below 1e15 is read as the double nearest to
+ * it, and %.15g of that double gives back the same digits (see hs_format_double_fast()), so the
+ * text is written with its trailing fraction zeros (and a bare point) dropped.
+ *
+ * Returns: %FALSE (nothing appended) when the number needs reading and formatting
+ */
+gboolean
+hs_json_number_append_short (GString    *out,
+                             const char *token,
+                             size_t      len)
+{
+  size_t i = 0, int_start, int_end, frac_end, lead_zeros = 0;
+  int digits = 0;
+  gboolean nonzero = FALSE;
+
+  if (len > 0 && token[0] == '-')
+    i++;
+  int_start = i;
+  while (i < len && token[i] >= '0' && token[i] <= '9')
+    {
+      nonzero |= token[i] != '0';
+      digits += nonzero;
+      i++;
+    }
+  int_end = i;
+  /* JSON has no leading zeros: the integer part is "0" or starts with 1–9. */
+  if (int_end == int_start || (token[int_start] == '0' && int_end - int_start > 1))
+    return FALSE;
+  frac_end = int_end;
+  if (i < len && token[i] == '.')
+    {
+      i++;
+      while (i < len && token[i] >= '0' && token[i] <= '9')
+        {
+          if (!nonzero && token[i] == '0')
+            lead_zeros++;
+          nonzero |= token[i] != '0';
+          digits += nonzero;
+          i++;
+        }
+      frac_end = i;
+    }
+  if (i != len || !nonzero || digits > 15 || int_end - int_start > 15
+      || (token[int_start] == '0' && lead_zeros >= 4))
+    return FALSE;
+  /* Drop trailing zeros of the fraction, then a bare point. */
+  if (frac_end > int_end)
+    {
+      while (frac_end > int_end + 1 && token[frac_end - 1] == '0')
+        frac_end--;
+      if (frac_end == int_end + 1)
+        frac_end = int_end;
+    }
+  hs_string_append (out, token, frac_end);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Writers */
 

@@ -53,6 +53,9 @@ gboolean     hs_json_number_parse    (const char        *token,
                                       size_t             len,
                                       double            *out);
 
+gboolean     hs_json_number_append_short (GString       *out,
+                                          const char    *token,
+                                          size_t         len);
 void         hs_csv_append_field     (GString           *out,
                                       const char        *s,
                                       size_t             len);

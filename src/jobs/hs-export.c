@@ -447,6 +447,8 @@ put_slice (Writer            *w,
     {
     case OUT_NUMBER:
     case OUT_INTEGER:
+      if (s->kind == HS_JSON_NUMBER && hs_json_number_append_short (w->buf, s->start, s->len))
+        return;
       if (s->kind == HS_JSON_NUMBER && hs_json_number_parse (s->start, s->len, &v))
         put_number (w, v);
       else
