@@ -272,6 +272,44 @@ test_injection (void)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* `export`: a file with the header and three rows; errors exit 2 and leave no file. */
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_path_get_dirname (db);
+  g_autofree char *out = g_build_filename (dir, "t.csv", NULL);
+  g_autofree char *part = g_strconcat (out, ".part", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+  g_auto(Run) d = { 0 };
+
+  cli (&a, "export", "trades", "--where", "signals.5m.rsi > 70", "--out", out, NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  expected = g_strdup_printf ("exported 2 trades to %s\n", out);
+  g_assert_cmpstr (a.out, ==, expected);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, trades 1 and 2, "" */
+  g_assert_true (g_str_has_prefix (lines[0], "id,symbol,side,quantity,entry_time,"));
+  g_assert_true (g_str_has_prefix (lines[1], "1,AAPL,long,10,2024-03-04T14:45:00Z,180.5,"));
+  g_assert_true (g_str_has_prefix (lines[2], "2,XOM,short,5,"));
+  g_unlink (out);
+
+  cli (&b, "export", "trades", "--where", "signals.5m.rsi >", "--out", out, NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  g_assert_nonnull (strstr (b.err, "column 17: expected an expression, found end of input"));
+  cli (&c, "export", "trades", NULL);
+  g_assert_cmpint (c.status, ==, 2);
+  cli (&d, "export", "orders", "--out", out, NULL);
+  g_assert_cmpint (d.status, ==, 2);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -292,6 +330,7 @@ main (int    argc,
   g_test_add_func ("/hs/cli/query/explain-fields", test_explain_and_fields);
   g_test_add_func ("/hs/cli/query/errors", test_errors);
   g_test_add_func ("/hs/cli/query/injection", test_injection);
+  g_test_add_func ("/hs/cli/export", test_export);
   status = g_test_run ();
 
   {

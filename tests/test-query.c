@@ -635,7 +635,7 @@ assert_same_ids (const char *filter,
                  GArray     *got,
                  GArray     *want)
 {
-  /* (memcmp's pointers must not be NULL even for 0 bytes: UBSan) */
+  /* (An empty GArray's data is NULL, which memcmp may not be given.) */
   if (got->len != want->len
       || (got->len > 0 && memcmp (got->data, want->data, got->len * sizeof (int64_t)) != 0))
     g_error ("%s: the query found %u trades, the reference %u", filter, got->len, want->len);

@@ -36,6 +36,8 @@ static const HsCliCommand commands[] = {
   { "context", "The context a paper trade entered at a time would store", hs_cli_context },
   { "label", "Label closed trades: P&L 15 min / 1 h after entry, MFE/MAE", hs_cli_label },
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
+  { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
+    hs_cli_export },
 };
 
 static void

@@ -451,7 +451,15 @@ hs_json_string_decode (const char *token,
   return TRUE;
 }
 
-/* Returns: %FALSE when @token is not a finite JSON number */
+static const double pow10_exact[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
+/* Returns: %FALSE when @token is not a finite JSON number.
+ *
+ * A plain decimal of at most 15 significant digits (-61.25, 1200) is m / 10^k with m and 10^k
+ * exact doubles, and one correctly rounded division gives the same double as strtod (Clinger's
+ * fast path); anything else goes to g_ascii_strtod(). */
 gboolean
 hs_json_number_parse (const char *token,
                       size_t      len,
@@ -459,6 +467,41 @@ hs_json_number_parse (const char *token,
 {
   char buf[64];
   char *end = NULL;
+  size_t i = 0;
+  uint64_t m = 0;
+  int digits = 0, frac = -1, any = 0;
+  gboolean neg = FALSE;
+
+  if (len > 0 && token[0] == '-')
+    {
+      neg = TRUE;
+      i++;
+    }
+  for (; i < len; i++)
+    {
+      char c = token[i];
+
+      if (c >= '0' && c <= '9')
+        {
+          m = m * 10 + (uint64_t) (c - '0');
+          any = 1;
+          if (m != 0)
+            digits++;
+          if (frac >= 0)
+            frac++;
+        }
+      else if (c == '.' && frac < 0)
+        frac = 0;
+      else
+        break;
+    }
+  if (i == len && any && digits <= 15 && frac != 0 && frac <= 15)
+    {
+      double v = (double) m / pow10_exact[frac < 0 ? 0 : frac];
+
+      *out = neg ? -v : v;
+      return TRUE;
+    }
 
   if (len == 0 || len >= sizeof buf)
     {
@@ -475,8 +518,71 @@ hs_json_number_parse (const char *token,
   return *end == '\0' && isfinite (*out);
 }
 
+/**
+ * hs_json_number_append_short:
+ *
+ * Appends what hs_format_double_fast() would write for the JSON number @token, straight from
+ * its text, when that is possible without reading it: a plain decimal (no exponent) of at most
+ * 15 significant digits, not zero, at least 1e-4 and below 1e15 is read as the double nearest to
+ * it, and %.15g of that double gives back the same digits (see hs_format_double_fast()), so the
+ * text is written with its trailing fraction zeros (and a bare point) dropped.
+ *
+ * Returns: %FALSE (nothing appended) when the number needs reading and formatting
+ */
+gboolean
+hs_json_number_append_short (GString    *out,
+                             const char *token,
+                             size_t      len)
+{
+  size_t i = 0, int_start, int_end, frac_end, lead_zeros = 0;
+  int digits = 0;
+  gboolean nonzero = FALSE;
+
+  if (len > 0 && token[0] == '-')
+    i++;
+  int_start = i;
+  while (i < len && token[i] >= '0' && token[i] <= '9')
+    {
+      nonzero |= token[i] != '0';
+      digits += nonzero;
+      i++;
+    }
+  int_end = i;
+  /* JSON has no leading zeros: the integer part is "0" or starts with 1–9. */
+  if (int_end == int_start || (token[int_start] == '0' && int_end - int_start > 1))
+    return FALSE;
+  frac_end = int_end;
+  if (i < len && token[i] == '.')
+    {
+      i++;
+      while (i < len && token[i] >= '0' && token[i] <= '9')
+        {
+          if (!nonzero && token[i] == '0')
+            lead_zeros++;
+          nonzero |= token[i] != '0';
+          digits += nonzero;
+          i++;
+        }
+      frac_end = i;
+    }
+  if (i != len || !nonzero || digits > 15 || int_end - int_start > 15
+      || (token[int_start] == '0' && lead_zeros >= 4))
+    return FALSE;
+  /* Drop trailing zeros of the fraction, then a bare point. */
+  if (frac_end > int_end)
+    {
+      while (frac_end > int_end + 1 && token[frac_end - 1] == '0')
+        frac_end--;
+      if (frac_end == int_end + 1)
+        frac_end = int_end;
+    }
+  hs_string_append (out, token, frac_end);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Writers */
+
 
 /* A CSV field: quoted (RFC 4180) when it holds a comma, a quote, CR or LF, quotes doubled. */
 void
@@ -490,7 +596,7 @@ hs_csv_append_field (GString    *out,
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
   if (!quote)
     {
-      g_string_append_len (out, s, (gssize) len);
+      hs_string_append (out, s, len);
       return;
     }
   g_string_append_c (out, '"');
@@ -520,7 +626,7 @@ hs_json_append_string (GString    *out,
 
       if (c >= 0x20 && c != '"' && c != '\\')
         continue;
-      g_string_append_len (out, s + run, (gssize) (i - run));
+      hs_string_append (out, s + run, i - run);
       run = i + 1;
       switch (c)
         {
@@ -536,7 +642,7 @@ hs_json_append_string (GString    *out,
           break;
         }
     }
-  g_string_append_len (out, s + run, (gssize) (len - run));
+  hs_string_append (out, s + run, len - run);
   g_string_append_c (out, '"');
 }
 
@@ -561,6 +667,17 @@ hs_format_double_fast (double v,
 {
   double a = fabs (v);
 
+  if (a == 0)
+    {
+      /* %.15g of ±0 */
+      if (signbit (v))
+        {
+          memcpy (buf, "-0", 3);
+          return 2;
+        }
+      memcpy (buf, "0", 2);
+      return 1;
+    }
   if (a >= 1e-4 && a < 1e15)
     {
       for (int k = 0; k < 16; k++)
@@ -572,7 +689,7 @@ hs_format_double_fast (double v,
 
           if (scaled >= 1e15)
             break;
-          m = (uint64_t) llround (scaled);
+          m = (uint64_t) (scaled + 0.5);
           if ((double) m / pow10_table[k] != a)
             continue;
           /* m's digits, then the point k from the right. */

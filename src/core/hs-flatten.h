@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,9 @@ gboolean     hs_json_number_parse    (const char        *token,
                                       size_t             len,
                                       double            *out);
 
+gboolean     hs_json_number_append_short (GString       *out,
+                                          const char    *token,
+                                          size_t         len);
 void         hs_csv_append_field     (GString           *out,
                                       const char        *s,
                                       size_t             len);
@@ -60,6 +64,23 @@ void         hs_json_append_string   (GString           *out,
                                       size_t             len);
 size_t       hs_format_double_fast   (double             v,
                                       char               buf[32]);
+
+/* g_string_append_len() without the call when the text fits (GLib 2.74 does not inline it):
+ * the export appends a hundred short texts per row. */
+static inline void
+hs_string_append (GString    *out,
+                  const char *s,
+                  size_t      len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, s, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, s, (gssize) len);
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsJsonPaths, hs_json_paths_free)
 

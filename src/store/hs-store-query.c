@@ -134,7 +134,7 @@ hs_query_params_bind (const HsQueryParams *params,
           rc = sqlite3_bind_int64 (stmt, (int) i + 1, p->integer);
           break;
         case PARAM_TEXT:
-          rc = sqlite3_bind_text (stmt, (int) i + 1, p->text, -1, SQLITE_STATIC);
+          rc = sqlite3_bind_text (stmt, (int) i + 1, p->text, -1, SQLITE_TRANSIENT);
           break;
         default:
           g_assert_not_reached ();

@@ -13,6 +13,7 @@
 
 #include "hs-store-private.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char *const symbols[HS_GEN_TRADES_SYMBOLS] = {
@@ -46,7 +47,8 @@ draw (uint64_t *s,
 {
   uint64_t steps = (uint64_t) ((hi - lo) * scale) + 1;
 
-  return lo + (double) (next_u64 (s) % steps) / scale;
+  /* An integer over the scale: the double nearest the decimal, as a parser would store it. */
+  return (lo * scale + (double) (next_u64 (s) % steps)) / scale;
 }
 
 static const char *
@@ -150,7 +152,8 @@ hs_gen_paper_trades (HsStore  *store,
                       * G_USEC_PER_SEC;
       double price = draw (&s, 10, 500, 100), qty = draw (&s, 1, 100, 1);
       double pct = draw (&s, -5, 5, 100);
-      double exit = price * (1 + (is_long ? pct : -pct) / 100);
+      /* Prices in cents, as a broker reports them. */
+      double exit = round (price * (1 + (is_long ? pct : -pct) / 100) * 100) / 100;
       static const char *const reasons[] = { "take_profit", "stop_loss", "signal", "manual" };
       static const char *const tags[] = { "[]", "[\"breakout\"]", "[\"gap\",\"news\"]",
                                           "[\"fade\"]" };
@@ -163,10 +166,10 @@ hs_gen_paper_trades (HsStore  *store,
       sqlite3_bind_double (ins, 5, price);
       sqlite3_bind_int64 (ins, 6, entry + (int64_t) (1 + next_u64 (&s) % 240) * 60000000);
       sqlite3_bind_double (ins, 7, exit > 0 ? exit : 0.01);
-      sqlite3_bind_double (ins, 8, price * 0.98);
-      sqlite3_bind_double (ins, 9, price * 1.03);
+      sqlite3_bind_double (ins, 8, round (price * 98) / 100);
+      sqlite3_bind_double (ins, 9, round (price * 103) / 100);
       sqlite3_bind_text (ins, 10, reasons[next_u64 (&s) % 4], -1, SQLITE_STATIC);
-      sqlite3_bind_double (ins, 11, (exit - price) * qty * (is_long ? 1 : -1));
+      sqlite3_bind_double (ins, 11, round ((exit - price) * qty * (is_long ? 100 : -100)) / 100);
       sqlite3_bind_double (ins, 12, pct);
       sqlite3_bind_double (ins, 13, draw (&s, 0, 5, 100));
       sqlite3_bind_text (ins, 14, tags[next_u64 (&s) % 4], -1, SQLITE_STATIC);

@@ -1,0 +1,754 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The ML export: hs_store_export_run() hands out the stored rows one at a time; each is written
+ * at once as a CSV line (RFC 4180) or a JSON line with the columns of docs/export.md: the stored
+ * columns, then the JSON context flattened by fixed paths (one pass over each JSON document,
+ * hs-flatten.c). Output is buffered in 1 MiB and written to FILE.part, renamed to FILE when all
+ * is written; any failure or a cancel removes the part file. Memory: one row and the buffer.
+ *
+ * Values: numbers in the shortest form that reads back exactly (C locale), times ISO-8601 UTC,
+ * texts as UTF-8 (invalid bytes replaced), JSON values (lists, objects) as compact JSON text,
+ * missing values empty (CSV) or null (JSON). A context value of the wrong JSON type for its
+ * column (a text where a number is documented) is missing, as in the training queries.
+ */
+#define G_LOG_DOMAIN "hs-jobs"
+
+#include "config.h"
+
+#include "hs-export.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hs-flatten.h"
+#include "hs-time.h"
+
+#define FLUSH_BYTES (1 << 20)
+#define PROGRESS_ROWS 16384
+
+typedef enum
+{
+  OUT_NUMBER,
+  OUT_INTEGER,
+  OUT_TEXT,
+  OUT_TIME,
+  OUT_JSON,
+} OutKind;
+
+static const char *const out_kind_names[] = { "number", "integer", "text", "time", "json" };
+
+typedef struct
+{
+  char   *name;    /* (owned) */
+  char   *key;     /* (owned) the JSON line's "name": */
+  size_t  key_len;
+  OutKind kind;
+  int     raw;     /* the stored column */
+  int     flat;    /* -1: the stored column itself; else its Flattened and path index */
+  int     slice;
+} OutColumn;
+
+/* The JSON columns flattened, per dataset. */
+typedef struct
+{
+  int          raw;
+  HsJsonPaths *paths;    /* (owned) */
+  size_t       n_paths;
+} Flattened;
+
+typedef struct
+{
+  GArray    *columns;     /* OutColumn */
+  Flattened  flat[4];
+  size_t     n_flat;
+} Layout;
+
+/* The flattened context of a paper trade: key paths and kinds, per JSON column (docs/export.md
+ * lists the resulting column names: the prefix, then the path with "_" for "."). */
+typedef struct
+{
+  const char *path;
+  OutKind     kind;
+} Key;
+
+static const char *const signal_timeframes[] = { "1m", "5m", "15m", "1h", "daily" };
+static const Key signal_keys[] = {
+  { "rsi", OUT_NUMBER }, { "macd_hist", OUT_NUMBER }, { "ema_9_21_cross", OUT_TEXT },
+  { "squeeze", OUT_TEXT }, { "trend", OUT_TEXT }, { "dist_from_200sma", OUT_NUMBER },
+};
+static const Key regime_keys[] = {
+  { "spy.price", OUT_NUMBER }, { "spy.pct_change", OUT_NUMBER }, { "spy.vix", OUT_NUMBER },
+  { "sector.ticker", OUT_TEXT }, { "sector.pct_change", OUT_NUMBER },
+  { "sector.correlation_30d", OUT_NUMBER }, { "market_internals.ad_line", OUT_TEXT },
+  { "market_internals.put_call_ratio", OUT_NUMBER }, { "missing", OUT_JSON },
+};
+static const Key book_keys[] = {
+  { "bid", OUT_NUMBER }, { "ask", OUT_NUMBER }, { "spread_pct", OUT_NUMBER },
+  { "volume", OUT_NUMBER }, { "open_interest", OUT_NUMBER }, { "iv", OUT_NUMBER },
+  { "greeks.delta", OUT_NUMBER }, { "greeks.gamma", OUT_NUMBER }, { "greeks.theta", OUT_NUMBER },
+  { "greeks.vega", OUT_NUMBER }, { "missing", OUT_JSON },
+};
+static const Key ai_keys[] = {
+  { "model", OUT_TEXT }, { "prompt_version", OUT_TEXT }, { "confidence_score", OUT_NUMBER },
+  { "bull_case", OUT_TEXT }, { "bear_case", OUT_TEXT }, { "decision_logic", OUT_TEXT },
+  { "prompt", OUT_TEXT }, { "raw_output", OUT_TEXT }, { "tokens", OUT_JSON },
+  { "latency_ms", OUT_NUMBER },
+};
+
+static Layout *layouts[3];
+
+static int
+raw_index (HsExportDataset dataset,
+           const char     *name)
+{
+  size_t n = 0;
+  const HsExportRawColumn *raw = hs_store_export_raw_columns (dataset, &n);
+
+  for (size_t i = 0; i < n; i++)
+    if (g_str_equal (raw[i].name, name))
+      return (int) i;
+  g_return_val_if_reached (-1);
+}
+
+static void
+add_column (Layout     *l,
+            char       *name,
+            OutKind     kind,
+            int         raw,
+            int         flat,
+            int         slice)
+{
+  OutColumn c = { name, NULL, 0, kind, raw, flat, slice };
+  g_autoptr(GString) key = g_string_new (l->columns->len > 0 ? "," : NULL);
+
+  hs_json_append_string (key, name, strlen (name));
+  g_string_append_c (key, ':');
+  c.key_len = key->len;
+  c.key = g_string_free (g_steal_pointer (&key), FALSE);
+  g_array_append_val (l->columns, c);
+}
+
+/* Adds the columns PREFIX_PATH of one JSON column. */
+static void
+add_flattened (Layout          *l,
+               HsExportDataset  dataset,
+               const char      *raw_name,
+               const char      *prefix,
+               GPtrArray       *paths,
+               GArray          *kinds)
+{
+  Flattened *f = &l->flat[l->n_flat++];
+
+  f->raw = raw_index (dataset, raw_name);
+  f->n_paths = paths->len;
+  f->paths = hs_json_paths_new ((const char *const *) paths->pdata, paths->len);
+  for (unsigned i = 0; i < paths->len; i++)
+    {
+      g_autofree char *flat = g_strdup (paths->pdata[i]);
+
+      g_strdelimit (flat, ".", '_');
+      add_column (l, g_strdup_printf ("%s_%s", prefix, flat), g_array_index (kinds, OutKind, i),
+                  f->raw, (int) (l->n_flat - 1), (int) i);
+    }
+}
+
+static void
+add_keys (Layout          *l,
+          HsExportDataset  dataset,
+          const char      *raw_name,
+          const char      *prefix,
+          const Key       *keys,
+          size_t           n)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (OutKind));
+
+  for (size_t i = 0; i < n; i++)
+    {
+      g_ptr_array_add (paths, (gpointer) keys[i].path);
+      g_array_append_val (kinds, keys[i].kind);
+    }
+  add_flattened (l, dataset, raw_name, prefix, paths, kinds);
+}
+
+static const Layout *
+layout_for (HsExportDataset dataset)
+{
+  static GMutex lock;
+  Layout *l;
+  size_t n = 0;
+  const HsExportRawColumn *raw = hs_store_export_raw_columns (dataset, &n);
+
+  g_mutex_lock (&lock);
+  if (layouts[dataset] != NULL)
+    {
+      g_mutex_unlock (&lock);
+      return layouts[dataset];
+    }
+  l = g_new0 (Layout, 1);
+  l->columns = g_array_new (FALSE, FALSE, sizeof (OutColumn));
+  for (size_t i = 0; i < n; i++)
+    {
+      OutKind kind = raw[i].kind == HS_EXPORT_RAW_INTEGER ? OUT_INTEGER
+                     : raw[i].kind == HS_EXPORT_RAW_REAL ? OUT_NUMBER
+                     : raw[i].kind == HS_EXPORT_RAW_TIME ? OUT_TIME
+                     : raw[i].kind == HS_EXPORT_RAW_JSON ? OUT_JSON : OUT_TEXT;
+
+      /* The trades' four context objects are flattened below, not written whole. */
+      if (dataset == HS_EXPORT_TRADES && raw[i].kind == HS_EXPORT_RAW_JSON
+          && !g_str_equal (raw[i].name, "tags"))
+        continue;
+      add_column (l, g_strdup (raw[i].name), kind, (int) i, -1, -1);
+    }
+  if (dataset == HS_EXPORT_TRADES)
+    {
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (OutKind));
+      OutKind json = OUT_JSON;
+
+      for (size_t t = 0; t < G_N_ELEMENTS (signal_timeframes); t++)
+        for (size_t k = 0; k < G_N_ELEMENTS (signal_keys); k++)
+          {
+            g_ptr_array_add (paths, g_strdup_printf ("%s.%s", signal_timeframes[t],
+                                                     signal_keys[k].path));
+            g_array_append_val (kinds, signal_keys[k].kind);
+          }
+      g_ptr_array_add (paths, g_strdup ("missing"));
+      g_array_append_val (kinds, json);
+      add_flattened (l, dataset, "signals_snapshot", "signals", paths, kinds);
+      add_keys (l, dataset, "market_regime", "regime", regime_keys, G_N_ELEMENTS (regime_keys));
+      add_keys (l, dataset, "order_book_state", "book", book_keys, G_N_ELEMENTS (book_keys));
+      add_keys (l, dataset, "ai_reasoning_log", "ai", ai_keys, G_N_ELEMENTS (ai_keys));
+    }
+  layouts[dataset] = l;
+  g_mutex_unlock (&lock);
+  return l;
+}
+
+gboolean
+hs_export_format_from_string (const char     *text,
+                              HsExportFormat *out)
+{
+  if (g_strcmp0 (text, "csv") == 0)
+    *out = HS_EXPORT_CSV;
+  else if (g_strcmp0 (text, "jsonl") == 0)
+    *out = HS_EXPORT_JSONL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+size_t
+hs_export_n_columns (HsExportDataset dataset)
+{
+  return layout_for (dataset)->columns->len;
+}
+
+/* Returns: (transfer none): the name of output column @i, e.g. "signals_5m_rsi" */
+const char *
+hs_export_column_name (HsExportDataset dataset,
+                       size_t          i)
+{
+  const Layout *l = layout_for (dataset);
+
+  g_return_val_if_fail (i < l->columns->len, NULL);
+  return g_array_index (l->columns, OutColumn, i).name;
+}
+
+/* Returns: (transfer none): "number", "integer", "text", "time" or "json" */
+const char *
+hs_export_column_type (HsExportDataset dataset,
+                       size_t          i)
+{
+  const Layout *l = layout_for (dataset);
+
+  g_return_val_if_fail (i < l->columns->len, NULL);
+  return out_kind_names[g_array_index (l->columns, OutColumn, i).kind];
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writing */
+
+typedef struct
+{
+  int64_t day;      /* days since 1970-01-01, -1 when empty */
+  char    text[11];
+} DayText;
+
+typedef struct
+{
+  const Layout        *layout;
+  HsExportFormat       format;
+  FILE                *file;
+  const char          *part;
+  GString             *buf;
+  GString             *scratch;
+  HsJsonSlice         *slices[4];
+  int64_t              rows;
+  int64_t              total;
+  HsExportProgressFunc progress;
+  gpointer             progress_data;
+  GCancellable        *cancellable;
+  DayText              days[4];
+  unsigned             next_day;
+} Writer;
+
+
+/* An integer in decimal, without printf. */
+static void
+put_integer (GString *out,
+             int64_t  v)
+{
+  char buf[24];
+  size_t pos = sizeof buf;
+  uint64_t u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+  do
+    {
+      buf[--pos] = (char) ('0' + u % 10);
+      u /= 10;
+    }
+  while (u > 0);
+  if (v < 0)
+    buf[--pos] = '-';
+  hs_string_append (out, buf + pos, sizeof buf - pos);
+}
+
+static gboolean
+flush (Writer  *w,
+       GError **error)
+{
+  if (w->buf->len > 0 && fwrite (w->buf->str, 1, w->buf->len, w->file) != w->buf->len)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s", w->part,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  g_string_truncate (w->buf, 0);
+  return TRUE;
+}
+
+/* Appends text as one value: UTF-8 made valid, quoted for the format. */
+static void
+put_text (Writer     *w,
+          const char *s,
+          size_t      len)
+{
+  g_autofree char *valid = NULL;
+
+  if (!g_utf8_validate (s, (gssize) len, NULL))
+    {
+      valid = g_utf8_make_valid (s, (gssize) len);
+      s = valid;
+      len = strlen (valid);
+    }
+  if (w->format == HS_EXPORT_CSV)
+    hs_csv_append_field (w->buf, s, len);
+  else
+    hs_json_append_string (w->buf, s, len);
+}
+
+/* JSON text (a list, an object), compact as stored: a CSV field, or embedded in a JSON line. */
+static void
+put_json (Writer     *w,
+          const char *s,
+          size_t      len)
+{
+  g_autofree char *valid = NULL;
+
+  if (!g_utf8_validate (s, (gssize) len, NULL))
+    {
+      valid = g_utf8_make_valid (s, (gssize) len);
+      s = valid;
+      len = strlen (valid);
+    }
+  if (w->format == HS_EXPORT_CSV)
+    hs_csv_append_field (w->buf, s, len);
+  else
+    hs_string_append (w->buf, s, len);
+}
+
+static void
+put_null (Writer *w)
+{
+  if (w->format == HS_EXPORT_JSONL)
+    g_string_append (w->buf, "null");
+}
+
+static void
+put_number (Writer *w,
+            double  v)
+{
+  char num[32];
+  size_t n = hs_format_double_fast (v, num);
+
+  hs_string_append (w->buf, num, n);
+}
+
+/* ISO-8601 as hs_time_format_iso_buf() writes it. The date part of a few recent days is kept
+ * (a row's times are close together, and rows come in id order), so a whole second costs no
+ * printf; a fraction or a time before 1970 goes to hs_time_format_iso_buf(). */
+static void
+put_time (Writer *w,
+          int64_t us)
+{
+  char buf[40];
+  int64_t secs = us / G_USEC_PER_SEC, days = secs / 86400, sod = secs % 86400;
+  DayText *slot = NULL;
+
+  if (w->format == HS_EXPORT_JSONL)
+    g_string_append_c (w->buf, '"');
+  if (us < 0 || us % G_USEC_PER_SEC != 0)
+    {
+      hs_time_format_iso_buf (us, buf);
+      hs_string_append (w->buf, buf, strlen (buf));
+    }
+  else
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (w->days) && slot == NULL; i++)
+        if (w->days[i].day == days)
+          slot = &w->days[i];
+      if (slot == NULL)
+        {
+          slot = &w->days[w->next_day++ % G_N_ELEMENTS (w->days)];
+          hs_time_format_iso_buf (days * 86400 * G_USEC_PER_SEC, buf);
+          memcpy (slot->text, buf, 11);   /* "YYYY-MM-DDT" */
+          slot->day = days;
+        }
+      memcpy (buf, slot->text, 11);
+      buf[11] = (char) ('0' + sod / 36000);
+      buf[12] = (char) ('0' + sod / 3600 % 10);
+      buf[13] = ':';
+      buf[14] = (char) ('0' + sod / 600 % 6);
+      buf[15] = (char) ('0' + sod / 60 % 10);
+      buf[16] = ':';
+      buf[17] = (char) ('0' + sod % 60 / 10);
+      buf[18] = (char) ('0' + sod % 10);
+      buf[19] = 'Z';
+      hs_string_append (w->buf, buf, 20);
+    }
+  if (w->format == HS_EXPORT_JSONL)
+    g_string_append_c (w->buf, '"');
+}
+
+/* A value of a flattened column. */
+static void
+put_slice (Writer            *w,
+           const OutColumn   *c,
+           const HsJsonSlice *s)
+{
+  double v;
+
+  switch (c->kind)
+    {
+    case OUT_NUMBER:
+    case OUT_INTEGER:
+      if (s->kind == HS_JSON_NUMBER && hs_json_number_append_short (w->buf, s->start, s->len))
+        return;
+      if (s->kind == HS_JSON_NUMBER && hs_json_number_parse (s->start, s->len, &v))
+        put_number (w, v);
+      else
+        put_null (w);
+      return;
+    case OUT_TEXT:
+      g_string_truncate (w->scratch, 0);
+      if (s->kind == HS_JSON_STRING && hs_json_string_decode (s->start, s->len, w->scratch))
+        put_text (w, w->scratch->str, w->scratch->len);
+      else
+        put_null (w);
+      return;
+    case OUT_JSON:
+      if (s->kind == HS_JSON_ABSENT || s->kind == HS_JSON_NULL)
+        put_null (w);
+      else
+        put_json (w, s->start, s->len);
+      return;
+    case OUT_TIME:
+    default:
+      put_null (w);
+      return;
+    }
+}
+
+/* A stored column's value. */
+static void
+put_cell (Writer            *w,
+          const OutColumn   *c,
+          const HsQueryCell *cell)
+{
+  char buf[32];
+
+  if (cell->kind == HS_QUERY_CELL_NULL)
+    {
+      put_null (w);
+      return;
+    }
+  switch (c->kind)
+    {
+    case OUT_TIME:
+      if (cell->kind == HS_QUERY_CELL_INTEGER)
+        put_time (w, cell->integer);
+      else
+        put_null (w);
+      return;
+    case OUT_INTEGER:
+    case OUT_NUMBER:
+      if (cell->kind == HS_QUERY_CELL_INTEGER)
+        put_integer (w->buf, cell->integer);
+      else if (cell->kind == HS_QUERY_CELL_REAL)
+        put_number (w, cell->real);
+      else
+        put_null (w);
+      return;
+    case OUT_JSON:
+      if (cell->kind == HS_QUERY_CELL_TEXT)
+        put_json (w, cell->text, (size_t) cell->integer);
+      else
+        put_null (w);
+      return;
+    case OUT_TEXT:
+    default:
+      if (cell->kind == HS_QUERY_CELL_TEXT)
+        put_text (w, cell->text, (size_t) cell->integer);
+      else
+        {
+          /* A number stored in a text column: written as the number. */
+          if (cell->kind == HS_QUERY_CELL_INTEGER)
+            g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, cell->integer);
+          else
+            hs_format_double_fast (cell->real, buf);
+          put_text (w, buf, strlen (buf));
+        }
+      return;
+    }
+}
+
+static gboolean
+write_row_cb (const HsQueryCell *cells,
+              size_t             n_cells,
+              gpointer           user_data,
+              GError           **error)
+{
+  Writer *w = user_data;
+  const Layout *l = w->layout;
+
+  for (size_t f = 0; f < l->n_flat; f++)
+    {
+      const HsQueryCell *cell = &cells[l->flat[f].raw];
+
+      /* A document that is not well-formed JSON yields what was found before the fault (the
+       * column's CHECK keeps that from happening in a database written by Hindsight). */
+      hs_json_paths_extract (l->flat[f].paths, cell->kind == HS_QUERY_CELL_TEXT ? cell->text : NULL,
+                             cell->kind == HS_QUERY_CELL_TEXT ? (size_t) cell->integer : 0,
+                             w->slices[f]);
+    }
+  if (w->format == HS_EXPORT_JSONL)
+    g_string_append_c (w->buf, '{');
+  for (size_t i = 0; i < l->columns->len; i++)
+    {
+      const OutColumn *c = &g_array_index (l->columns, OutColumn, i);
+
+      if (w->format == HS_EXPORT_JSONL)
+        hs_string_append (w->buf, c->key, c->key_len);
+      else if (i > 0)
+        g_string_append_c (w->buf, ',');
+      if (c->flat < 0)
+        put_cell (w, c, &cells[c->raw]);
+      else
+        put_slice (w, c, &w->slices[c->flat][c->slice]);
+    }
+  g_string_append (w->buf, w->format == HS_EXPORT_JSONL ? "}\n" : "\r\n");
+  w->rows++;
+  if (w->buf->len >= FLUSH_BYTES && !flush (w, error))
+    return FALSE;
+  if (w->rows % 4096 == 0 && g_cancellable_set_error_if_cancelled (w->cancellable, error))
+    return FALSE;
+  if (w->progress != NULL && w->rows % PROGRESS_ROWS == 0)
+    w->progress (w->rows, w->total, w->progress_data);
+  return TRUE;
+}
+
+static void
+write_header (Writer *w)
+{
+  for (size_t i = 0; i < w->layout->columns->len; i++)
+    {
+      const char *name = g_array_index (w->layout->columns, OutColumn, i).name;
+
+      if (i > 0)
+        g_string_append_c (w->buf, ',');
+      hs_csv_append_field (w->buf, name, strlen (name));
+    }
+  g_string_append (w->buf, "\r\n");
+}
+
+/**
+ * hs_export_run:
+ * @progress: (nullable): told the rows done and the total every 16,384 rows and at the end
+ * @cancellable: (nullable): checked every 4,096 rows
+ * @rows: (out) (optional): rows written
+ * @error_offset: (out) (optional): for a --where error, its byte offset in the filter
+ *
+ * Exports @request's dataset to @request->path. The file appears only when it is complete: it
+ * is written as PATH.part and renamed; on any error, or when cancelled (%G_IO_ERROR_CANCELLED),
+ * the part file is removed and an older PATH stays as it was.
+ */
+gboolean
+hs_export_run (HsStore               *store,
+               const HsExportRequest *request,
+               HsExportProgressFunc   progress,
+               gpointer               user_data,
+               GCancellable          *cancellable,
+               int64_t               *rows,
+               size_t                *error_offset,
+               GError               **error)
+{
+  g_autofree char *part = g_strconcat (request->path, ".part", NULL);
+  g_autoptr(GString) buf = g_string_sized_new (FLUSH_BYTES + 65536);
+  g_autoptr(GString) scratch = g_string_sized_new (256);
+  Writer w = { layout_for (request->dataset), request->format, NULL, part, buf, scratch,
+               { NULL }, 0, 0, progress, user_data, cancellable,
+               { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
+  gboolean ok;
+
+  if (!hs_store_export_count (store, request->dataset, request->where, &w.total, error_offset,
+                              error))
+    return FALSE;
+  w.file = g_fopen (part, "wb");
+  if (w.file == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot create %s: %s",
+                   part, g_strerror (saved));
+      return FALSE;
+    }
+  for (size_t f = 0; f < w.layout->n_flat; f++)
+    w.slices[f] = g_new0 (HsJsonSlice, w.layout->flat[f].n_paths);
+  if (request->format == HS_EXPORT_CSV)
+    write_header (&w);
+  ok = hs_store_export_run (store, request->dataset, request->where, write_row_cb, &w,
+                            error_offset, error)
+       && flush (&w, error);
+  if (ok && fflush (w.file) != 0)
+    {
+      int saved = errno;
+
+      ok = FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s", part,
+                   g_strerror (saved));
+    }
+  if (fclose (w.file) != 0 && ok)
+    {
+      int saved = errno;
+
+      ok = FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "closing %s: %s", part,
+                   g_strerror (saved));
+    }
+  if (ok && g_rename (part, request->path) != 0)
+    {
+      int saved = errno;
+
+      ok = FALSE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "renaming %s to %s: %s",
+                   part, request->path, g_strerror (saved));
+    }
+  if (!ok)
+    g_unlink (part);
+  for (size_t f = 0; f < w.layout->n_flat; f++)
+    g_free (w.slices[f]);
+  if (ok && progress != NULL)
+    progress (w.rows, w.total, user_data);
+  if (rows != NULL)
+    *rows = w.rows;
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* On a worker */
+
+typedef struct
+{
+  char           *db_path;
+  HsExportDataset dataset;
+  HsExportFormat  format;
+  char           *where;
+  char           *path;
+} TaskData;
+
+static void
+task_data_free (gpointer data)
+{
+  TaskData *d = data;
+
+  g_free (d->db_path);
+  g_free (d->where);
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+export_worker (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  TaskData *d = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_store_open (d->db_path, HS_STORE_OPEN_NO_MIGRATE, &error);
+  HsExportRequest req = { d->dataset, d->format, d->where, d->path };
+  int64_t rows = 0;
+
+  if (store == NULL
+      || !hs_export_run (store, &req, NULL, NULL, cancellable, &rows, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_int (task, (gssize) rows);
+}
+
+/**
+ * hs_export_async:
+ * @db_path: the database; the worker opens its own connection
+ *
+ * Runs hs_export_run() on a worker thread; @callback runs in the caller's main context.
+ */
+void
+hs_export_async (const char            *db_path,
+                 const HsExportRequest *request,
+                 GCancellable          *cancellable,
+                 GAsyncReadyCallback    callback,
+                 gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  TaskData *d = g_new0 (TaskData, 1);
+
+  d->db_path = g_strdup (db_path);
+  d->dataset = request->dataset;
+  d->format = request->format;
+  d->where = g_strdup (request->where);
+  d->path = g_strdup (request->path);
+  g_task_set_source_tag (task, hs_export_async);
+  g_task_set_task_data (task, d, task_data_free);
+  g_task_run_in_thread (task, export_worker);
+}
+
+gboolean
+hs_export_finish (GAsyncResult *result,
+                  int64_t      *rows,
+                  GError      **error)
+{
+  gssize n = g_task_propagate_int (G_TASK (result), error);
+
+  if (n < 0)
+    return FALSE;
+  if (rows != NULL)
+    *rows = n;
+  return TRUE;
+}
