@@ -111,6 +111,59 @@ member_double (JsonObject *o,
   return json_object_get_double_member (o, name);
 }
 
+/* The records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and line ends),
+ * each a NULL-terminated array of fields. Written here for the test, from the RFC. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GPtrArray *fields = g_ptr_array_new ();
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        g_ptr_array_add (fields, g_strdup (field->str)), g_string_truncate (field, 0);
+      else if (*p == '\r' && p[1] == '\n')
+        {
+          p++;
+          g_ptr_array_add (fields, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (fields, NULL);
+          g_ptr_array_add (records, g_ptr_array_free (fields, FALSE));
+          fields = g_ptr_array_new ();
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_assert_cmpuint (fields->len, ==, 0);   /* the last record ended with CRLF */
+  g_ptr_array_free (fields, TRUE);
+  g_string_free (field, TRUE);
+  return records;
+}
+
+static int
+column_of (char      **header,
+           const char *name)
+{
+  for (int i = 0; header[i] != NULL; i++)
+    if (g_str_equal (header[i], name))
+      return i;
+  g_error ("no column %s", name);
+}
+
 static void
 test_end_to_end (void)
 {
@@ -223,6 +276,79 @@ test_end_to_end (void)
 
       g_assert_cmpint (json_node_is_null (json_object_get_member (t, "target_pnl_1h")), ==, open);
     }
+
+  /* A training query: the AI was confident (score >= 7) and the trade made money. Expected from
+   * the fixture by hand: P&L = side × (exit − entry) × quantity − fees, closed trades only. */
+  {
+    g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (int64_t));
+    g_autoptr(JsonNode) rows = NULL;
+    JsonArray *a;
+
+    for (guint i = 0; i < trades->len; i++)
+      {
+        JsonObject *t = json_node_get_object (trades->pdata[i]);
+        JsonObject *ai = json_object_get_object_member (t, "ai_reasoning_log");
+        double side = g_str_equal (json_object_get_string_member (t, "side"), "long") ? 1 : -1;
+        int64_t id = i + 1;
+
+        if (!json_object_has_member (t, "exit_price")
+            || json_object_get_double_member (ai, "confidence_score") < 7)
+          continue;
+        if (side * (json_object_get_double_member (t, "exit_price")
+                    - json_object_get_double_member (t, "entry_price"))
+            * json_object_get_double_member (t, "quantity")
+            - json_object_get_double_member (t, "fees") > 0)
+          g_array_append_val (want, id);
+      }
+    g_assert_cmpuint (want->len, >, 0);
+    hs_test_cli (&r, db, "query", "ai.confidence_score >= 7 and pnl > 0", "--select", "id",
+                 "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    rows = hs_test_parse_json (r.out);
+    a = json_node_get_array (rows);
+    g_assert_cmpuint (json_array_get_length (a), ==, want->len);
+    for (guint i = 0; i < want->len; i++)
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (a, i), "id"),
+                       ==, g_array_index (want, int64_t, i));
+  }
+
+  /* The ML export of the same confident trades (open ones too) as CSV: one row each, the
+   * context and labels flattened into their documented columns (docs/export.md). */
+  {
+    g_autofree char *csv_path = g_build_filename (tmpdir, "confident.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_autoptr(GPtrArray) records = NULL;
+    JsonObject *t1 = json_node_get_object (one);
+    char **header, **row1 = NULL;
+    guint n_confident = 0;
+
+    for (guint i = 0; i < trades->len; i++)
+      {
+        JsonObject *ai = json_object_get_object_member (json_node_get_object (trades->pdata[i]),
+                                                        "ai_reasoning_log");
+
+        n_confident += json_object_get_double_member (ai, "confidence_score") >= 7;
+      }
+    hs_test_cli (&r, db, "export", "trades", "--format", "csv", "--where",
+                 "ai.confidence_score >= 7", "--out", csv_path, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    records = parse_csv (csv);
+    g_assert_cmpuint (records->len, ==, 1 + n_confident);
+    header = records->pdata[0];
+    for (guint i = 1; i < records->len; i++)
+      if (g_str_equal (((char **) records->pdata[i])[column_of (header, "id")], "1"))
+        row1 = records->pdata[i];
+    g_assert_nonnull (row1);
+    g_assert_cmpstr (row1[column_of (header, "entry_time")], ==, "2013-10-07T14:05:00Z");
+    assert_close (g_ascii_strtod (row1[column_of (header, "regime_spy_price")], NULL),
+                  bar_at (minute, "2013-10-07T14:04:00Z")->close);
+    assert_close (g_ascii_strtod (row1[column_of (header, "ai_confidence_score")], NULL), 7.5);
+    assert_close (g_ascii_strtod (row1[column_of (header, "target_pnl_1h")], NULL),
+                  member_double (t1, "target_pnl_1h"));
+    /* No VIX was stored: an empty cell, not a number. */
+    g_assert_cmpstr (row1[column_of (header, "regime_spy_vix")], ==, "");
+  }
 }
 
 int
