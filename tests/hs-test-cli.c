@@ -40,8 +40,13 @@ hs_test_cli (HsTestRun  *r,
   g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
   g_assert_no_error (error);
   r->status = g_subprocess_get_exit_status (proc);
+  /* An empty output is "", never NULL (g_strndup of an empty pipe's NULL data is NULL). */
   r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
   r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  if (r->out == NULL)
+    r->out = g_strdup ("");
+  if (r->err == NULL)
+    r->err = g_strdup ("");
 }
 
 JsonNode *

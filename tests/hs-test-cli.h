@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   int   status;   /* exit status */
-  char *out;      /* standard output */
-  char *err;      /* standard error */
+  char *out;      /* standard output ("" when empty) */
+  char *err;      /* standard error ("" when empty) */
 } HsTestRun;
 
 void        hs_test_run_clear  (HsTestRun  *r);

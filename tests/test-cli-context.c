@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "hs-test-cli.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -17,54 +19,6 @@
 #include "hs-time.h"
 
 static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs $HS_CLI --db @db with the NULL-terminated arguments. */
-static void
-cli (Run        *r,
-     const char *db,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL, err = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
-  g_ptr_array_add (args, "--db");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-}
 
 static JsonNode *
 parse (const char *text)
@@ -81,27 +35,27 @@ static void
 test_sectors (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "sectors.db", NULL);
-  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 }, g = { 0 };
-  g_auto(Run) h = { 0 }, i = { 0 };
+  g_auto(HsTestRun) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 }, g = { 0 };
+  g_auto(HsTestRun) h = { 0 }, i = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *arr;
 
-  cli (&a, db, "sectors", "list", NULL);
+  hs_test_cli (&a, db, "sectors", "list", NULL);
   g_assert_cmpint (a.status, ==, 0);
   g_assert_true (g_str_has_prefix (a.out, "ETF    SECTOR                   SYMBOLS\n"));
   g_assert_nonnull (strstr (a.out, "\nXLK    Information Technology   -\n"));
 
-  cli (&b, db, "sectors", "set", "NVDA", "XLK", NULL);
+  hs_test_cli (&b, db, "sectors", "set", "NVDA", "XLK", NULL);
   g_assert_cmpint (b.status, ==, 0);
   g_assert_cmpstr (b.out, ==, "NVDA → XLK\n");
-  cli (&c, db, "sectors", "set", "AMD", "SMH", NULL);
+  hs_test_cli (&c, db, "sectors", "set", "AMD", "SMH", NULL);
   g_assert_cmpint (c.status, ==, 2);
   g_assert_cmpstr (c.err, ==, "hindsight-cli: SMH is not a sector ETF; name its sector to add it "
                               "(sectors set AMD SMH --sector NAME)\n");
-  cli (&d, db, "sectors", "set", "AMD", "SMH", "--sector", "Semiconductors", NULL);
+  hs_test_cli (&d, db, "sectors", "set", "AMD", "SMH", "--sector", "Semiconductors", NULL);
   g_assert_cmpint (d.status, ==, 0);
 
-  cli (&e, db, "sectors", "list", "--json", NULL);
+  hs_test_cli (&e, db, "sectors", "list", "--json", NULL);
   g_assert_cmpint (e.status, ==, 0);
   root = parse (e.out);
   arr = json_node_get_array (root);
@@ -119,14 +73,14 @@ test_sectors (void)
                        json_object_get_array_member (xlk, "symbols"), 0), ==, "NVDA");
   }
 
-  cli (&f, db, "sectors", "remove", "NVDA", NULL);
+  hs_test_cli (&f, db, "sectors", "remove", "NVDA", NULL);
   g_assert_cmpint (f.status, ==, 0);
-  cli (&g, db, "sectors", "remove", "NVDA", NULL);
+  hs_test_cli (&g, db, "sectors", "remove", "NVDA", NULL);
   g_assert_cmpint (g.status, ==, 1);
   g_assert_cmpstr (g.err, ==, "hindsight-cli: NVDA has no sector ETF\n");
-  cli (&h, db, "sectors", NULL);
+  hs_test_cli (&h, db, "sectors", NULL);
   g_assert_cmpint (h.status, ==, 2);
-  cli (&i, db, "sectors", "set", "NVDA", NULL);
+  hs_test_cli (&i, db, "sectors", "set", "NVDA", NULL);
   g_assert_cmpint (i.status, ==, 2);
 }
 
@@ -166,13 +120,13 @@ import (const char *db,
         const char *kind,
         const char *interval)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
   if (interval != NULL)
-    cli (&r, db, "import", what, path, "--symbol", symbol, "--kind", kind, "--interval",
-         interval, NULL);
+    hs_test_cli (&r, db, "import", what, path, "--symbol", symbol, "--kind", kind, "--interval",
+                 interval, NULL);
   else
-    cli (&r, db, "import", what, path, "--symbol", symbol, "--kind", kind, NULL);
+    hs_test_cli (&r, db, "import", what, path, "--symbol", symbol, "--kind", kind, NULL);
   if (r.status != 0)
     g_error ("import %s %s: %s", what, path, r.err);
 }
@@ -185,7 +139,7 @@ test_context (void)
   g_autoptr(GError) error = NULL;
   static const char *symbols[] = { "SPY", "VIX", "XLK", "AAPL" };
   const CapsuleTrade *t = NULL;
-  g_auto(Run) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
+  g_auto(HsTestRun) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *at = NULL;
   JsonObject *regime, *book, *spy, *sector;
@@ -203,7 +157,7 @@ test_context (void)
       if (s->quotes_csv != NULL)
         import (db, "quotes", s->quotes_csv, s->symbol, s->kind, NULL);
     }
-  cli (&a, db, "sectors", "set", "AAPL", "XLK", NULL);
+  hs_test_cli (&a, db, "sectors", "set", "AAPL", "XLK", NULL);
   g_assert_cmpint (a.status, ==, 0);
   for (guint i = 0; i < data->trades->len && t == NULL; i++)
     if (g_str_equal (g_array_index (data->trades, CapsuleTrade, i).symbol, "AAPL"))
@@ -211,7 +165,7 @@ test_context (void)
   g_assert (t != NULL);
   at = hs_time_format_iso (t->entry_ts);
 
-  cli (&b, db, "context", "--symbol", "AAPL", "--at", at, "--json", NULL);
+  hs_test_cli (&b, db, "context", "--symbol", "AAPL", "--at", at, "--json", NULL);
   g_assert_cmpint (b.status, ==, 0);
   root = parse (b.out);
   regime = json_object_get_object_member (json_node_get_object (root), "market_regime");
@@ -239,20 +193,20 @@ test_context (void)
   g_assert_nonnull (strstr (b.out, "\"market_internals.advancers\""));
 
   /* The text form: one line per value, the missing names on one line per object. */
-  cli (&c, db, "context", "--symbol", "AAPL", "--at", at, NULL);
+  hs_test_cli (&c, db, "context", "--symbol", "AAPL", "--at", at, NULL);
   g_assert_cmpint (c.status, ==, 0);
   g_assert_true (g_str_has_prefix (c.out, "signals_snapshot\n  1m.rsi "));
   g_assert_nonnull (strstr (c.out, "\nmarket_regime\n  spy.price "));
   g_assert_nonnull (strstr (c.out, "\n  sector.ticker                    XLK\n"));
   g_assert_nonnull (strstr (c.out, "\norder_book_state\n  bid "));
 
-  cli (&d, db, "context", "--symbol", "NOPE", "--at", at, NULL);
+  hs_test_cli (&d, db, "context", "--symbol", "NOPE", "--at", at, NULL);
   g_assert_cmpint (d.status, ==, 1);
   g_assert_cmpstr (d.err, ==, "hindsight-cli: no instrument NOPE\n");
-  cli (&e, db, "context", "--symbol", "AAPL", "--at", "yesterday", NULL);
+  hs_test_cli (&e, db, "context", "--symbol", "AAPL", "--at", "yesterday", NULL);
   g_assert_cmpint (e.status, ==, 2);
   g_assert_true (g_str_has_prefix (e.err, "hindsight-cli: bad --at: "));
-  cli (&f, db, "context", "--symbol", "AAPL", NULL);
+  hs_test_cli (&f, db, "context", "--symbol", "AAPL", NULL);
   g_assert_cmpint (f.status, ==, 2);
 }
 

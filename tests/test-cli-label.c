@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include "hs-test-cli.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -16,56 +18,6 @@
 #include <string.h>
 
 static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs hindsight-cli --db @db with the NULL-terminated arguments. */
-static void
-cli (Run        *r,
-     const char *db,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  GBytes *out = NULL, *err = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
-  g_ptr_array_add (args, "--db");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char *const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  g_bytes_unref (out);
-  g_bytes_unref (err);
-}
 
 static void
 sql (const char *db,
@@ -178,15 +130,15 @@ setup_spy (const char *name,
   g_autofree char *csv = g_build_filename (g_getenv ("HS_TEST_DATA"), "lean",
                                            "spy_minute_2013-10.csv", NULL);
   char *db = g_build_filename (tmpdir, name, NULL);
-  g_auto(Run) imp = { 0 };
-  g_auto(Run) bt = { 0 };
+  g_auto(HsTestRun) imp = { 0 };
+  g_auto(HsTestRun) bt = { 0 };
   g_autofree char *count = NULL;
 
-  cli (&imp, db, "import", "bars", csv, "--symbol", "SPY", "--interval", "1m", "--kind", "etf",
-       NULL);
+  hs_test_cli (&imp, db, "import", "bars", csv, "--symbol", "SPY", "--interval", "1m", "--kind",
+               "etf", NULL);
   g_assert_cmpint (imp.status, ==, 0);
-  cli (&bt, db, "backtest", "--symbol", "SPY", "--interval", "1m", "--strategy", "sma_cross",
-       "--from", "2013-10-07", "--to", "2013-10-11", NULL);
+  hs_test_cli (&bt, db, "backtest", "--symbol", "SPY", "--interval", "1m", "--strategy",
+               "sma_cross", "--from", "2013-10-07", "--to", "2013-10-11", NULL);
   g_assert_cmpint (bt.status, ==, 0);
   count = sql_text (db, "SELECT count(*) FROM backtest_trades WHERE run_id = 1");
   *n_backtest = g_ascii_strtoll (count, NULL, 10);
@@ -215,12 +167,12 @@ test_label_spy (void)
   g_autofree char *db = NULL;
   g_autofree char *before = NULL, *after = NULL, *extra = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) bt = { 0 };
-  g_auto(Run) first = { 0 };
-  g_auto(Run) again = { 0 };
-  g_auto(Run) all = { 0 };
-  g_auto(Run) imp = { 0 };
-  g_auto(Run) retry = { 0 };
+  g_auto(HsTestRun) bt = { 0 };
+  g_auto(HsTestRun) first = { 0 };
+  g_auto(HsTestRun) again = { 0 };
+  g_auto(HsTestRun) all = { 0 };
+  g_auto(HsTestRun) imp = { 0 };
+  g_auto(HsTestRun) retry = { 0 };
   g_autofree char *bt_ids = NULL, *paper_ids = NULL, *labeled_bt = NULL;
   g_autofree char *err2 = NULL, *err3 = NULL, *labeled = NULL;
   int64_t n_backtest = 0;
@@ -233,7 +185,7 @@ test_label_spy (void)
   add_paper (db, "long", "2013-10-08T14:00:00Z", 168.0, NULL, "open");
 
   /* One run: its backtest trades only. */
-  cli (&bt, db, "label", "--backtest", "1", "--json", NULL);
+  hs_test_cli (&bt, db, "label", "--backtest", "1", "--json", NULL);
   g_assert_cmpint (bt.status, ==, 0);
   o = parse_object (parser, bt.out);
   paper_ids = ids_of (o, "labeled_ids", "paper");
@@ -247,7 +199,7 @@ test_label_spy (void)
   g_assert_cmpstr (labeled, ==, "0");
 
   /* Everything else. */
-  cli (&first, db, "label", NULL);
+  hs_test_cli (&first, db, "label", NULL);
   g_assert_cmpint (first.status, ==, 0);
   g_assert_cmpstr (first.out, ==,
     "labeled 1 (paper 1, backtest 0), skipped 2, unchanged 0, conflicts 0\n"
@@ -274,11 +226,11 @@ test_label_spy (void)
 
   /* Again: nothing changes; the two waiting trades are retried and skipped the same way. */
   before = dump_labels (db);
-  cli (&again, db, "label", NULL);
+  hs_test_cli (&again, db, "label", NULL);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_true (g_str_has_prefix (again.out, "labeled 0 (paper 0, backtest 0), skipped 2, "
                                               "unchanged 0, conflicts 0\n"));
-  cli (&all, db, "label", "--all", "--json", NULL);
+  hs_test_cli (&all, db, "label", "--all", "--json", NULL);
   g_assert_cmpint (all.status, ==, 0);
   o = parse_object (parser, all.out);
   g_assert_cmpint (json_object_get_int_member (o, "labeled"), ==, 0);
@@ -309,9 +261,9 @@ test_label_spy (void)
     "timestamp,open,high,low,close,volume\n"
     "2013-10-12T00:00:00Z,170.41,170.45,170.40,170.44,100\n"
     "2013-10-12T00:30:00Z,170.44,170.50,170.43,170.50,100\n", -1, NULL));
-  cli (&imp, db, "import", "bars", extra, "--symbol", "SPY", "--interval", "1m", NULL);
+  hs_test_cli (&imp, db, "import", "bars", extra, "--symbol", "SPY", "--interval", "1m", NULL);
   g_assert_cmpint (imp.status, ==, 0);
-  cli (&retry, db, "label", "--json", NULL);
+  hs_test_cli (&retry, db, "label", "--json", NULL);
   g_assert_cmpint (retry.status, ==, 0);
   o = parse_object (parser, retry.out);
   g_free (paper_ids);
@@ -334,7 +286,7 @@ test_label_since (void)
 {
   g_autofree char *db = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
   g_autofree char *ids = NULL, *bt = NULL, *left = NULL;
   int64_t n_backtest = 0;
   JsonObject *o;
@@ -342,7 +294,7 @@ test_label_since (void)
   db = setup_spy ("since.db", &n_backtest);
   add_paper (db, "long", "2013-10-07T15:00:00Z", 168.0, "2013-10-07T15:30:00Z", "closed");
   add_paper (db, "long", "2013-10-08T15:00:00Z", 168.0, "2013-10-08T15:30:00Z", "closed");
-  cli (&r, db, "label", "--since", "2013-10-08", "--json", NULL);
+  hs_test_cli (&r, db, "label", "--since", "2013-10-08", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   o = parse_object (parser, r.out);
   ids = ids_of (o, "labeled_ids", "paper");
@@ -358,29 +310,29 @@ static void
 test_label_usage (void)
 {
   g_autofree char *db = g_build_filename (tmpdir, "usage.db", NULL);
-  g_auto(Run) extra = { 0 };
-  g_auto(Run) since = { 0 };
-  g_auto(Run) neg = { 0 };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) empty = { 0 };
-  g_auto(Run) help = { 0 };
+  g_auto(HsTestRun) extra = { 0 };
+  g_auto(HsTestRun) since = { 0 };
+  g_auto(HsTestRun) neg = { 0 };
+  g_auto(HsTestRun) run = { 0 };
+  g_auto(HsTestRun) empty = { 0 };
+  g_auto(HsTestRun) help = { 0 };
 
-  cli (&extra, db, "label", "now", NULL);
+  hs_test_cli (&extra, db, "label", "now", NULL);
   g_assert_cmpint (extra.status, ==, 2);
   g_assert_nonnull (strstr (extra.err, "label takes no arguments"));
-  cli (&since, db, "label", "--since", "yesterday", NULL);
+  hs_test_cli (&since, db, "label", "--since", "yesterday", NULL);
   g_assert_cmpint (since.status, ==, 2);
   g_assert_nonnull (strstr (since.err, "bad --since"));
-  cli (&neg, db, "label", "--backtest", "-3", NULL);
+  hs_test_cli (&neg, db, "label", "--backtest", "-3", NULL);
   g_assert_cmpint (neg.status, ==, 2);
-  cli (&run, db, "label", "--backtest", "42", NULL);
+  hs_test_cli (&run, db, "label", "--backtest", "42", NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "no backtest run 42"));
-  cli (&empty, db, "label", NULL);
+  hs_test_cli (&empty, db, "label", NULL);
   g_assert_cmpint (empty.status, ==, 0);
   g_assert_cmpstr (empty.out, ==, "labeled 0 (paper 0, backtest 0), skipped 0, unchanged 0, "
                                   "conflicts 0\n");
-  cli (&help, db, "label", "--help", NULL);
+  hs_test_cli (&help, db, "label", "--help", NULL);
   g_assert_cmpint (help.status, ==, 0);
   g_assert_nonnull (strstr (help.out, "--since"));
 }

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "hs-test-cli.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -15,56 +17,6 @@
 #include <string.h>
 
 static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs $HS_CLI --db DB with the NULL-terminated arguments. */
-static void
-cli (Run        *r,
-     const char *db,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  GBytes *out = NULL, *err = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
-  g_ptr_array_add (args, "--db");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  g_bytes_unref (out);
-  g_bytes_unref (err);
-}
 
 static char *
 write_tmp (const char *name,
@@ -139,24 +91,24 @@ test_ledger_commands (void)
   JsonObject *o, *trade;
 
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "import", "bars", "--symbol", "MSFT", "--interval", "1m", bars, NULL);
+    hs_test_cli (&r, db, "import", "bars", "--symbol", "MSFT", "--interval", "1m", bars, NULL);
     g_assert_cmpint (r.status, ==, 0);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "import", "ledger", ledger, NULL);
+    hs_test_cli (&r, db, "import", "ledger", ledger, NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "7 lines"));
     g_assert_nonnull (strstr (r.out, "trade_ledger        1 new"));
   }
   /* Again, as JSON: everything already stored. */
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "import", "ledger", ledger, "--json", NULL);
+    hs_test_cli (&r, db, "import", "ledger", ledger, "--json", NULL);
     g_assert_cmpint (r.status, ==, 0);
     counts = parse_json (r.out);
     o = json_object_get_object_member (json_node_get_object (counts), "records");
@@ -167,22 +119,22 @@ test_ledger_commands (void)
   }
   /* A refused file: exit 2, FILE:LINE: field: reason, nothing of its first line stored. */
   {
-    g_auto(Run) r = { 0 }, r2 = { 0 };
+    g_auto(HsTestRun) r = { 0 }, r2 = { 0 };
 
-    cli (&r, db, "import", "ledger", bad, NULL);
+    hs_test_cli (&r, db, "import", "ledger", bad, NULL);
     g_assert_cmpint (r.status, ==, 2);
     want_bad = g_strdup_printf ("hindsight-cli: %s:2: price: must be greater than 0, not -1\n",
                                 bad);
     g_assert_cmpstr (r.err, ==, want_bad);
-    cli (&r2, db, "ledger", "risk", "--json", NULL);
+    hs_test_cli (&r2, db, "ledger", "risk", "--json", NULL);
     g_assert_cmpint (r2.status, ==, 0);
     risk = parse_json (r2.out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (risk)), ==, 1);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "ledger", "list", "--json", NULL);
+    hs_test_cli (&r, db, "ledger", "list", "--json", NULL);
     g_assert_cmpint (r.status, ==, 0);
     list = parse_json (r.out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
@@ -195,9 +147,9 @@ test_ledger_commands (void)
     g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "net_pnl"), -6.3, 1e-9);
   }
   {
-    g_auto(Run) r = { 0 }, t = { 0 };
+    g_auto(HsTestRun) r = { 0 }, t = { 0 };
 
-    cli (&r, db, "ledger", "show", "k1", "--json", NULL);
+    hs_test_cli (&r, db, "ledger", "show", "k1", "--json", NULL);
     g_assert_cmpint (r.status, ==, 0);
     show = parse_json (r.out);
     o = json_node_get_object (show);
@@ -211,21 +163,21 @@ test_ledger_commands (void)
     g_assert_cmpstr (json_object_get_string_member (trade, "exit_ts"), ==,
                      "2024-03-05T14:40:00.200Z");
     /* The text form is an outline of the same object. */
-    cli (&t, db, "ledger", "show", "1", NULL);
+    hs_test_cli (&t, db, "ledger", "show", "1", NULL);
     g_assert_cmpint (t.status, ==, 0);
     g_assert_nonnull (strstr (t.out, "client_order_id: e1\n"));
     g_assert_nonnull (strstr (t.out, "net_pnl: -6.3\n"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "ledger", "show", "999", NULL);
+    hs_test_cli (&r, db, "ledger", "show", "999", NULL);
     g_assert_cmpint (r.status, ==, 1);
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "ledger", "risk", NULL);
+    hs_test_cli (&r, db, "ledger", "risk", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "[\"max_daily_loss\"]"));
   }
@@ -234,10 +186,10 @@ test_ledger_commands (void)
    * without a signal (5 minutes from the replay's 14:35 sale: extra, which leaves that sale
    * missing). e1 is k1's order and is not counted twice. */
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", "--from", "2024-03-05",
-         "--to", "2024-03-05", "--json", NULL);
+    hs_test_cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", "--from", "2024-03-05",
+                 "--to", "2024-03-05", "--json", NULL);
     g_assert_cmpint (r.status, ==, 0);
     replay = parse_json (r.out);
     o = json_object_get_object_member (json_node_get_object (replay), "counts");
@@ -250,17 +202,17 @@ test_ledger_commands (void)
   /* A wider tolerance (6 minutes) pairs the 14:35 sale with x1's (sold at 8.9 vs 9: 1.1 %,
    * beyond the default 0.5 %: price). */
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", "--from", "2024-03-05",
-         "--to", "2024-03-05", "--tolerance", "360", NULL);
+    hs_test_cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", "--from", "2024-03-05",
+                 "--to", "2024-03-05", "--tolerance", "360", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "1 match, 0 missing, 0 extra, 0 side, 1 price"));
   }
   {
-    g_auto(Run) r = { 0 };
+    g_auto(HsTestRun) r = { 0 };
 
-    cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", NULL);
+    hs_test_cli (&r, db, "replay", "--rules", rules, "--symbol", "MSFT", NULL);
     g_assert_cmpint (r.status, ==, 2);
   }
 }

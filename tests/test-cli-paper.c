@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "hs-test-cli.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -15,56 +17,6 @@
 #include <string.h>
 
 static char *tmpdir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs hindsight-cli --db @db with the NULL-terminated arguments. */
-static void
-cli (Run        *r,
-     const char *db,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  GBytes *out = NULL, *err = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
-  g_ptr_array_add (args, "--db");
-  g_ptr_array_add (args, (char *) db);
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  g_bytes_unref (out);
-  g_bytes_unref (err);
-}
 
 static char *
 write_file (const char *name,
@@ -107,23 +59,23 @@ test_open_close_show (void)
   g_autofree char *bad_reasoning = write_file ("bad.json",
     "{\"model\": \"m\", \"prompt_version\": \"v\", \"confidence_score\": 12}");
   g_autoptr(JsonObject) o = NULL;
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
-  cli (&r, db, "import", "bars", bars_path, "--symbol", "AAPL", "--interval", "1m", NULL);
+  hs_test_cli (&r, db, "import", "bars", bars_path, "--symbol", "AAPL", "--interval", "1m", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* No --price: the close of the last 1m bar that had ended by 14:32, the 14:31 bar: 181. */
-  cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "long", "--qty", "10", "--at",
-       "2024-03-04T14:32:00Z", "--stop", "178", "--tag", "breakout", "--reasoning", reasoning,
-       "--fees", "1", NULL);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "long", "--qty", "10", "--at",
+               "2024-03-04T14:32:00Z", "--stop", "178", "--tag", "breakout", "--reasoning",
+               reasoning, "--fees", "1", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, "1\n");
   g_assert_nonnull (strstr (r.err, "entry price from the close of the 1m bar ending "
                                    "2024-03-04T14:32:00Z"));
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
-  cli (&r, db, "paper", "show", "1", NULL);
+  hs_test_cli (&r, db, "paper", "show", "1", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Paper trade 1: AAPL long 10 @ 181 at 2024-03-04T14:32:00Z"));
   g_assert_nonnull (strstr (r.out, "AI reasoning: gemini-2.0-flash, prompt v4_aggressive, "
@@ -134,12 +86,12 @@ test_open_close_show (void)
   g_assert_nonnull (strstr (r.out, "Context at entry\nsignals_snapshot: {\n"));
   g_assert_nonnull (strstr (r.out, "\n  \"missing\": ["));
   g_assert_nonnull (strstr (r.out, "Labels (not computed yet)"));
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* Close at 183.5 with 1.5 more fees: (183.5 - 181) × 10 - 2.5 = 22.5;
    * 22.5 / 1810 × 100 = 1.243093922651934 %. */
-  cli (&r, db, "paper", "close", "1", "--price", "183.5", "--at", "2024-03-04T15:00:00Z",
-       "--fees", "1.5", "--json", NULL);
+  hs_test_cli (&r, db, "paper", "close", "1", "--price", "183.5", "--at", "2024-03-04T15:00:00Z",
+               "--fees", "1.5", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   o = parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "closed");
@@ -154,64 +106,66 @@ test_open_close_show (void)
                        "confidence_score"), ==, 8.5);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o, "tags"), 0),
                    ==, "breakout");
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* Closing it again is refused (1); an exit before the entry too (2). */
-  cli (&r, db, "paper", "close", "1", "--price", "183", NULL);
+  hs_test_cli (&r, db, "paper", "close", "1", "--price", "183", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "paper trade 1 is closed already (manual at "
                                    "2024-03-04T15:00:00Z)"));
-  run_clear (&r);
-  cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "short", "--qty", "1", "--price",
-       "180", "--at", "2024-03-04T14:40:00Z", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "short", "--qty", "1",
+               "--price", "180", "--at", "2024-03-04T14:40:00Z", NULL);
   g_assert_cmpstr (r.out, ==, "2\n");
-  run_clear (&r);
-  cli (&r, db, "paper", "close", "2", "--price", "179", "--at", "2024-03-04T14:39:00Z", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "close", "2", "--price", "179", "--at", "2024-03-04T14:39:00Z",
+               NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "exit_time: 2024-03-04T14:39:00Z is before the entry time "
                                    "2024-03-04T14:40:00Z of trade 2"));
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* Refused opens: unknown symbol (1), stop on the wrong side (2), bad reasoning (2). */
-  cli (&r, db, "paper", "open", "--symbol", "ZZZ", "--side", "long", "--qty", "1", NULL);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "ZZZ", "--side", "long", "--qty", "1", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "unknown symbol “ZZZ”"));
-  run_clear (&r);
-  cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "short", "--qty", "1", "--price",
-       "180", "--stop", "170", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "short", "--qty", "1",
+               "--price", "180", "--stop", "170", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "stop_loss: 170 must be above the entry price 180 for a "
                                    "short"));
-  run_clear (&r);
-  cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "long", "--qty", "1", "--price",
-       "180", "--reasoning", bad_reasoning, NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "long", "--qty", "1",
+               "--price", "180", "--reasoning", bad_reasoning, NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "bad.json: ai_reasoning_log.confidence_score: must be a "
                                    "number from 0 to 10 (got 12)"));
-  run_clear (&r);
-  cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "sideways", "--qty", "1", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "open", "--symbol", "AAPL", "--side", "sideways", "--qty", "1",
+               NULL);
   g_assert_cmpint (r.status, ==, 2);
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* Tags and notes. */
-  cli (&r, db, "paper", "tag", "2", "fade", NULL);
+  hs_test_cli (&r, db, "paper", "tag", "2", "fade", NULL);
   g_assert_cmpstr (r.out, ==, "paper trade 2 tags: fade\n");
-  run_clear (&r);
-  cli (&r, db, "paper", "tag", "2", "gap", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "tag", "2", "gap", NULL);
   g_assert_cmpstr (r.out, ==, "paper trade 2 tags: fade, gap\n");
-  run_clear (&r);
-  cli (&r, db, "paper", "untag", "2", "fade", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "untag", "2", "fade", NULL);
   g_assert_cmpstr (r.out, ==, "paper trade 2 tags: gap\n");
-  run_clear (&r);
-  cli (&r, db, "paper", "note", "2", "against the trend", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "note", "2", "against the trend", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
-  cli (&r, db, "paper", "tag", "9", "x", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "tag", "9", "x", NULL);
   g_assert_cmpint (r.status, ==, 1);
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* List: all, open only, closed only. */
-  cli (&r, db, "paper", "list", "--open", "--json", NULL);
+  hs_test_cli (&r, db, "paper", "list", "--open", "--json", NULL);
   {
     g_autoptr(JsonParser) p = json_parser_new ();
     JsonArray *a;
@@ -225,12 +179,12 @@ test_open_close_show (void)
     g_assert_cmpstr (json_object_get_string_member (t, "notes"), ==, "against the trend");
     g_assert_true (json_object_get_null_member (t, "pnl"));
   }
-  run_clear (&r);
-  cli (&r, db, "paper", "list", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "list", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "2 trades: 1 open, 1 closed; realised P&L +22.50\n"));
-  run_clear (&r);
-  cli (&r, db, "paper", "list", "--closed", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "list", "--closed", NULL);
   g_assert_nonnull (strstr (r.out, "1 trades: 0 open, 1 closed"));
 }
 
@@ -255,47 +209,47 @@ test_import_and_check (void)
     "\"entry_price\":180,\"ai_reasoning_log\":{\"model\":\"m\",\"prompt_version\":\"v\","
     "\"confidence_score\":11,\"bull_case\":\"\",\"bear_case\":\"\",\"decision_logic\":\"\"}}\n");
   g_autofree char *want = NULL;
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
-  cli (&r, db, "import", "bars", bars_path, "--symbol", "AAPL", "--interval", "1m", NULL);
+  hs_test_cli (&r, db, "import", "bars", bars_path, "--symbol", "AAPL", "--interval", "1m", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* A refused file: exit 2, FILE:LINE: field: reason, nothing stored. */
-  cli (&r, db, "paper", "import", bad, NULL);
+  hs_test_cli (&r, db, "paper", "import", bad, NULL);
   g_assert_cmpint (r.status, ==, 2);
   want = g_strdup_printf ("hindsight-cli: %s:3: ai_reasoning_log.confidence_score: must be a "
                           "number from 0 to 10 (got 11)\n", bad);
   g_assert_cmpstr (r.err, ==, want);
-  run_clear (&r);
-  cli (&r, db, "paper", "list", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "list", NULL);
   g_assert_nonnull (strstr (r.out, "0 trades"));
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
-  cli (&r, db, "paper", "import", good, "--json", NULL);
+  hs_test_cli (&r, db, "paper", "import", good, "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_clear_pointer (&want, g_free);
   want = g_strdup_printf ("{\"file\":\"%s\",\"lines\":1,\"inserted\":1,\"updated\":0,"
                           "\"unchanged\":0,\"closed\":0}\n", good);
   g_assert_cmpstr (r.out, ==, want);
-  run_clear (&r);
-  cli (&r, db, "paper", "import", good, NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "import", good, NULL);
   g_clear_pointer (&want, g_free);
   want = g_strdup_printf ("%s: 1 lines: 0 new trades, 0 updated, 1 unchanged; 0 closed at "
                           "their stop or target\n", good);
   g_assert_cmpstr (r.out, ==, want);
-  run_clear (&r);
+  hs_test_run_clear (&r);
 
   /* Nothing to close yet; then the 14:33 bar's high 186 reaches the target 185.5. The bars
    * import closes it: (185.5 - 183.2) × 2 = 4.6. */
-  cli (&r, db, "paper", "check", NULL);
+  hs_test_cli (&r, db, "paper", "check", NULL);
   g_assert_cmpstr (r.out, ==, "0 paper trades closed\n");
-  run_clear (&r);
-  cli (&r, db, "import", "bars", more_bars, "--symbol", "AAPL", "--interval", "1m", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "import", "bars", more_bars, "--symbol", "AAPL", "--interval", "1m", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "1 open paper trades hit their stop or target"));
-  run_clear (&r);
-  cli (&r, db, "paper", "show", "1", "--json", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "show", "1", "--json", NULL);
   {
     g_autoptr(JsonObject) o = parse_object (r.out);
 
@@ -304,11 +258,11 @@ test_import_and_check (void)
                      "2024-03-04T14:33:00Z");
     g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "pnl"), 4.6, 1e-9);
   }
-  run_clear (&r);
-  cli (&r, db, "paper", "show", "7", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "show", "7", NULL);
   g_assert_cmpint (r.status, ==, 1);
-  run_clear (&r);
-  cli (&r, db, "paper", "frobnicate", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "paper", "frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
 }
 

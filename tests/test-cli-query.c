@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "hs-test-cli.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -14,59 +16,6 @@
 #include <string.h>
 
 static char *db;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* Runs hindsight-cli --db DB with the NULL-terminated arguments. */
-static void
-cli (Run *r,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (args, (char *) g_getenv ("HS_CLI"));
-  g_ptr_array_add (args, "--db");
-  g_ptr_array_add (args, db);
-  va_start (ap, r);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char *const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate (proc, NULL, NULL, &out, &err, &error));
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  /* g_strndup() of an empty pipe's NULL data is NULL: compare with "" instead. */
-  r->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
-  r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
-  if (r->out == NULL)
-    r->out = g_strdup ("");
-  if (r->err == NULL)
-    r->err = g_strdup ("");
-}
 
 static char *
 file_checksum (const char *path)
@@ -85,11 +34,11 @@ make_db (void)
 {
   sqlite3 *h = NULL;
   char *err = NULL;
-  Run r = { 0 };
+  HsTestRun r = { 0 };
 
-  cli (&r, "db", "migrate", NULL);
+  hs_test_cli (&r, db, "db", "migrate", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  run_clear (&r);
+  hs_test_run_clear (&r);
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
   if (sqlite3_exec (h,
         "INSERT INTO instruments (id, symbol, created_at) VALUES (1, 'AAPL', 0), (2, 'XOM', 0);"
@@ -114,10 +63,10 @@ make_db (void)
 static void
 test_seed_example (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
-  cli (&r, "query", "signals.5m.rsi > 70 and target_pnl_1h < -10", "--select",
-       "id,regime.spy.vix,ai.confidence_score", NULL);
+  hs_test_cli (&r, db, "query", "signals.5m.rsi > 70 and target_pnl_1h < -10", "--select",
+               "id,regime.spy.vix,ai.confidence_score", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==,
                    "id  regime.spy.vix  ai.confidence_score\n"
@@ -128,11 +77,12 @@ test_seed_example (void)
 static void
 test_csv (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
   /* RFC 4180: the comma, the quotes and the line break are quoted; null is an empty cell. */
-  cli (&r, "query", "--csv", "--select", "id,symbol,ai.bull_case,notes,tags,entry_time,exit_time",
-       "signals.5m.rsi > 70 or symbol == 'AAPL'", NULL);
+  hs_test_cli (&r, db, "query", "--csv", "--select",
+               "id,symbol,ai.bull_case,notes,tags,entry_time,exit_time",
+               "signals.5m.rsi > 70 or symbol == 'AAPL'", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==,
                    "id,symbol,ai.bull_case,notes,tags,entry_time,exit_time\n"
@@ -145,24 +95,24 @@ test_csv (void)
 static void
 test_csv_quoting_of_list (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
   /* A list cell with a quote is quoted as a whole. */
-  cli (&r, "query", "--csv", "--select", "tags", "id == 3", NULL);
+  hs_test_cli (&r, db, "query", "--csv", "--select", "tags", "id == 3", NULL);
   g_assert_cmpstr (r.out, ==, "tags\n\"[\"\"news\"\"]\"\n");
 }
 
 static void
 test_json (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *rows;
   JsonObject *o;
 
-  cli (&r, "query", "--json", "--select", "id,tags,entry_time,regime.spy.vix,pnl_pct / 2",
-       "side == \"long\"", NULL);
+  hs_test_cli (&r, db, "query", "--json", "--select",
+               "id,tags,entry_time,regime.spy.vix,pnl_pct / 2", "side == \"long\"", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
   g_assert_no_error (error);
@@ -183,38 +133,39 @@ test_json (void)
 static void
 test_aggregates (void)
 {
-  g_auto(Run) r = { 0 };
+  g_auto(HsTestRun) r = { 0 };
 
   /* Per sector: XLE one trade (pnl 1.82), XLK one (-1.385), no regime one (null pnl). */
-  cli (&r, "query", "--csv", "--agg", "count", "--agg", "avg:pnl_pct", "--agg",
-       "median:signals.5m.rsi", "--group-by", "regime.sector.ticker", NULL);
+  hs_test_cli (&r, db, "query", "--csv", "--agg", "count", "--agg", "avg:pnl_pct", "--agg",
+               "median:signals.5m.rsi", "--group-by", "regime.sector.ticker", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==,
                    "regime.sector.ticker,count,avg(pnl_pct),median(signals.5m.rsi)\n"
                    ",1,,55\n"
                    "XLE,1,1.82,71\n"
                    "XLK,1,-1.385,74.2\n");
-  run_clear (&r);
+  hs_test_run_clear (&r);
   /* Median of 74.2, 71, 55 is 71; of the two long ones (74.2, 55) their mean 64.6. */
-  cli (&r, "query", "--csv", "--agg", "median:signals.5m.rsi", "--agg", "max:entry_time", NULL);
+  hs_test_cli (&r, db, "query", "--csv", "--agg", "median:signals.5m.rsi", "--agg",
+               "max:entry_time", NULL);
   g_assert_cmpstr (r.out, ==, "median(signals.5m.rsi),max(entry_time)\n71,2024-03-06T14:46:40Z\n");
-  run_clear (&r);
-  cli (&r, "query", "--csv", "--agg", "median:signals.5m.rsi", "side == 'long'", NULL);
+  hs_test_run_clear (&r);
+  hs_test_cli (&r, db, "query", "--csv", "--agg", "median:signals.5m.rsi", "side == 'long'", NULL);
   g_assert_cmpstr (r.out, ==, "median(signals.5m.rsi)\n64.6\n");
 }
 
 static void
 test_explain_and_fields (void)
 {
-  g_auto(Run) r = { 0 };
-  g_auto(Run) f = { 0 };
+  g_auto(HsTestRun) r = { 0 };
+  g_auto(HsTestRun) f = { 0 };
 
-  cli (&r, "query", "--explain", "signals.5m.rsi > 70", NULL);
+  hs_test_cli (&r, db, "query", "--explain", "signals.5m.rsi > 70", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "json_extract(t.signals_snapshot, '$.\"5m\".rsi') > ?1"));
   g_assert_nonnull (strstr (r.out, "  ?1 = 70\n"));
   g_assert_nonnull (strstr (r.out, "USING INDEX idx_paper_trades_rsi_5m"));
-  cli (&f, "query", "--fields", NULL);
+  hs_test_cli (&f, db, "query", "--fields", NULL);
   g_assert_nonnull (strstr (f.out, "signals.5m.rsi\tnumber\n"));
   g_assert_nonnull (strstr (f.out, "tags\tlist\n"));
   g_assert_nonnull (strstr (f.out, "ai.KEY…\tany\n"));
@@ -223,12 +174,12 @@ test_explain_and_fields (void)
 static void
 test_errors (void)
 {
-  g_auto(Run) a = { 0 };
-  g_auto(Run) b = { 0 };
-  g_auto(Run) c = { 0 };
-  g_auto(Run) d = { 0 };
+  g_auto(HsTestRun) a = { 0 };
+  g_auto(HsTestRun) b = { 0 };
+  g_auto(HsTestRun) c = { 0 };
+  g_auto(HsTestRun) d = { 0 };
 
-  cli (&a, "query", "signals.5m.rsi > 70 and regime.spy.vixx < 3", NULL);
+  hs_test_cli (&a, db, "query", "signals.5m.rsi > 70 and regime.spy.vixx < 3", NULL);
   g_assert_cmpint (a.status, ==, 2);
   g_assert_cmpstr (a.err, ==,
                    "signals.5m.rsi > 70 and regime.spy.vixx < 3\n"
@@ -236,12 +187,12 @@ test_errors (void)
                    "column 25: unknown field “regime.spy.vixx” (hindsight-cli query --fields "
                    "lists them)\n");
   g_assert_cmpstr (a.out, ==, "");
-  cli (&b, "query", "--agg", "avg:symbol", NULL);
+  hs_test_cli (&b, db, "query", "--agg", "avg:symbol", NULL);
   g_assert_cmpint (b.status, ==, 2);
   g_assert_cmpstr (b.err, ==, "in “symbol”:\nsymbol\n^\ncolumn 1: avg needs numbers, found a text\n");
-  cli (&c, "query", "--csv", "--json", NULL);
+  hs_test_cli (&c, db, "query", "--csv", "--json", NULL);
   g_assert_cmpint (c.status, ==, 2);
-  cli (&d, "query", "pnl >", NULL);
+  hs_test_cli (&d, db, "query", "pnl >", NULL);
   g_assert_cmpint (d.status, ==, 2);
   g_assert_nonnull (strstr (d.err, "column 6: expected an expression, found end of input"));
 }
@@ -262,9 +213,9 @@ test_injection (void)
 
   for (size_t i = 0; i < G_N_ELEMENTS (attempts); i++)
     {
-      g_auto(Run) r = { 0 };
+      g_auto(HsTestRun) r = { 0 };
 
-      cli (&r, "query", "--csv", "--select", "id", attempts[i], NULL);
+      hs_test_cli (&r, db, "query", "--csv", "--select", "id", attempts[i], NULL);
       /* Either a parse error (exit 2) or an honest answer: nobody has such a symbol. */
       g_assert_true (r.status == 2 || (r.status == 0 && g_str_equal (r.out, "id\n")));
     }
@@ -282,12 +233,12 @@ test_export (void)
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *expected = NULL;
-  g_auto(Run) a = { 0 };
-  g_auto(Run) b = { 0 };
-  g_auto(Run) c = { 0 };
-  g_auto(Run) d = { 0 };
+  g_auto(HsTestRun) a = { 0 };
+  g_auto(HsTestRun) b = { 0 };
+  g_auto(HsTestRun) c = { 0 };
+  g_auto(HsTestRun) d = { 0 };
 
-  cli (&a, "export", "trades", "--where", "signals.5m.rsi > 70", "--out", out, NULL);
+  hs_test_cli (&a, db, "export", "trades", "--where", "signals.5m.rsi > 70", "--out", out, NULL);
   g_assert_cmpint (a.status, ==, 0);
   expected = g_strdup_printf ("exported 2 trades to %s\n", out);
   g_assert_cmpstr (a.out, ==, expected);
@@ -299,12 +250,12 @@ test_export (void)
   g_assert_true (g_str_has_prefix (lines[2], "2,XOM,short,5,"));
   g_unlink (out);
 
-  cli (&b, "export", "trades", "--where", "signals.5m.rsi >", "--out", out, NULL);
+  hs_test_cli (&b, db, "export", "trades", "--where", "signals.5m.rsi >", "--out", out, NULL);
   g_assert_cmpint (b.status, ==, 2);
   g_assert_nonnull (strstr (b.err, "column 17: expected an expression, found end of input"));
-  cli (&c, "export", "trades", NULL);
+  hs_test_cli (&c, db, "export", "trades", NULL);
   g_assert_cmpint (c.status, ==, 2);
-  cli (&d, "export", "orders", "--out", out, NULL);
+  hs_test_cli (&d, db, "export", "orders", "--out", out, NULL);
   g_assert_cmpint (d.status, ==, 2);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
