@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "hs-store-paper.h"
+#include "hs-store-market.h"
 #include "hs-store-private.h"
 
 #include <math.h>
@@ -115,16 +116,9 @@ hs_store_paper_resolve_symbol (HsStore    *store,
   int rc, n = 0;
 
   if (exchange != NULL)
-    {
-      stmt = hs_store_prepare (store, "SELECT id, exchange FROM instruments "
-                                      "WHERE symbol = ? AND exchange = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 2, exchange, -1, SQLITE_TRANSIENT);
-    }
-  else
-    stmt = hs_store_prepare (store, "SELECT id, exchange FROM instruments WHERE symbol = ? "
-                                    "ORDER BY exchange", error);
+    return hs_store_find_instrument (store, symbol, exchange, instrument_id, error);
+  stmt = hs_store_prepare (store, "SELECT id, exchange FROM instruments WHERE symbol = ? "
+                                  "ORDER BY exchange", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, symbol, -1, SQLITE_TRANSIENT);
@@ -140,12 +134,8 @@ hs_store_paper_resolve_symbol (HsStore    *store,
     return hs_store_set_error (store, rc, error, "looking up an instrument");
   if (n == 0)
     {
-      if (exchange != NULL)
-        g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND,
-                     "unknown symbol “%s” on exchange “%s”", symbol, exchange);
-      else
-        g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND,
-                     "unknown symbol “%s” (no such instrument: import its data first)", symbol);
+      g_set_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND,
+                   "unknown symbol “%s” (no such instrument: import its data first)", symbol);
       return FALSE;
     }
   if (n > 1)
