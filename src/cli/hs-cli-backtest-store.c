@@ -49,17 +49,6 @@ append_time (GString *out,
   g_string_append (out, buf);
 }
 
-/* A JSON string or null. */
-static void
-json_text (GString    *out,
-           const char *s)
-{
-  if (s == NULL)
-    g_string_append (out, "null");
-  else
-    hs_cli_json_string (out, s);
-}
-
 /* A time as a JSON string, null when unknown (0). */
 static void
 json_time (GString *out,
@@ -84,22 +73,6 @@ json_int (GString *out,
     g_string_append (out, "null");
   else
     g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
-}
-
-/* A computed value (a statistic, a P&L) with 15 significant digits; null when undefined. */
-static void
-json_computed (GString *out,
-               double   v)
-{
-  char buf[32];
-
-  if (!isfinite (v))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  hs_format_double_computed (v, buf);
-  g_string_append (out, buf);
 }
 
 /* CSV cells: empty when undefined. @exact: a stored input, in the shortest form that reads
@@ -237,27 +210,27 @@ stored_list (int    argc,
                                   i ? "," : "", info->id);
           json_time (out, info->created_at);
           g_string_append (out, ",\"strategy\":");
-          json_text (out, info->strategy_name);
+          hs_cli_json_text (out, info->strategy_name);
           g_string_append (out, ",\"strategy_version\":");
-          json_text (out, info->strategy_version);
+          hs_cli_json_text (out, info->strategy_version);
           g_string_append (out, ",\"symbol\":");
-          json_text (out, info->symbol);
+          hs_cli_json_text (out, info->symbol);
           g_string_append (out, ",\"interval\":");
-          json_text (out, info->interval);
+          hs_cli_json_text (out, info->interval);
           g_string_append (out, ",\"start\":");
           json_time (out, info->start_ts);
           g_string_append (out, ",\"end\":");
           json_time (out, info->end_ts);
           g_string_append (out, ",\"profile\":");
-          json_text (out, info->profile);
+          hs_cli_json_text (out, info->profile);
           g_string_append (out, ",\"status\":");
-          json_text (out, info->status);
+          hs_cli_json_text (out, info->status);
           g_string_append_printf (out, ",\"cache_hit\":%d,\"net_profit\":", info->cache_hit);
-          json_computed (out, s->net_profit);
+          hs_cli_json_computed (out, s->net_profit);
           g_string_append (out, ",\"sharpe_ratio\":");
-          json_computed (out, s->sharpe_ratio);
+          hs_cli_json_computed (out, s->sharpe_ratio);
           g_string_append (out, ",\"max_drawdown\":");
-          json_computed (out, s->max_drawdown);
+          hs_cli_json_computed (out, s->max_drawdown);
           g_string_append (out, ",\"total_trades\":");
           json_int (out, s->total_trades, 0);
           g_string_append_c (out, '}');
@@ -356,14 +329,14 @@ json_statistics (GString          *out,
       switch (cols[i].type)
         {
         case HS_BT_COLUMN_DOUBLE:
-          json_computed (out, *(const double *) p);
+          hs_cli_json_computed (out, *(const double *) p);
           break;
         case HS_BT_COLUMN_INT:
           json_int (out, *(const int64_t *) p, 0);
           break;
         case HS_BT_COLUMN_TEXT:
         default:
-          json_text (out, *(char * const *) p);
+          hs_cli_json_text (out, *(char * const *) p);
           break;
         }
     }
@@ -403,15 +376,15 @@ stored_show (int    argc,
                               "\"source_run_id\":", info->id, info->cache_hit);
       json_int (out, info->source_run_id, 1);
       g_string_append (out, ",\"strategy\":");
-      json_text (out, info->strategy_name);
+      hs_cli_json_text (out, info->strategy_name);
       g_string_append (out, ",\"strategy_version\":");
-      json_text (out, info->strategy_version);
+      hs_cli_json_text (out, info->strategy_version);
       g_string_append (out, ",\"symbol\":");
-      json_text (out, info->symbol);
+      hs_cli_json_text (out, info->symbol);
       g_string_append (out, ",\"exchange\":");
-      json_text (out, info->exchange);
+      hs_cli_json_text (out, info->exchange);
       g_string_append (out, ",\"interval\":");
-      json_text (out, info->interval);
+      hs_cli_json_text (out, info->interval);
       g_string_append (out, ",\"start\":");
       json_time (out, info->start_ts);
       g_string_append (out, ",\"end\":");
@@ -419,29 +392,29 @@ stored_show (int    argc,
       g_string_append (out, ",\"initial_cash\":");
       hs_cli_json_number (out, info->initial_cash);
       g_string_append_printf (out, ",\"params\":%s,\"profile\":", params);
-      json_text (out, info->profile);
+      hs_cli_json_text (out, info->profile);
       g_string_append (out, ",\"fee_model\":");
-      json_text (out, info->fee_model);
+      hs_cli_json_text (out, info->fee_model);
       g_string_append (out, ",\"slippage_model\":");
-      json_text (out, info->slippage_model);
+      hs_cli_json_text (out, info->slippage_model);
       g_string_append (out, ",\"sizing_model\":");
-      json_text (out, info->sizing_model);
+      hs_cli_json_text (out, info->sizing_model);
       g_string_append (out, ",\"benchmark\":");
-      json_text (out, info->benchmark);
+      hs_cli_json_text (out, info->benchmark);
       g_string_append (out, ",\"pivot_bars\":");
       json_int (out, info->pivot_bars, 1);
       g_string_append (out, ",\"lower_timeframe\":");
-      json_text (out, info->lower_timeframe);
+      hs_cli_json_text (out, info->lower_timeframe);
       g_string_append (out, ",\"batch_id\":");
-      json_text (out, info->batch_id);
+      hs_cli_json_text (out, info->batch_id);
       g_string_append (out, ",\"cache_key\":");
-      json_text (out, info->cache_key);
+      hs_cli_json_text (out, info->cache_key);
       g_string_append (out, ",\"data_fingerprint\":");
-      json_text (out, info->data_fingerprint);
+      hs_cli_json_text (out, info->data_fingerprint);
       g_string_append (out, ",\"status\":");
-      json_text (out, info->status);
+      hs_cli_json_text (out, info->status);
       g_string_append (out, ",\"error\":");
-      json_text (out, info->error_message);
+      hs_cli_json_text (out, info->error_message);
       g_string_append (out, ",\"execution_time_ms\":");
       json_int (out, info->execution_time_ms, 0);
       g_string_append (out, ",\"started_at\":");
@@ -451,7 +424,7 @@ stored_show (int    argc,
       g_string_append (out, ",\"created_at\":");
       json_time (out, info->created_at);
       g_string_append (out, ",\"result_path\":");
-      json_text (out, info->result_path);
+      hs_cli_json_text (out, info->result_path);
       g_string_append (out, ",\"statistics\":");
       json_statistics (out, result);
       g_string_append_printf (out, ",\"trades\":%u,\"equity_points\":%zu}\n", result->trades->len,
@@ -597,12 +570,12 @@ stored_trades (int    argc,
           for (size_t k = 0; k < G_N_ELEMENTS (computed); k++)
             {
               g_string_append_printf (out, ",\"%s\":", computed_keys[k]);
-              json_computed (out, computed[k]);
+              hs_cli_json_computed (out, computed[k]);
             }
           g_string_append (out, ",\"bars_held\":");
           json_int (out, t->bars_held, 0);
           g_string_append (out, ",\"exit_reason\":");
-          json_text (out, reason);
+          hs_cli_json_text (out, reason);
           /* signal_metadata is a JSON object (the schema CHECKs it): kept as it is. */
           g_string_append_printf (out, ",\"signal\":%s}", t->signal_json ? t->signal_json
                                                                         : "null");
@@ -676,7 +649,7 @@ stored_equity (int    argc,
           g_string_append (out, ",\"holdings\":");
           hs_cli_json_number (out, result->holdings[i]);
           g_string_append (out, ",\"drawdown\":");
-          json_computed (out, result->drawdown[i]);
+          hs_cli_json_computed (out, result->drawdown[i]);
           g_string_append (out, ",\"benchmark\":");
           hs_cli_json_number (out, bench);
           g_string_append_c (out, '}');

@@ -190,21 +190,6 @@ append_time (GString *out,
   g_string_append (out, buf);
 }
 
-static void
-json_computed (GString *out,
-               double   v)
-{
-  char buf[32];
-
-  if (!isfinite (v))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  hs_format_double_computed (v, buf);
-  g_string_append (out, buf);
-}
-
 /* The statistics object: backtest_runs column → value, as `backtest show --json` prints it. */
 static void
 json_statistics (GString          *out,
@@ -222,7 +207,7 @@ json_statistics (GString          *out,
       switch (cols[i].type)
         {
         case HS_BT_COLUMN_DOUBLE:
-          json_computed (out, *(const double *) (const void *) p);
+          hs_cli_json_computed (out, *(const double *) (const void *) p);
           break;
         case HS_BT_COLUMN_INT:
           if (*(const int64_t *) (const void *) p < 0)
@@ -260,19 +245,19 @@ json_trades (GString          *out,
                               t->side < 0 ? "short" : "long");
       hs_cli_json_number (out, t->quantity);
       g_string_append (out, ",\"entry_price\":");
-      json_computed (out, t->entry_price);
+      hs_cli_json_computed (out, t->entry_price);
       g_string_append (out, ",\"exit_price\":");
-      json_computed (out, t->exit_price);
+      hs_cli_json_computed (out, t->exit_price);
       g_string_append (out, ",\"pnl\":");
-      json_computed (out, t->pnl);
+      hs_cli_json_computed (out, t->pnl);
       g_string_append (out, ",\"pnl_pct\":");
-      json_computed (out, t->pnl_pct);
+      hs_cli_json_computed (out, t->pnl_pct);
       g_string_append (out, ",\"fees\":");
-      json_computed (out, t->fees);
+      hs_cli_json_computed (out, t->fees);
       g_string_append (out, ",\"mfe_pct\":");
-      json_computed (out, t->mfe_pct);
+      hs_cli_json_computed (out, t->mfe_pct);
       g_string_append (out, ",\"mae_pct\":");
-      json_computed (out, t->mae_pct);
+      hs_cli_json_computed (out, t->mae_pct);
       g_string_append_printf (out, ",\"bars_held\":%" G_GINT64_FORMAT ",\"exit_reason\":",
                               t->bars_held);
       if (reason != NULL)
@@ -426,24 +411,6 @@ hs_cli_bt_data_clear (HsCliBtData *d)
   g_clear_pointer (&d->store, hs_store_close);
 }
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *msg = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_printerr ("hindsight-cli: %s\n", msg);
-  return HS_EXIT_BAD_INPUT;
-}
-
 /* Bad requests (parameters, models, rule sets, expressions) exit 2; the rest 1. */
 static int
 fail (GError *error)
@@ -578,24 +545,24 @@ hs_cli_bt_build (const HsCliBtRequest *q,
   GError *error = NULL;
 
   if (q->symbol == NULL || q->interval == NULL)
-    return usage_error ("%s needs --symbol and --interval", command);
+    return hs_cli_usage_error ("%s needs --symbol and --interval", command);
   if (hs_interval_lookup (q->interval) == NULL || g_str_equal (q->interval, "tick"))
     {
       g_autofree char *names = hs_interval_names ();
 
-      return usage_error ("unknown interval “%s”; use one of %s", q->interval, names);
+      return hs_cli_usage_error ("unknown interval “%s”; use one of %s", q->interval, names);
     }
   if (mode == HS_CLI_BT_GRID && q->strategy == NULL)
-    return usage_error ("%s needs --strategy NAME", command);
+    return hs_cli_usage_error ("%s needs --strategy NAME", command);
   if ((q->strategy == NULL) == (q->rules_path == NULL))
-    return usage_error ("%s needs either --strategy NAME or --rules FILE", command);
+    return hs_cli_usage_error ("%s needs either --strategy NAME or --rules FILE", command);
   if (q->rules_path != NULL && q->params != NULL)
-    return usage_error ("--param goes with --strategy; a rule set has its expressions");
+    return hs_cli_usage_error ("--param goes with --strategy; a rule set has its expressions");
   if (q->session != NULL && !hs_session_kind_from_string (q->session, &session))
-    return usage_error ("--session must be us or 24x7");
+    return hs_cli_usage_error ("--session must be us or 24x7");
   if (q->profile != NULL && !g_str_equal (q->profile, "default")
       && !g_str_equal (q->profile, "lean"))
-    return usage_error ("--profile must be default or lean");
+    return hs_cli_usage_error ("--profile must be default or lean");
   if ((q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &from_ts, &error))
       || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &to_ts, &error)))
     return fail (error);
@@ -611,7 +578,7 @@ hs_cli_bt_build (const HsCliBtRequest *q,
       config->slippage.bps = q->slippage_bps;
     }
   else if (q->slippage_bps < 0)
-    return usage_error ("--slippage-bps must be ≥ 0");
+    return hs_cli_usage_error ("--slippage-bps must be ≥ 0");
   if (q->size != NULL && !hs_sizing_parse (q->size, &config->sizing, &error))
     return fail (error);
   config->stop_loss_pct = q->stop_loss;
@@ -632,8 +599,8 @@ hs_cli_bt_build (const HsCliBtRequest *q,
       const HsStrategyInfo *s = hs_strategy_lookup (q->strategy);
 
       if (s == NULL)
-        return usage_error ("unknown strategy “%s”; hindsight-cli strategies lists them",
-                            q->strategy);
+        return hs_cli_usage_error ("unknown strategy “%s”; hindsight-cli strategies lists them",
+                                   q->strategy);
       params = hs_strategy_params_new (s);
       info->strategy_name = g_strdup (s->name);
       info->strategy_version = g_strdup (s->version);
@@ -781,7 +748,7 @@ hs_cli_bt_key (const HsCliBtRequest *q,
   if ((q->session != NULL && !hs_session_kind_from_string (q->session, &d->session))
       || (q->from != NULL && !hs_cli_parse_time_arg (q->from, FALSE, &d->from_ts, NULL))
       || (q->to != NULL && !hs_cli_parse_time_arg (q->to, TRUE, &d->to_ts, NULL)))
-    return usage_error ("bad --session, --from or --to");   /* hs_cli_bt_build() checked */
+    return hs_cli_usage_error ("bad --session, --from or --to");   /* hs_cli_bt_build() checked */
 
   d->started = hs_time_now_us ();
   d->t0 = g_get_monotonic_time ();
@@ -1030,7 +997,7 @@ hs_cli_backtest (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc > 1)
-    return usage_error ("backtest: unexpected argument “%s”", argv[1]);
+    return hs_cli_usage_error ("backtest: unexpected argument “%s”", argv[1]);
   status = hs_cli_bt_build (&q, "backtest", HS_CLI_BT_SINGLE, &config, &params, &rules, &info);
   if (status != HS_EXIT_OK)
     return status;

@@ -141,6 +141,49 @@ hs_cli_json_number (GString *out,
   g_string_append (out, buf);
 }
 
+/* A computed number (a statistic, a P&L): 15 significant digits, so 0.1 + 0.2 prints 0.3;
+ * null when not finite. */
+void
+hs_cli_json_computed (GString *out,
+                      double   v)
+{
+  char buf[32];
+
+  if (!isfinite (v))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  hs_format_double_computed (v, buf);
+  g_string_append (out, buf);
+}
+
+/* A JSON string, or null for %NULL. */
+void
+hs_cli_json_text (GString    *out,
+                  const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    hs_cli_json_string (out, s);
+}
+
+/* Prints "hindsight-cli: MESSAGE" and returns the exit status of bad input (2). */
+int
+hs_cli_usage_error (const char *format,
+                    ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("hindsight-cli: %s\n", msg);
+  return HS_EXIT_BAD_INPUT;
+}
+
 /* Prints the line of @text holding @offset, a caret under that place, and the message:
  *
  *   sma(close, )

@@ -38,6 +38,12 @@ void      hs_cli_json_string      (GString    *out,
                                    const char *s);
 void      hs_cli_json_number      (GString    *out,
                                    double      v);
+void      hs_cli_json_computed    (GString    *out,
+                                   double      v);
+void      hs_cli_json_text        (GString    *out,
+                                   const char *s);
+int       hs_cli_usage_error      (const char *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
 void      hs_cli_print_expr_error (const char   *text,
                                    size_t        offset,
                                    const GError *error);

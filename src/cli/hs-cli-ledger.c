@@ -24,20 +24,6 @@
 #include "hs-strategy.h"
 #include "hs-time.h"
 
-static int G_GNUC_PRINTF (1, 2)
-usage (const char *format,
-       ...)
-{
-  g_autofree char *msg = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_printerr ("hindsight-cli: %s\n", msg);
-  return HS_EXIT_BAD_INPUT;
-}
-
 /* Bad rule sets and files are the user's input (exit 2); the rest is a failure (1). */
 static int
 fail (GError *error)
@@ -92,7 +78,7 @@ hs_cli_import_ledger (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage ("import ledger needs one FILE");
+    return hs_cli_usage_error ("import ledger needs one FILE");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL || !hs_ledger_import (store, argv[1], NULL, &r, &error))
     return hs_cli_fail (error);
@@ -167,11 +153,11 @@ ledger_list (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage ("ledger list: unexpected argument “%s”", argv[1]);
+    return hs_cli_usage_error ("ledger list: unexpected argument “%s”", argv[1]);
   if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
       || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
     {
-      status = usage ("%s", error->message);
+      status = hs_cli_usage_error ("%s", error->message);
       g_error_free (error);
       return status;
     }
@@ -329,7 +315,7 @@ ledger_show (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage ("ledger show needs one signal ID");
+    return hs_cli_usage_error ("ledger show needs one signal ID");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
     return hs_cli_fail (error);
@@ -387,7 +373,7 @@ ledger_risk (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage ("ledger risk: unexpected argument “%s”", argv[1]);
+    return hs_cli_usage_error ("ledger risk: unexpected argument “%s”", argv[1]);
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL || (rows = hs_store_ledger_list_risk (store, &error)) == NULL)
     return hs_cli_fail (error);
@@ -454,7 +440,7 @@ hs_cli_ledger (int    argc,
               "Import with: hindsight-cli import ledger FILE.jsonl (docs/ledger.md)\n");
       return HS_EXIT_OK;
     }
-  return usage ("ledger needs list, show ID or risk (ledger --help)");
+  return hs_cli_usage_error ("ledger needs list, show ID or risk (ledger --help)");
 }
 
 /* ---- replay ------------------------------------------------------------------------------ */
@@ -540,13 +526,13 @@ hs_cli_replay (int    argc,
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage ("replay: unexpected argument “%s”", argv[1]);
+    return hs_cli_usage_error ("replay: unexpected argument “%s”", argv[1]);
   if (rules == NULL || symbol == NULL || from == NULL || to == NULL)
-    return usage ("replay needs --rules FILE, --symbol S, --from D and --to D");
+    return hs_cli_usage_error ("replay needs --rules FILE, --symbol S, --from D and --to D");
   if (tolerance_s < 0 || !isfinite (tolerance_s) || tolerance_s > 1e9)
-    return usage ("--tolerance must be a number of seconds ≥ 0");
+    return hs_cli_usage_error ("--tolerance must be a number of seconds ≥ 0");
   if (!isfinite (price_tol) || price_tol > 1e6)
-    return usage ("--price-tolerance must be a percentage ≥ 0");
+    return hs_cli_usage_error ("--price-tolerance must be a percentage ≥ 0");
   req.rules_path = rules;
   req.symbol = symbol;
   req.exchange = exchange;
@@ -557,12 +543,12 @@ hs_cli_replay (int    argc,
   if (!hs_cli_parse_time_arg (from, FALSE, &req.from_ts, &error)
       || !hs_cli_parse_time_arg (to, TRUE, &req.to_ts, &error))
     {
-      status = usage ("%s", error->message);
+      status = hs_cli_usage_error ("%s", error->message);
       g_error_free (error);
       return status;
     }
   if (req.to_ts < req.from_ts)
-    return usage ("--to is before --from");
+    return hs_cli_usage_error ("--to is before --from");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL || !hs_ledger_replay (store, &req, &res, &error))
     return fail (error);

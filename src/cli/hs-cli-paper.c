@@ -34,24 +34,6 @@ paper_fail (GError *error)
   return hs_cli_fail (error);
 }
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("hindsight-cli: %s\n", msg);
-  return HS_EXIT_BAD_INPUT;
-}
-
 /* An optional number option: NAN when not given. */
 static gboolean
 number_arg (const char *text,
@@ -64,7 +46,7 @@ number_arg (const char *text,
     return TRUE;
   if (!hs_parse_double (text, out) || !isfinite (*out))
     {
-      *status = usage_error ("bad --%s “%s”: not a number", option, text);
+      *status = hs_cli_usage_error ("bad --%s “%s”: not a number", option, text);
       return FALSE;
     }
   return TRUE;
@@ -82,7 +64,7 @@ time_arg (const char *text,
     return TRUE;
   if (!hs_time_parse (text, NULL, out, &error))
     {
-      *status = usage_error ("bad --at “%s”: %s", text, error->message);
+      *status = hs_cli_usage_error ("bad --at “%s”: %s", text, error->message);
       return FALSE;
     }
   return TRUE;
@@ -97,7 +79,7 @@ id_arg (const char *text,
 
   if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &v, NULL))
     {
-      *status = usage_error ("“%s” is not a paper trade id (a whole number ≥ 1)", text);
+      *status = hs_cli_usage_error ("“%s” is not a paper trade id (a whole number ≥ 1)", text);
       return FALSE;
     }
   *id = (int64_t) v;
@@ -126,7 +108,7 @@ parse_command (GOptionContext     *context,
     return FALSE;
   if (*argc != n_args + 1)
     {
-      *status = usage_error ("%s", need);
+      *status = hs_cli_usage_error ("%s", need);
       return FALSE;
     }
   return id == NULL || id_arg ((*argv)[1], id, status);
@@ -159,16 +141,6 @@ json_ts (GString *out,
 }
 
 static void
-json_text (GString    *out,
-           const char *s)
-{
-  if (s == NULL)
-    g_string_append (out, "null");
-  else
-    hs_cli_json_string (out, s);
-}
-
-static void
 json_id (GString *out,
          int64_t  id)
 {
@@ -176,22 +148,6 @@ json_id (GString *out,
     g_string_append (out, "null");
   else
     g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
-}
-
-/* A computed value (P&L) with 15 significant digits, so that 4 is not 3.999999999999943. */
-static void
-json_computed (GString *out,
-               double   v)
-{
-  char buf[32];
-
-  if (!isfinite (v))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  hs_format_double_computed (v, buf);
-  g_string_append (out, buf);
 }
 
 /* A stored JSON column as it is (valid JSON, CHECKed by the schema), or null. */
@@ -210,9 +166,9 @@ trade_json (GString            *out,
   g_autofree char *tags = hs_paper_tags_to_json (t->tags);
 
   g_string_append_printf (out, "{\"id\":%" G_GINT64_FORMAT ",\"symbol\":", t->id);
-  json_text (out, t->symbol);
+  hs_cli_json_text (out, t->symbol);
   g_string_append (out, ",\"exchange\":");
-  json_text (out, t->exchange);
+  hs_cli_json_text (out, t->exchange);
   g_string_append (out, ",\"side\":");
   hs_cli_json_string (out, hs_paper_side_to_string (t->side));
   g_string_append (out, ",\"quantity\":");
@@ -226,23 +182,23 @@ trade_json (GString            *out,
   g_string_append (out, ",\"take_profit\":");
   hs_cli_json_number (out, t->take_profit);
   g_string_append (out, ",\"status\":");
-  json_text (out, t->status);
+  hs_cli_json_text (out, t->status);
   g_string_append (out, ",\"exit_time\":");
   json_ts (out, t->exit_ts);
   g_string_append (out, ",\"exit_price\":");
   hs_cli_json_number (out, t->exit_price);
   g_string_append (out, ",\"exit_reason\":");
-  json_text (out, t->exit_reason);
+  hs_cli_json_text (out, t->exit_reason);
   g_string_append (out, ",\"fees\":");
   hs_cli_json_number (out, t->fees);
   g_string_append (out, ",\"pnl\":");
-  json_computed (out, t->pnl);
+  hs_cli_json_computed (out, t->pnl);
   g_string_append (out, ",\"pnl_pct\":");
-  json_computed (out, t->pnl_pct);
+  hs_cli_json_computed (out, t->pnl_pct);
   g_string_append (out, ",\"signal_id\":");
   json_id (out, t->signal_id);
   g_string_append_printf (out, ",\"tags\":%s,\"notes\":", tags);
-  json_text (out, t->notes);
+  hs_cli_json_text (out, t->notes);
   g_string_append (out, ",\"signals_snapshot\":");
   json_raw (out, t->signals_snapshot);
   g_string_append (out, ",\"market_regime\":");
@@ -262,7 +218,7 @@ trade_json (GString            *out,
   g_string_append (out, ",\"labeled_at\":");
   json_ts (out, t->labeled_at);
   g_string_append (out, ",\"label_error\":");
-  json_text (out, t->label_error);
+  hs_cli_json_text (out, t->label_error);
   g_string_append (out, ",\"created_at\":");
   json_ts (out, t->created_at);
   g_string_append (out, ",\"updated_at\":");
@@ -404,9 +360,9 @@ paper_open (int    argc,
                       "paper open takes options only (see paper open --help)", NULL, &status))
     return status;
   if (symbol == NULL || side == NULL || qty == NULL)
-    return usage_error ("paper open needs --symbol, --side and --qty");
+    return hs_cli_usage_error ("paper open needs --symbol, --side and --qty");
   if (!hs_paper_side_from_string (side, &req.side))
-    return usage_error ("bad --side “%s”: use long or short", side);
+    return hs_cli_usage_error ("bad --side “%s”: use long or short", side);
   if (!number_arg (qty, "qty", &req.quantity, &status)
       || !number_arg (price, "price", &req.price, &status)
       || !number_arg (stop, "stop", &req.stop_loss, &status)
@@ -417,7 +373,7 @@ paper_open (int    argc,
   if (isnan (req.fees))
     req.fees = 0;
   if (signal < 0)
-    return usage_error ("bad --signal: an id is ≥ 1");
+    return hs_cli_usage_error ("bad --signal: an id is ≥ 1");
   if (reasoning != NULL)
     {
       reasoning_text = read_reasoning (reasoning, &error);
@@ -579,7 +535,7 @@ paper_list (int    argc,
                       &argv, 0, "paper list takes options only", NULL, &status))
     return status;
   if (open && closed)
-    return usage_error ("--open and --closed exclude each other");
+    return hs_cli_usage_error ("--open and --closed exclude each other");
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
     return hs_cli_fail (error);

@@ -51,21 +51,6 @@ append_time (GString *out,
   g_string_append (out, buf);
 }
 
-static void
-json_computed (GString *out,
-               double   v)
-{
-  char buf[32];
-
-  if (!isfinite (v))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  hs_format_double_computed (v, buf);
-  g_string_append (out, buf);
-}
-
 /* Progress on stderr, on the worker side: only for a terminal. */
 static void
 progress_cb (double      fraction,
@@ -321,7 +306,7 @@ hs_cli_sweep (int    argc,
                               result->lower_is_better ? "ascending" : "descending",
                               s.grid->n_total, result->trials->len, s.grid->n_invalid,
                               result->n_failed, threads);
-      json_computed (out, result->seconds);
+      hs_cli_json_computed (out, result->seconds);
       g_string_append (out, ",\"best_run_id\":");
       if (best != NULL)
         g_string_append_printf (out, "%" G_GINT64_FORMAT,
@@ -329,21 +314,21 @@ hs_cli_sweep (int    argc,
       else
         g_string_append (out, "null");
       g_string_append (out, ",\"deflated_sharpe\":{\"value\":");
-      json_computed (out, result->deflated_sharpe);
+      hs_cli_json_computed (out, result->deflated_sharpe);
       g_string_append (out, ",\"trials\":");
-      json_computed (out, result->n_trials);
+      hs_cli_json_computed (out, result->n_trials);
       g_string_append (out, ",\"sharpe\":");
-      json_computed (out, result->sr_best);
+      hs_cli_json_computed (out, result->sr_best);
       g_string_append (out, ",\"sharpe_variance\":");
-      json_computed (out, result->sr_variance);
+      hs_cli_json_computed (out, result->sr_variance);
       g_string_append (out, ",\"expected_max_sharpe\":");
-      json_computed (out, result->expected_max_sr);
+      hs_cli_json_computed (out, result->expected_max_sr);
       g_string_append (out, ",\"skewness\":");
-      json_computed (out, result->skewness);
+      hs_cli_json_computed (out, result->skewness);
       g_string_append (out, ",\"kurtosis\":");
-      json_computed (out, result->kurtosis);
+      hs_cli_json_computed (out, result->kurtosis);
       g_string_append (out, ",\"returns\":");
-      json_computed (out, result->n_returns);
+      hs_cli_json_computed (out, result->n_returns);
       g_string_append (out, "},\"top\":[");
       for (int r = 0; r < top; r++)
         {
@@ -354,7 +339,7 @@ hs_cli_sweep (int    argc,
           g_string_append_printf (out, "%s\n{\"rank\":%d,\"run_id\":%" G_GINT64_FORMAT
                                   ",\"params\":%s,\"value\":", r ? "," : "", r + 1, ids[i],
                                   params);
-          json_computed (out, t->rank_value);
+          hs_cli_json_computed (out, t->rank_value);
           g_string_append (out, ",\"status\":");
           hs_cli_json_string (out, t->result != NULL ? "completed" : "failed");
           g_string_append (out, ",\"error\":");
@@ -503,7 +488,7 @@ hs_cli_walkforward (int    argc,
       hs_cli_json_string (out, result->rank);
       g_string_append_printf (out, ",\"combinations\":%u,\"skipped\":%zu,\"seconds\":",
                               s.grid->combos->len, s.grid->n_invalid);
-      json_computed (out, result->seconds);
+      hs_cli_json_computed (out, result->seconds);
       g_string_append_printf (out, ",\"windows\":%s,\"statistics\":", windows);
       hs_cli_bt_json_statistics (out, result->result);
       g_string_append (out, ",\"trades\":");
