@@ -422,6 +422,28 @@ test_cancel_and_failure (void)
                                 &error));
   g_assert_cmpint (rows, ==, 25000);
   g_assert_cmpint (last, ==, 25000);
+  /* 25 batches went through the formatting threads: the lines are in id order, each once, and a
+   * second export writes the same bytes. */
+  {
+    g_autofree char *again = NULL;
+    g_auto(GStrv) lines = NULL;
+    int64_t prev = 0;
+
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 25002);   /* header, 25,000 rows, "" */
+    for (int i = 1; i <= 25000; i++)
+      {
+        int64_t id = g_ascii_strtoll (lines[i], NULL, 10);
+
+        g_assert_cmpint (id, >, prev);
+        prev = id;
+      }
+    g_assert_true (hs_export_run (store, &req, NULL, NULL, NULL, &rows, NULL, &error));
+    g_assert_true (g_file_get_contents (path, &again, NULL, NULL));
+    g_assert_cmpstr (again, ==, contents);
+  }
 
   {
     g_autofree char *nowhere = tmp_path ("no/such/folder/x.csv");
