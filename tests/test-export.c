@@ -358,15 +358,17 @@ test_where (void)
   {
     g_autofree char *path = tmp_path ("bad.csv");
     HsExportRequest bad = { HS_EXPORT_TRADES, HS_EXPORT_CSV, "signals.5m.rsi > 'x'", path };
-    HsExportRequest sig = { HS_EXPORT_SIGNALS, HS_EXPORT_CSV, "id > 1", path };
+    HsExportRequest sig = { HS_EXPORT_SIGNALS, HS_EXPORT_CSV, "pnl_pct > 1", path };
     g_autoptr(GError) e1 = NULL, e2 = NULL;
     size_t offset = 99;
 
     g_assert_false (hs_export_run (store, &bad, NULL, NULL, NULL, NULL, &offset, &e1));
     g_assert_error (e1, HS_QUERY_ERROR, HS_QUERY_ERROR_TYPE);
     g_assert_cmpuint (offset, ==, 0);
+    /* Signals have no P&L: the compiler says so. */
     g_assert_false (hs_export_run (store, &sig, NULL, NULL, NULL, NULL, NULL, &e2));
-    g_assert_error (e2, HS_QUERY_ERROR, HS_QUERY_ERROR_USAGE);
+    g_assert_error (e2, HS_QUERY_ERROR, HS_QUERY_ERROR_UNKNOWN);
+    g_assert_nonnull (strstr (e2->message, "paper and backtest trades"));
     g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   }
 }
@@ -497,13 +499,19 @@ test_other_datasets (void)
     "INSERT INTO signals (id, instrument_id, ts, strategy_name, signal_type, confidence, price, "
     "reasons, filters_blocked, status, created_at) VALUES (4, 1, 1709563500000000, 'vwap', "
     "'BUY', 85, 502.5, '[\"above vwap\"]', '[\"spread\"]', 'blocked', 0);"
+    "INSERT INTO signals (id, instrument_id, ts, strategy_name, signal_type, confidence, price, "
+    "status, created_at) VALUES (9, 1, 1709563560000000, 'vwap', 'SELL', 40, 502.0, "
+    "'generated', 0);"
     "INSERT INTO backtest_runs (id, strategy_name, symbol, interval, start_ts, end_ts, "
     "initial_cash, status, created_at) VALUES (7, 'sma_cross', 'SPY', '1d', 0, 1, 1000, "
     "'completed', 0);"
     "INSERT INTO backtest_trades (id, run_id, trade_no, side, quantity, entry_ts, entry_price, "
     "exit_ts, exit_price, pnl, mfe_pct, bars_held, exit_reason, signal_metadata) VALUES (1, 7, 1, "
     "'long', 2, 86400000000, 100, 172800000000, 104.5, 9, 5.5, 1, 'signal', '{\"a\":1}');");
-  signals = export_to_string (store, HS_EXPORT_SIGNALS, HS_EXPORT_CSV, NULL, "signals.csv");
+  /* Of the two signals only #4 was blocked by a filter and is high confidence. */
+  signals = export_to_string (store, HS_EXPORT_SIGNALS, HS_EXPORT_CSV,
+                              "filters_blocked == 'spread' and confidence_level == 'high' "
+                              "and status == 'blocked'", "signals.csv");
   g_assert_cmpstr (signals, ==,
                    "id,time,symbol,strategy_name,strategy_version,setup,signal_type,confidence,"
                    "confidence_level,score,session,price,cvd,orderbook_imbalance,features_id,"

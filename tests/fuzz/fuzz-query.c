@@ -244,6 +244,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* NUL bytes end the text, as they would on a command line. */
   check (HS_QUERY_PAPER_TRADES, text, NULL, NULL);
   check (HS_QUERY_BACKTEST_TRADES, text, NULL, NULL);
+  check (HS_QUERY_SIGNALS, text, NULL, NULL);
   newline = strchr (text, '\n');
   if (newline != NULL)
     {
