@@ -530,6 +530,42 @@ test_other_datasets (void)
                    "104.5,9,,0,5.5,,1,signal,\"{\"\"a\"\":1}\",,,,,,\r\n");
 }
 
+/* hs_utf8_valid() says what g_utf8_validate_len() says, on 200,000 random byte strings made of
+ * ASCII, NULs, stray high bytes and whole UTF-8 sequences, at every alignment. */
+static void
+test_utf8_valid (void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed (11);
+  const char *pieces[] = { "a", "Z", "0", ",", "\"", "\0", "\x80", "\xff", "\xc3", "é", "€",
+                           "😀", "\xe2\x82", "\xed\xa0\x80", "abcdefgh" };
+  int valid = 0, invalid = 0;
+
+  for (int n = 0; n < 200000; n++)
+    {
+      char buf[96];
+      size_t len = 0, count = (size_t) g_rand_int_range (r, 0, 12);
+
+      for (size_t k = 0; k < count; k++)
+        {
+          size_t p = (size_t) g_rand_int_range (r, 0, G_N_ELEMENTS (pieces));
+          /* "\0" is one byte; the others are C strings. */
+          size_t plen = pieces[p][0] == '\0' ? 1 : strlen (pieces[p]);
+
+          memcpy (buf + len, pieces[p], plen);
+          len += plen;
+        }
+      if (hs_utf8_valid (buf, len) != g_utf8_validate_len (buf, len, NULL))
+        g_error ("hs_utf8_valid disagrees on a string of %zu bytes", len);
+      if (g_utf8_validate_len (buf, len, NULL))
+        valid++;
+      else
+        invalid++;
+    }
+  /* Both answers were exercised. */
+  g_assert_cmpint (valid, >, 10000);
+  g_assert_cmpint (invalid, >, 10000);
+}
+
 /* hs_format_double_fast() writes what hs_format_double() writes. */
 static void
 test_format_fast (void)
@@ -680,6 +716,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/export/async", test_async);
   g_test_add_func ("/hs/jobs/export/other-datasets", test_other_datasets);
   g_test_add_func ("/hs/core/flatten/format-fast", test_format_fast);
+  g_test_add_func ("/hs/core/flatten/utf8-valid", test_utf8_valid);
   g_test_add_func ("/hs/core/flatten/number-parse", test_number_parse);
   g_test_add_func ("/hs/core/flatten/json-scanner", test_json_scanner);
   status = g_test_run ();

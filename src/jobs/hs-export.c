@@ -318,7 +318,7 @@ put_text (Formatter  *w,
 {
   g_autofree char *valid = NULL;
 
-  if (!g_utf8_validate (s, (gssize) len, NULL))
+  if (!hs_utf8_valid (s, len))
     {
       valid = g_utf8_make_valid (s, (gssize) len);
       s = valid;
@@ -338,7 +338,7 @@ put_json (Formatter  *w,
 {
   g_autofree char *valid = NULL;
 
-  if (!g_utf8_validate (s, (gssize) len, NULL))
+  if (!hs_utf8_valid (s, len))
     {
       valid = g_utf8_make_valid (s, (gssize) len);
       s = valid;
