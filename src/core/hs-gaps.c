@@ -289,7 +289,9 @@ next_session (HsGapFinder *f)
         continue;
       /* Slot k is [open + k·len, min (open + (k+1)·len, close)); the last may be cut short. */
       n_slots = (close - open + f->slot_us - 1) / f->slot_us;
-      kmin = f->from > open ? (f->from - open) / f->slot_us : 0;
+      /* The slot holding from; none when from is past the close (the last slot may end
+       * before the slot grid says). */
+      kmin = f->from >= close ? n_slots : f->from > open ? (f->from - open) / f->slot_us : 0;
       kmax = f->to >= close ? n_slots : f->to >= open ? (f->to - open) / f->slot_us + 1 : 0;
       if (kmin >= kmax)
         continue;
