@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The SQL of retention (docs/gaps-retention.md): the plan (instrument-days with trades or
- * quotes before the cutoff), a day's trades and quotes read as columns, the roll-up's rows
+ * quotes before the cutoff, found by one primary-key probe per day), a day's trades and quotes read as columns, the roll-up's rows
  * written (1-minute candles and quote bars through the market writers' rules: an existing row
  * is kept; CVD points into cvd_snapshots) and the day's trades and quotes deleted. Every read
  * and delete is a range of the tables' primary keys (instrument_id, ts, …).
  *
- * Load: the plan reads the old rows once (a count per day); a day's columns are up to a few
- * million rows; deletes go by primary-key range.
+ * Load: the plan probes each primary key once per day with data; a day's columns are up to a
+ * few million rows; deletes go by primary-key range.
  */
 #define G_LOG_DOMAIN "hs-store"
 
@@ -18,6 +18,8 @@
 #include "hs-store-private.h"
 
 #include <math.h>
+
+#define DAY_US G_GINT64_CONSTANT (86400000000)
 
 static int
 compare_unit (gconstpointer a,
@@ -30,7 +32,39 @@ compare_unit (gconstpointer a,
   return (x->day > y->day) - (x->day < y->day);
 }
 
-/* Appends @instrument_id's days with trades or quotes before @cutoff. */
+/* The first time at or after @from and before @cutoff in @stmt's table (?1 instrument, ?2 from,
+ * ?3 cutoff), or G_MAXINT64 when none. */
+static gboolean
+next_time (HsStore      *store,
+           sqlite3_stmt *stmt,
+           int64_t       instrument_id,
+           int64_t       from,
+           int64_t       cutoff,
+           int64_t      *ts,
+           GError      **error)
+{
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, instrument_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, cutoff);
+  rc = sqlite3_step (stmt);
+  *ts = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return hs_store_set_error (store, rc, error, "planning retention");
+  return TRUE;
+}
+
+/* The floor of @ts to its UTC midnight, also before 1970. */
+static int64_t
+day_start (int64_t ts)
+{
+  return ts - ((ts % DAY_US) + DAY_US) % DAY_US;
+}
+
+/* Appends @instrument_id's days with trades or quotes before @cutoff: one probe of each primary
+ * key per day with data, however many rows the days hold. */
 static gboolean
 units_of (HsStore *store,
           int64_t  instrument_id,
@@ -38,34 +72,33 @@ units_of (HsStore *store,
           GArray  *out,
           GError **error)
 {
-  /* The floor of ts / 1 day, also before 1970. GROUP BY needs no sort beyond the day's rows:
-   * both scans run along the primary key in ts order. */
-  g_autoptr(HsStmt) stmt = hs_store_prepare (store,
-    "SELECT day, sum (t), sum (q) FROM ("
-    " SELECT (ts - ((ts % 86400000000) + 86400000000) % 86400000000) / 86400000000 AS day,"
-    "  1 AS t, 0 AS q FROM trades WHERE instrument_id = ?1 AND ts < ?2"
-    " UNION ALL"
-    " SELECT (ts - ((ts % 86400000000) + 86400000000) % 86400000000) / 86400000000,"
-    "  0, 1 FROM quotes WHERE instrument_id = ?1 AND ts < ?2)"
-    " GROUP BY day ORDER BY day", error);
-  int rc;
+  g_autoptr(HsStmt) trades = hs_store_prepare (store, "SELECT ts FROM trades WHERE "
+                                                      "instrument_id = ?1 AND ts >= ?2 AND "
+                                                      "ts < ?3 ORDER BY ts LIMIT 1", error);
+  g_autoptr(HsStmt) quotes = NULL;
+  int64_t from = G_MININT64;
 
-  if (stmt == NULL)
+  if (trades == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_int64 (stmt, 2, cutoff);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  quotes = hs_store_prepare (store, "SELECT ts FROM quotes WHERE instrument_id = ?1 AND "
+                                    "ts >= ?2 AND ts < ?3 ORDER BY ts LIMIT 1", error);
+  if (quotes == NULL)
+    return FALSE;
+  for (;;)
     {
-      HsRetentionUnit u = {
-        .instrument_id = instrument_id, .day = sqlite3_column_int64 (stmt, 0),
-        .trades = sqlite3_column_int64 (stmt, 1), .quotes = sqlite3_column_int64 (stmt, 2),
-      };
+      int64_t t = 0, q = 0;
+      HsRetentionUnit u = { .instrument_id = instrument_id };
 
+      if (!next_time (store, trades, instrument_id, from, cutoff, &t, error)
+          || !next_time (store, quotes, instrument_id, from, cutoff, &q, error))
+        return FALSE;
+      if (t == G_MAXINT64 && q == G_MAXINT64)
+        return TRUE;
+      from = day_start (MIN (t, q));
+      u.day = from / DAY_US;
       g_array_append_val (out, u);
+      from += DAY_US;
     }
-  if (rc != SQLITE_DONE)
-    return hs_store_set_error (store, rc, error, "planning retention");
-  return TRUE;
 }
 
 /**
@@ -73,8 +106,8 @@ units_of (HsStore *store,
  * @cutoff: µs UTC; rows before it are due (retention passes a UTC midnight)
  *
  * Returns: (transfer full) (element-type HsRetentionUnit): every instrument and UTC day with
- *   trades or quotes before @cutoff, with their counts, by instrument id and day; %NULL with
- *   @error on a store error
+ *   trades or quotes before @cutoff, by instrument id and day; %NULL with @error on a store
+ *   error
  */
 GArray *
 hs_store_retention_units (HsStore *store,

@@ -16,8 +16,6 @@ typedef struct
 {
   int64_t instrument_id;
   int64_t day;       /* UTC date, days since 1970-01-01 */
-  int64_t trades;    /* rows of the day when the plan was read */
-  int64_t quotes;
 } HsRetentionUnit;
 
 /* The tables a roll-up writes, for counting what a dry run would find stored already. */
