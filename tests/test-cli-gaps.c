@@ -407,18 +407,7 @@ main (int    argc,
   g_test_add_func ("/hs/cli/retention/run", test_retention);
   g_test_add_func ("/hs/cli/gaps/usage", test_usage);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-        g_remove (path);
-      }
-    g_rmdir (tmpdir);
-  }
+  hs_test_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }

@@ -26,6 +26,7 @@
 #include "hs-rollup.h"
 #include "hs-store-lean.h"
 #include "hs-store-market.h"
+#include "hs-test-cli.h"
 #include "hs-time.h"
 
 #define SEC_US INT64_C (1000000)
@@ -1386,18 +1387,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/gaps/report", test_report);
   g_test_add_func ("/hs/jobs/gaps/cancel", test_report_cancel);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-        g_remove (path);
-      }
-    g_rmdir (tmpdir);
-  }
+  hs_test_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }
