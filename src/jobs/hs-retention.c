@@ -23,6 +23,8 @@
 #include "hs-store-retention.h"
 #include "hs-time.h"
 
+#include <string.h>
+
 #define DAY_US G_GINT64_CONSTANT (86400000000)
 
 void
@@ -64,37 +66,37 @@ hs_retention_result_free (HsRetentionResult *result)
   g_free (result);
 }
 
-static GArray *
-bar_times (const GArray *bars)
-{
-  GArray *ts = g_array_sized_new (FALSE, FALSE, sizeof (int64_t), bars->len);
-
-  for (guint i = 0; i < bars->len; i++)
-    g_array_append_val (ts, g_array_index (bars, HsBar, i).ts);
-  return ts;
-}
+/* The times of @rows, HsBar or HsCvdPoint: both start with their int64_t ts. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (HsBar, ts) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (HsCvdPoint, ts) == 0);
 
 static GArray *
-cvd_times (const GArray *points)
+times_of (GArray *rows)
 {
-  GArray *ts = g_array_sized_new (FALSE, FALSE, sizeof (int64_t), points->len);
+  GArray *ts = g_array_sized_new (FALSE, FALSE, sizeof (int64_t), rows->len);
+  guint size = g_array_get_element_size (rows);
 
-  for (guint i = 0; i < points->len; i++)
-    g_array_append_val (ts, g_array_index (points, HsCvdPoint, i).ts);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      int64_t t;
+
+      memcpy (&t, rows->data + (size_t) i * size, sizeof t);
+      g_array_append_val (ts, t);
+    }
   return ts;
 }
 
 /* The dry run's counts: what would be new among the rows the roll-up makes. */
 static gboolean
-count_new (HsStore         *store,
-           HsRetentionDay  *d,
-           const GArray    *bars,
-           const GArray    *cvd,
+count_new (HsStore           *store,
+           HsRetentionDay    *d,
+           GArray            *bars,
+           GArray            *cvd,
            const HsQuoteBars *qbars,
-           GError         **error)
+           GError           **error)
 {
-  g_autoptr(GArray) bts = bar_times (bars);
-  g_autoptr(GArray) cts = cvd_times (cvd);
+  g_autoptr(GArray) bts = times_of (bars);
+  g_autoptr(GArray) cts = times_of (cvd);
   int64_t stored = 0;
 
   if (!hs_store_count_stored (store, HS_ROLLUP_CANDLES, d->instrument_id,
