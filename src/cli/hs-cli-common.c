@@ -215,3 +215,15 @@ hs_cli_print_expr_error (const char   *text,
   valid = g_utf8_make_valid (line, -1);
   g_printerr ("%s\n%s\n%s\n", valid, caret->str, error->message);
 }
+
+/* A job's progress on a terminal's stderr, overwritten in place: "@what:  42 % (message)".
+ * @what is a string, e.g. "labeling". */
+void
+hs_cli_progress_cb (double      fraction,
+                    const char *message,
+                    gpointer    what)
+{
+  fprintf (stderr, "\r%s: %3.0f %% (%s)   %s", (const char *) what, fraction * 100, message,
+           fraction >= 1 ? "\n" : "");
+  fflush (stderr);
+}

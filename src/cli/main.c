@@ -38,6 +38,10 @@ static const HsCliCommand commands[] = {
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
   { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
     hs_cli_export },
+  { "gaps", "Missing candle ranges (by market session) and sequence gaps of a symbol",
+    hs_cli_gaps },
+  { "retention", "Roll trades and quotes older than N days into 1-minute bars, then remove them",
+    hs_cli_retention },
 };
 
 static void
