@@ -96,13 +96,11 @@ hs_cli_parse_time_arg (const char *text,
                        int64_t    *out,
                        GError    **error)
 {
-  if (!hs_time_parse (text, NULL, out, error))
+  if (!hs_time_parse_bound (text, end_of_day, out, error))
     {
       g_prefix_error (error, "bad --%s: ", end_of_day ? "to" : "from");
       return FALSE;
     }
-  if (end_of_day && strlen (text) == 10)
-    *out += G_GINT64_CONSTANT (86400000000) - 1;
   return TRUE;
 }
 
