@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hs-cli-common.h"
+#include "hs-http.h"
 
 static const HsCliCommand commands[] = {
   { "import", "Import bars, trades, quotes, order books or snapshots from a file", hs_cli_import },
@@ -38,6 +39,9 @@ static const HsCliCommand commands[] = {
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
   { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
     hs_cli_export },
+  { "health", "Data providers' latest figures (requests, errors, latency) and open alerts",
+    hs_cli_health },
+  { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
 };
 
 static void
@@ -62,6 +66,7 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("hindsight-cli");
+  hs_http_global_init ();   /* before any thread starts */
 
   /* A --db before the command applies to it. */
   while (first < argc && argv[first][0] == '-')
