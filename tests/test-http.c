@@ -652,6 +652,7 @@ test_server_script (void)
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (a->body, NULL), g_bytes_get_size (a->body), "\"second\"", 8);
   b = get (client, NULL, server, "/page", NULL, NULL, &error);
+  g_assert_no_error (error);
   c = get (client, NULL, server, "/page?cursor=9", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (c->body, NULL), g_bytes_get_size (c->body), "\"first\"", 7);
@@ -766,6 +767,8 @@ test_rate_headers (void)
     { "x-ratelimit-remaining", "0", "x-other", "1", TRUE, 0, 1000000 },
     /* More left than the bucket holds: nothing changes. */
     { "x-ratelimit-remaining", "50", "x-other", "1", TRUE, 10, 0 },
+    /* A broken reset far beyond any window: at most an hour. */
+    { "x-ratelimit-remaining", "0", "x-ratelimit-reset", "1e300", TRUE, 0, 3600000000 },
     /* Not numbers, or no such headers: ignored. */
     { "x-ratelimit-remaining", "lots", "x-ratelimit-reset", "7", FALSE, 10, 0 },
     { "x-mbx-used-weight-1m", "10", "x-other", "1", FALSE, 10, 0 },

@@ -334,13 +334,16 @@ hs_rate_limiter_adapt (HsRateLimiter *limiter,
     }
   if (parse_header_number (headers, "x-ratelimit-expiry", "x-ratelimit-reset", &reset))
     {
+      double us;
+
       if (reset >= 1e12)
-        delay = (int64_t) (reset * 1000) - now_wall_us;
+        us = reset * 1000 - (double) now_wall_us;
       else if (reset >= 1e9)
-        delay = (int64_t) (reset * 1e6) - now_wall_us;
+        us = reset * 1e6 - (double) now_wall_us;
       else
-        delay = (int64_t) (reset * 1e6);
-      delay = CLAMP (delay, 0, MAX_HEADER_PAUSE_US);
+        us = reset * 1e6;
+      /* Clamped as a double: a broken header ("1e300") must not overflow the conversion. */
+      delay = (int64_t) CLAMP (us, 0, (double) MAX_HEADER_PAUSE_US);
     }
   hs_rate_limiter_cap (limiter, 0);
   hs_rate_limiter_pause (limiter, delay);
