@@ -360,14 +360,10 @@ struct _HsHttpProvider
   char           *name;
   HsRateLimiter  *limiter;
   GMutex          lock;           /* guards everything below */
-  int64_t         interval_start;
-  int64_t         requests, successes, errors, http_429, retries, bytes;
+  HsProviderStats stats;          /* the counters (the percentiles are made by the snapshot) */
   double          latency_ms[LATENCY_WINDOW];
   size_t          n_latency;      /* samples in the window, ≤ LATENCY_WINDOW */
   size_t          next_latency;   /* where the next sample goes (a ring) */
-  int             consecutive_failures;
-  int64_t         streak_started;
-  char           *last_error;
 };
 
 /**
@@ -390,7 +386,9 @@ hs_http_provider_new (const char *name,
   g_mutex_init (&p->lock);
   p->name = g_strdup (name);
   p->limiter = hs_rate_limiter_new (rate_per_second, burst);
-  p->interval_start = g_get_real_time ();
+  p->stats.provider = p->name;   /* borrowed: hs_provider_stats_copy() copies it */
+  p->stats.interval_start = g_get_real_time ();
+  p->stats.rows_per_second = NAN;
   return p;
 }
 
@@ -408,7 +406,7 @@ provider_clear (gpointer data)
   hs_rate_limiter_unref (provider->limiter);
   g_mutex_clear (&provider->lock);
   g_free (provider->name);
-  g_free (provider->last_error);
+  g_free (provider->stats.last_error);
 }
 
 void
@@ -517,29 +515,21 @@ HsProviderStats *
 hs_http_provider_snapshot (HsHttpProvider *provider,
                            gboolean        reset)
 {
-  HsProviderStats *s = hs_provider_stats_new (provider->name);
+  HsProviderStats *s;
   double sorted[LATENCY_WINDOW];
   size_t n;
 
   g_mutex_lock (&provider->lock);
+  s = hs_provider_stats_copy (&provider->stats);
   s->ts = g_get_real_time ();
-  s->interval_start = provider->interval_start;
-  s->requests = provider->requests;
-  s->successes = provider->successes;
-  s->errors = provider->errors;
-  s->http_429 = provider->http_429;
-  s->retries = provider->retries;
-  s->bytes = provider->bytes;
-  s->consecutive_failures = provider->consecutive_failures;
-  s->streak_started = provider->streak_started;
-  s->last_error = g_strdup (provider->last_error);
   n = provider->n_latency;
   memcpy (sorted, provider->latency_ms, n * sizeof *sorted);
   if (reset)
     {
-      provider->interval_start = s->ts;
-      provider->requests = provider->successes = provider->errors = 0;
-      provider->http_429 = provider->retries = provider->bytes = 0;
+      HsProviderStats *c = &provider->stats;
+
+      c->interval_start = s->ts;
+      c->requests = c->successes = c->errors = c->http_429 = c->retries = c->bytes = 0;
       provider->n_latency = provider->next_latency = 0;
     }
   g_mutex_unlock (&provider->lock);
@@ -558,8 +548,8 @@ note_attempt (HsHttpProvider *p,
   if (p == NULL)
     return;
   g_mutex_lock (&p->lock);
-  p->requests++;
-  p->retries += retry;
+  p->stats.requests++;
+  p->stats.retries += retry;
   g_mutex_unlock (&p->lock);
 }
 
@@ -573,8 +563,8 @@ note_response (HsHttpProvider *p,
   if (p == NULL)
     return;
   g_mutex_lock (&p->lock);
-  p->http_429 += status == 429;
-  p->bytes += (int64_t) bytes;
+  p->stats.http_429 += status == 429;
+  p->stats.bytes += (int64_t) bytes;
   p->latency_ms[p->next_latency] = (double) latency_us / 1000.0;
   p->next_latency = (p->next_latency + 1) % LATENCY_WINDOW;
   p->n_latency = MIN (p->n_latency + 1, LATENCY_WINDOW);
@@ -591,17 +581,17 @@ note_outcome (HsHttpProvider *p,
   g_mutex_lock (&p->lock);
   if (message == NULL)
     {
-      p->successes++;
-      p->consecutive_failures = 0;
-      p->streak_started = 0;
+      p->stats.successes++;
+      p->stats.consecutive_failures = 0;
+      p->stats.streak_started = 0;
     }
   else
     {
-      p->errors++;
-      if (p->consecutive_failures++ == 0)
-        p->streak_started = g_get_real_time ();
-      g_free (p->last_error);
-      p->last_error = g_strdup (message);
+      p->stats.errors++;
+      if (p->stats.consecutive_failures++ == 0)
+        p->stats.streak_started = g_get_real_time ();
+      g_free (p->stats.last_error);
+      p->stats.last_error = g_strdup (message);
     }
   g_mutex_unlock (&p->lock);
 }
