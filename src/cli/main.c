@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hs-cli-common.h"
+#include "hs-http.h"
 
 static const HsCliCommand commands[] = {
   { "import", "Import bars, trades, quotes, order books or snapshots from a file", hs_cli_import },
@@ -42,6 +43,9 @@ static const HsCliCommand commands[] = {
     hs_cli_gaps },
   { "retention", "Roll trades and quotes older than N days into 1-minute bars, then remove them",
     hs_cli_retention },
+  { "health", "Data providers' latest figures (requests, errors, latency) and open alerts",
+    hs_cli_health },
+  { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
 };
 
 static void
@@ -66,6 +70,7 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("hindsight-cli");
+  hs_http_global_init ();   /* before any thread starts */
 
   /* A --db before the command applies to it. */
   while (first < argc && argv[first][0] == '-')
