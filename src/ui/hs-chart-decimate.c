@@ -89,6 +89,27 @@ hs_chart_nearest (const int64_t *x,
   return i;
 }
 
+/* The first index ≥ @from of the ascending @x (below @end) whose value is ≥ @value: galloping
+ * from @from, since a column's bound lies a column's worth of points ahead. Binary search over
+ * the whole array would touch cold memory about twenty times per column, which costs more than
+ * the scan of the column itself. */
+static size_t
+gallop (const int64_t *x,
+        size_t         from,
+        size_t         end,
+        double         value)
+{
+  size_t step = 1, lo = from, hi;
+
+  while (lo + step < end && (double) x[lo + step] < value)
+    {
+      lo += step;
+      step *= 2;
+    }
+  hi = MIN (lo + step, end);
+  return lo + hs_chart_lower_bound (x + lo, hi - lo, value);
+}
+
 static size_t
 emit (HsChartPoint  *out,
       size_t         k,
@@ -161,7 +182,7 @@ hs_chart_decimate (const int64_t *x,
         {
           double edge = x_min + span * (c + 1) / columns;
 
-          j = i + hs_chart_lower_bound (x + i, end - i, edge);
+          j = gallop (x, i, end, edge);
         }
       /* NAN fails both comparisons, so undefined values never become an extreme. */
       for (size_t p = i; p < j; p++)
@@ -258,7 +279,7 @@ hs_chart_decimate_ohlc (const int64_t *ts,
       if (b == buckets - 1)
         j = end;
       else
-        j = i + hs_chart_lower_bound (ts + i, end - i, x_min + span * (b + 1) / buckets);
+        j = gallop (ts, i, end, x_min + span * (b + 1) / buckets);
       if (j == i)
         continue;
       c = &out[k++];

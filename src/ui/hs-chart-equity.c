@@ -31,8 +31,6 @@ typedef struct
   HsChartPoint *overlays;    /* (owned) (nullable) n_overlays blocks of `capacity` points */
   size_t       *n_overlay;   /* (owned) (nullable) */
   size_t        capacity;
-  double        legend_y;
-  double        lower_title_y;
 } Frame;
 
 static void
@@ -124,7 +122,6 @@ frame_build (cairo_t                 *cr,
   HsChartLayout *l = &f->layout;
   HsChartText t;
   double x_min, x_max, lo = INFINITY, hi = -INFINITY, dd_lo = 0;
-  double top, bottom, avail, gap, main_h, label_w, left, right = 14;
   int columns = MAX (width, 1);
   g_autofree double *dd = NULL;
 
@@ -205,32 +202,9 @@ frame_build (cairo_t                 *cr,
   l->view.y2_max = view != NULL && isfinite (view->y2_max) ? view->y2_max : 0.0;
   l->view.highlight = view != NULL ? view->highlight : -1;
 
-  /* Geometry: a legend row, the equity pane, the drawdown title row, the drawdown pane, the
-   * time labels. */
   hs_chart_text_init (&t, cr, style);
-  top = ceil (t.line_h) + 12;
-  bottom = ceil (t.line_h) + 10;
-  gap = ceil (t.line_h) + 10;
-  avail = MAX (height - top - bottom - gap, 20.0);
-  main_h = floor (avail * 0.68);
-  f->legend_y = 6;
-  l->plot.y = top;
-  l->plot.height = main_h;
-  l->lower.y = top + main_h + gap;
-  l->lower.height = avail - main_h;
-  f->lower_title_y = l->lower.y - gap + 4;
-
-  hs_chart_fit_y_ticks (&t, l->view.y_min, l->view.y_max, HS_CHART_FORMAT_NUMBER,
-                        l->plot.y, l->plot.y + l->plot.height, &l->y_ticks);
-  hs_chart_fit_y_ticks (&t, l->view.y2_min, l->view.y2_max, HS_CHART_FORMAT_PERCENT,
-                        l->lower.y, l->lower.y + l->lower.height, &l->y2_ticks);
-  label_w = MAX (hs_chart_ticks_label_width (&t, &l->y_ticks),
-                 hs_chart_ticks_label_width (&t, &l->y2_ticks));
-  left = ceil (label_w) + 16;
-  l->plot.x = l->lower.x = left;
-  l->plot.width = l->lower.width = MAX (width - left - right, 10.0);
-  hs_chart_fit_x_ticks (&t, x_min, x_max, HS_CHART_FORMAT_TIME, l->plot.x,
-                        l->plot.x + l->plot.width, &l->x_ticks);
+  hs_chart_layout_panes (&t, width, height, 0.32, HS_CHART_FORMAT_TIME, HS_CHART_FORMAT_NUMBER,
+                         HS_CHART_FORMAT_PERCENT, l);
   hs_chart_text_clear (&t);
 
   if (!keep_points)
@@ -266,53 +240,6 @@ hs_equity_chart_layout (cairo_t                 *cr,
   return ok;
 }
 
-static void
-line_path (cairo_t             *cr,
-           const HsChartLayout *l,
-           const HsChartPoint  *p,
-           size_t               n)
-{
-  const HsChartRect *r = &l->plot;
-  gboolean pen = FALSE;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      double x, y;
-
-      if (!isfinite (p[i].y))
-        {
-          pen = FALSE;
-          continue;
-        }
-      x = hs_chart_map (p[i].x, l->view.x_min, l->view.x_max, r->x, r->x + r->width);
-      y = hs_chart_map (p[i].y, l->view.y_min, l->view.y_max, r->y + r->height, r->y);
-      if (pen)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      pen = TRUE;
-    }
-}
-
-static double
-legend_entry (HsChartText       *t,
-              double             x,
-              double             y,
-              const char        *name,
-              const HsChartRgba *color,
-              const HsChartStyle *style)
-{
-  double w = hs_chart_text_width (t, name);
-
-  cairo_move_to (t->cr, x, y + t->line_h / 2);
-  cairo_line_to (t->cr, x + 14, y + t->line_h / 2);
-  hs_chart_set_color (t->cr, color);
-  cairo_set_line_width (t->cr, 2.0);
-  cairo_stroke (t->cr);
-  hs_chart_text_draw (t, name, x + 19, y, 0, 0, &style->text);
-  return x + 19 + w + 16;
-}
-
 /**
  * hs_paint_equity:
  * @cr: where to draw
@@ -337,7 +264,7 @@ hs_paint_equity (cairo_t                 *cr,
   Frame f;
   HsChartLayout *l = &f.layout;
   HsChartText t;
-  HsChartLayout dl;   /* the drawdown pane seen as a plot of its own, for line_path() */
+  HsChartMapping main, lower;
   double zero_y, x;
 
   g_return_if_fail (cr != NULL && style != NULL);
@@ -351,97 +278,51 @@ hs_paint_equity (cairo_t                 *cr,
 
   cairo_save (cr);
   hs_chart_paint_background (cr, width, height, style);
-  hs_chart_draw_grid_x (cr, style, &l->x_ticks, &l->plot);
-  hs_chart_draw_grid_x (cr, style, &l->x_ticks, &l->lower);
-  hs_chart_draw_grid_y (cr, style, &l->y_ticks, &l->plot);
-  hs_chart_draw_grid_y (cr, style, &l->y2_ticks, &l->lower);
+  hs_chart_draw_pane_grids (cr, style, l);
 
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_save (cr);
-  cairo_rectangle (cr, l->plot.x, l->plot.y, l->plot.width, l->plot.height);
-  cairo_clip (cr);
+  hs_chart_mapping_init (&main, &l->plot, &l->view, FALSE);
+  hs_chart_mapping_init (&lower, &l->lower, &l->view, TRUE);
   for (size_t s = 0; s < data->n_overlays; s++)
     {
       HsChartRgba c;
 
       hs_chart_series_color (style, s, &c);
-      line_path (cr, l, f.overlays + s * f.capacity, f.n_overlay[s]);
-      hs_chart_set_color (cr, &c);
-      cairo_set_line_width (cr, style->line_width);
-      cairo_stroke (cr);
+      hs_chart_draw_line (cr, &main, f.overlays + s * f.capacity, f.n_overlay[s],
+                          style->line_width, &c);
     }
-  if (f.n_benchmark > 0)
-    {
-      line_path (cr, l, f.benchmark, f.n_benchmark);
-      hs_chart_set_color (cr, &style->benchmark);
-      cairo_set_line_width (cr, MAX (1.0, style->line_width - 0.5));
-      cairo_stroke (cr);
-    }
-  line_path (cr, l, f.equity, f.n_equity);
-  hs_chart_set_color (cr, &style->series);
-  cairo_set_line_width (cr, style->line_width);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  hs_chart_draw_line (cr, &main, f.benchmark, f.n_benchmark, MAX (1.0, style->line_width - 0.5),
+                      &style->benchmark);
+  hs_chart_draw_line (cr, &main, f.equity, f.n_equity, style->line_width, &style->series);
 
   /* The underwater area: from the zero line down to the drawdown, then its edge. */
-  dl = *l;
-  dl.plot = l->lower;
-  dl.view.y_min = l->view.y2_min;
-  dl.view.y_max = l->view.y2_max;
-  zero_y = hs_chart_map (0.0, dl.view.y_min, dl.view.y_max, dl.plot.y + dl.plot.height,
-                         dl.plot.y);
-  cairo_save (cr);
-  cairo_rectangle (cr, l->lower.x, l->lower.y, l->lower.width, l->lower.height);
-  cairo_clip (cr);
-  if (f.n_drawdown > 0)
-    {
-      double x0 = hs_chart_map (f.drawdown[0].x, l->view.x_min, l->view.x_max, l->lower.x,
-                                l->lower.x + l->lower.width);
-      double x1 = hs_chart_map (f.drawdown[f.n_drawdown - 1].x, l->view.x_min, l->view.x_max,
-                                l->lower.x, l->lower.x + l->lower.width);
-
-      cairo_move_to (cr, x0, zero_y);
-      line_path (cr, &dl, f.drawdown, f.n_drawdown);
-      cairo_line_to (cr, x1, zero_y);
-      cairo_close_path (cr);
-      hs_chart_set_color_alpha (cr, &style->drawdown, 0.35);
-      cairo_fill (cr);
-      line_path (cr, &dl, f.drawdown, f.n_drawdown);
-      hs_chart_set_color (cr, &style->drawdown);
-      cairo_set_line_width (cr, 1.0);
-      cairo_stroke (cr);
-    }
-  cairo_move_to (cr, l->lower.x, floor (zero_y) + 0.5);
-  cairo_line_to (cr, l->lower.x + l->lower.width, floor (zero_y) + 0.5);
+  hs_chart_draw_area (cr, &lower, f.drawdown, f.n_drawdown, 0.0, &style->drawdown, 0.35);
+  hs_chart_draw_line (cr, &lower, f.drawdown, f.n_drawdown, 1.0, &style->drawdown);
+  zero_y = floor (hs_chart_map (0.0, l->view.y2_min, l->view.y2_max,
+                                l->lower.y + l->lower.height, l->lower.y)) + 0.5;
+  cairo_move_to (cr, l->lower.x, zero_y);
+  cairo_line_to (cr, l->lower.x + l->lower.width, zero_y);
   hs_chart_set_color (cr, &style->axis);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  cairo_restore (cr);
-
-  hs_chart_draw_frame (cr, style, &l->plot);
-  hs_chart_draw_frame (cr, style, &l->lower);
 
   hs_chart_text_init (&t, cr, style);
-  hs_chart_draw_y_labels (&t, style, &l->y_ticks, l->plot.x - 8);
-  hs_chart_draw_y_labels (&t, style, &l->y2_ticks, l->lower.x - 8);
-  hs_chart_draw_x_labels (&t, style, &l->x_ticks, l->lower.y + l->lower.height + 5, width);
-
-  x = legend_entry (&t, l->plot.x, f.legend_y,
-                    data->equity_name != NULL ? data->equity_name : _("Equity"),
-                    &style->series, style);
+  hs_chart_draw_pane_labels (&t, style, l, width, _("Drawdown"));
+  x = hs_chart_legend_entry (&t, style, l->plot.x, HS_CHART_LEGEND_Y,
+                             data->equity_name != NULL ? data->equity_name : _("Equity"),
+                             &style->series);
   if (f.n_benchmark > 0)
-    x = legend_entry (&t, x, f.legend_y,
-                      data->benchmark_name != NULL ? data->benchmark_name : _("Benchmark"),
-                      &style->benchmark, style);
+    x = hs_chart_legend_entry (&t, style, x, HS_CHART_LEGEND_Y,
+                               data->benchmark_name != NULL ? data->benchmark_name
+                                                            : _("Benchmark"),
+                               &style->benchmark);
   for (size_t s = 0; s < data->n_overlays; s++)
     {
       HsChartRgba c;
 
       hs_chart_series_color (style, s, &c);
       if (data->overlays[s].name != NULL)
-        x = legend_entry (&t, x, f.legend_y, data->overlays[s].name, &c, style);
+        x = hs_chart_legend_entry (&t, style, x, HS_CHART_LEGEND_Y, data->overlays[s].name, &c);
     }
-  hs_chart_text_draw (&t, _("Drawdown"), l->lower.x, f.lower_title_y, 0, 0, &style->text);
   hs_chart_text_clear (&t);
   cairo_restore (cr);
   frame_clear (&f);

@@ -8,8 +8,12 @@
 #include <pango/pangocairo.h>
 
 #include "hs-chart.h"
+#include "hs-chart-decimate.h"
 
 G_BEGIN_DECLS
+
+/* The top of the legend row of charts with panes. */
+#define HS_CHART_LEGEND_Y 6.0
 
 /* Measures and draws labels. Bound to @cr, or to a scratch surface when @cr was NULL (for
  * layouts computed without drawing). */
@@ -91,6 +95,53 @@ void   hs_chart_draw_frame      (cairo_t            *cr,
                                  const HsChartStyle *style,
                                  const HsChartRect  *area);
 
+/* A series on a plot: @r's rectangle shows x_min … x_max and y_min … y_max of @view (y2 when
+ * @lower). */
+typedef struct
+{
+  HsChartRect rect;
+  double      x_min, x_max, y_min, y_max;
+} HsChartMapping;
+
+void   hs_chart_mapping_init    (HsChartMapping     *m,
+                                 const HsChartRect  *rect,
+                                 const HsChartView  *view,
+                                 gboolean            lower);
+void   hs_chart_draw_line       (cairo_t            *cr,
+                                 const HsChartMapping *m,
+                                 const HsChartPoint *points,
+                                 size_t              n,
+                                 double              line_width,
+                                 const HsChartRgba  *color);
+void   hs_chart_draw_area       (cairo_t            *cr,
+                                 const HsChartMapping *m,
+                                 const HsChartPoint *points,
+                                 size_t              n,
+                                 double              base,
+                                 const HsChartRgba  *color,
+                                 double              alpha);
+void   hs_chart_layout_panes    (HsChartText        *t,
+                                 int                 width,
+                                 int                 height,
+                                 double              lower_share,
+                                 HsChartFormat       x_format,
+                                 HsChartFormat       y_format,
+                                 HsChartFormat       y2_format,
+                                 HsChartLayout      *l);
+double hs_chart_legend_entry    (HsChartText        *t,
+                                 const HsChartStyle *style,
+                                 double              x,
+                                 double              y,
+                                 const char         *name,
+                                 const HsChartRgba  *color);
+void   hs_chart_draw_pane_grids (cairo_t            *cr,
+                                 const HsChartStyle *style,
+                                 const HsChartLayout *l);
+void   hs_chart_draw_pane_labels (HsChartText       *t,
+                                  const HsChartStyle *style,
+                                  const HsChartLayout *l,
+                                  int                width,
+                                  const char        *lower_title);
 void   hs_chart_pad_range       (double             *min,
                                  double             *max,
                                  double              fraction);

@@ -156,7 +156,7 @@ decimals_for_step (double step)
  * @value: the value
  * @step: the tick step the label belongs to (decides the decimals); 0 for a readout, which
  *   gets two decimals
- * @format: NUMBER or PERCENT (values in percent)
+ * @format: NUMBER, PERCENT (values in percent) or COMPACT (k, M, B)
  * @buf: (out): where the label goes
  * @size: @buf's size; 32 is always enough for axis labels
  *
@@ -181,6 +181,22 @@ hs_chart_format_value (double         value,
     {
       g_strlcpy (buf, isnan (value) ? "–" : (value > 0 ? "∞" : MINUS "∞"), size);
       return;
+    }
+  if (format == HS_CHART_FORMAT_COMPACT)
+    {
+      static const struct { double divisor; const char *suffix; } units[] = {
+        { 1e9, "B" }, { 1e6, "M" }, { 1e3, "k" },
+      };
+
+      suffix = "";
+      for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
+        if (fabs (value) >= units[i].divisor)
+          {
+            value /= units[i].divisor;
+            decimals = step > 0 ? decimals_for_step (step / units[i].divisor) : 1;
+            suffix = units[i].suffix;
+            break;
+          }
     }
   g_snprintf (digits, sizeof digits, "%.*f", decimals, fabs (value));
   /* "−0.00" is zero: only a value that still shows a non-zero digit gets a sign. */
@@ -955,4 +971,380 @@ hs_chart_series_color (const HsChartStyle *style,
   static const unsigned dark[] = { 0xcc79a7, 0x009e73, 0xf0e442, 0x56b4e9, 0xdeddda };
 
   *out = rgb (style->dark ? dark[i % G_N_ELEMENTS (dark)] : light[i % G_N_ELEMENTS (light)]);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Series                                                                                      */
+
+void
+hs_chart_mapping_init (HsChartMapping    *m,
+                       const HsChartRect *rect,
+                       const HsChartView *view,
+                       gboolean           lower)
+{
+  m->rect = *rect;
+  m->x_min = view->x_min;
+  m->x_max = view->x_max;
+  m->y_min = lower ? view->y2_min : view->y_min;
+  m->y_max = lower ? view->y2_max : view->y_max;
+}
+
+static inline double
+map_x (const HsChartMapping *m,
+       double                x)
+{
+  return hs_chart_map (x, m->x_min, m->x_max, m->rect.x, m->rect.x + m->rect.width);
+}
+
+static inline double
+map_y (const HsChartMapping *m,
+       double                y)
+{
+  return hs_chart_map (y, m->y_min, m->y_max, m->rect.y + m->rect.height, m->rect.y);
+}
+
+/* A decimated series has up to two points per pixel column of the surface. From about one
+ * per column of the plot on, a stroked polyline zig-zags up and down every column, and cairo
+ * spends tens of milliseconds on its joins; what it would cover is exactly one vertical span
+ * per column, from the column's lowest to its highest point (joined to the previous column's
+ * last point), which cairo fills as boxes in well under a millisecond. */
+static gboolean
+is_dense (const HsChartMapping *m,
+          size_t                n)
+{
+  return (double) n >= m->rect.width;
+}
+
+/* One column's span: the pixel column @col from @lo to @hi, widened by @pad up and down, on
+ * whole pixels (cairo fills pixel-aligned boxes on a fast path; fractional edges would send
+ * every box through the general rasteriser, ten times slower). At least one pixel high. */
+static void
+add_span (cairo_t *cr,
+          double   col,
+          double   lo,
+          double   hi,
+          double   pad)
+{
+  double y0 = round (lo - pad), y1 = round (hi + pad);
+
+  if (y1 <= y0)
+    y1 = y0 + 1;
+  cairo_rectangle (cr, col, y0, 1.0, y1 - y0);
+}
+
+static void
+clip_to (cairo_t           *cr,
+         const HsChartRect *r)
+{
+  cairo_rectangle (cr, r->x, r->y, r->width, r->height);
+  cairo_clip (cr);
+}
+
+/* Walks the finite points of a dense series column by column and adds one span per column
+ * (the area's spans reach @base_y, the line's are padded by @pad). Returns whether two
+ * neighbouring points lie more than a column apart (a gap the line must bridge). */
+static gboolean
+dense_spans (cairo_t              *cr,
+             const HsChartMapping *m,
+             const HsChartPoint   *p,
+             size_t                n,
+             double                pad,
+             gboolean              area,
+             double                base_y)
+{
+  double first_col = floor (m->rect.x) - 1, last_col = ceil (m->rect.x + m->rect.width) + 1;
+  double col = 0, lo = 0, hi = 0, last_x = 0, last_y = 0;
+  gboolean open = FALSE, gaps = FALSE;
+
+  for (size_t i = 0; i <= n; i++)
+    {
+      double x = 0, y = 0, c = 0;
+
+      if (i < n)
+        {
+          if (!isfinite (p[i].y))
+            {
+              if (open)
+                add_span (cr, col, area ? MIN (lo, base_y) : lo, area ? MAX (hi, base_y) : hi,
+                          pad);
+              open = FALSE;
+              continue;
+            }
+          x = map_x (m, p[i].x);
+          y = map_y (m, p[i].y);
+          c = floor (x);
+          if (open && c == col)
+            {
+              lo = MIN (lo, y);
+              hi = MAX (hi, y);
+              last_x = x;
+              last_y = y;
+              continue;
+            }
+        }
+      if (open)
+        add_span (cr, col, area ? MIN (lo, base_y) : lo, area ? MAX (hi, base_y) : hi, pad);
+      if (i == n)
+        break;
+      lo = hi = y;
+      if (open && c == col + 1)
+        {
+          lo = MIN (lo, last_y);
+          hi = MAX (hi, last_y);
+        }
+      else if (open && c > col + 1)
+        {
+          gaps = TRUE;
+          /* The area fills the columns between by the straight line between the two points;
+           * the line bridges them with a stroke afterwards. */
+          if (area)
+            for (double k = MAX (col + 1, first_col); k < c && k <= last_col; k++)
+              {
+                double yk = last_y + (y - last_y) * (k + 0.5 - last_x) / (x - last_x);
+
+                add_span (cr, k, MIN (yk, base_y), MAX (yk, base_y), 0);
+              }
+        }
+      col = c;
+      open = TRUE;
+      last_x = x;
+      last_y = y;
+    }
+  return gaps;
+}
+
+/* A stroked polyline through the finite points, broken at undefined ones; with @gaps_only,
+ * only the segments between points more than a pixel column apart. */
+static void
+polyline (cairo_t              *cr,
+          const HsChartMapping *m,
+          const HsChartPoint   *p,
+          size_t                n,
+          gboolean              gaps_only)
+{
+  gboolean pen = FALSE;
+  double last_x = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      double x, y;
+
+      if (!isfinite (p[i].y))
+        {
+          pen = FALSE;
+          continue;
+        }
+      x = map_x (m, p[i].x);
+      y = map_y (m, p[i].y);
+      if (pen && (!gaps_only || floor (x) > floor (last_x) + 1))
+        cairo_line_to (cr, x, y);
+      else
+        cairo_move_to (cr, x, y);
+      pen = TRUE;
+      last_x = x;
+    }
+}
+
+/**
+ * hs_chart_draw_line:
+ * @points: a decimated series in data units
+ *
+ * Draws @points as a line of @line_width clipped to @m's rectangle: stroked when sparse, as
+ * pixel-column spans when dense (see is_dense()).
+ */
+void
+hs_chart_draw_line (cairo_t              *cr,
+                    const HsChartMapping *m,
+                    const HsChartPoint   *points,
+                    size_t                n,
+                    double                line_width,
+                    const HsChartRgba    *color)
+{
+  if (n == 0)
+    return;
+  cairo_save (cr);
+  clip_to (cr, &m->rect);
+  hs_chart_set_color (cr, color);
+  cairo_set_line_width (cr, line_width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  if (!is_dense (m, n))
+    {
+      polyline (cr, m, points, n, FALSE);
+      cairo_stroke (cr);
+    }
+  else if (dense_spans (cr, m, points, n, line_width / 2, FALSE, 0))
+    {
+      cairo_fill (cr);
+      polyline (cr, m, points, n, TRUE);
+      cairo_stroke (cr);
+    }
+  else
+    cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/**
+ * hs_chart_draw_area:
+ * @points: a decimated series in data units
+ * @base: the value the area reaches to (0 for drawdown)
+ *
+ * Fills between @points and @base with @color at @alpha, clipped to @m's rectangle.
+ */
+void
+hs_chart_draw_area (cairo_t              *cr,
+                    const HsChartMapping *m,
+                    const HsChartPoint   *points,
+                    size_t                n,
+                    double                base,
+                    const HsChartRgba    *color,
+                    double                alpha)
+{
+  double base_y = map_y (m, base);
+
+  if (n == 0)
+    return;
+  cairo_save (cr);
+  clip_to (cr, &m->rect);
+  hs_chart_set_color_alpha (cr, color, alpha);
+  if (is_dense (m, n))
+    dense_spans (cr, m, points, n, 0, TRUE, base_y);
+  else
+    {
+      gboolean open = FALSE;
+      double last_x = 0;
+
+      for (size_t i = 0; i <= n; i++)
+        {
+          gboolean defined = i < n && isfinite (points[i].y);
+
+          if (defined)
+            {
+              double x = map_x (m, points[i].x);
+
+              if (!open)
+                cairo_move_to (cr, x, base_y);
+              cairo_line_to (cr, x, map_y (m, points[i].y));
+              last_x = x;
+              open = TRUE;
+            }
+          else if (open)
+            {
+              cairo_line_to (cr, last_x, base_y);
+              cairo_close_path (cr);
+              open = FALSE;
+            }
+        }
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pane layout                                                                                 */
+
+/**
+ * hs_chart_layout_panes:
+ * @lower_share: the lower pane's part of the panes' height (0: no lower pane)
+ * @l: (inout): view resolved on entry; plot, lower and the ticks set on return
+ *
+ * The geometry the time charts share: a legend row, the main pane, a title row and the lower
+ * pane, the x labels at the bottom; the left gutter as wide as the widest y label.
+ */
+void
+hs_chart_layout_panes (HsChartText   *t,
+                       int            width,
+                       int            height,
+                       double         lower_share,
+                       HsChartFormat  x_format,
+                       HsChartFormat  y_format,
+                       HsChartFormat  y2_format,
+                       HsChartLayout *l)
+{
+  double line = ceil (t->line_h);
+  double top = line + 12, bottom = line + 10, gap = lower_share > 0 ? line + 10 : 0;
+  double avail = MAX (height - top - bottom - gap, 20.0);
+  double main_h = lower_share > 0 ? floor (avail * (1 - lower_share)) : avail;
+  double label_w, left, right = 14;
+
+  l->plot.y = top;
+  l->plot.height = main_h;
+  l->lower.y = top + main_h + gap;
+  l->lower.height = avail - main_h;
+  hs_chart_fit_y_ticks (t, l->view.y_min, l->view.y_max, y_format, l->plot.y,
+                        l->plot.y + l->plot.height, &l->y_ticks);
+  label_w = hs_chart_ticks_label_width (t, &l->y_ticks);
+  l->y2_ticks.n = 0;
+  if (lower_share > 0)
+    {
+      hs_chart_fit_y_ticks (t, l->view.y2_min, l->view.y2_max, y2_format, l->lower.y,
+                            l->lower.y + l->lower.height, &l->y2_ticks);
+      label_w = MAX (label_w, hs_chart_ticks_label_width (t, &l->y2_ticks));
+    }
+  left = ceil (label_w) + 16;
+  l->plot.x = l->lower.x = left;
+  l->plot.width = l->lower.width = MAX (width - left - right, 10.0);
+  if (lower_share <= 0)
+    l->lower.width = 0;
+  hs_chart_fit_x_ticks (t, l->view.x_min, l->view.x_max, x_format, l->plot.x,
+                        l->plot.x + l->plot.width, &l->x_ticks);
+}
+
+/* A legend entry at (@x, @y): a short line in @color and @name. Returns where the next one
+ * goes. */
+double
+hs_chart_legend_entry (HsChartText        *t,
+                       const HsChartStyle *style,
+                       double              x,
+                       double              y,
+                       const char         *name,
+                       const HsChartRgba  *color)
+{
+  double w = hs_chart_text_width (t, name);
+
+  cairo_move_to (t->cr, x, y + t->line_h / 2);
+  cairo_line_to (t->cr, x + 14, y + t->line_h / 2);
+  hs_chart_set_color (t->cr, color);
+  cairo_set_line_width (t->cr, 2.0);
+  cairo_stroke (t->cr);
+  hs_chart_text_draw (t, name, x + 19, y, 0, 0, &style->text);
+  return x + 19 + w + 16;
+}
+
+/* The background and the grids of both panes. */
+void
+hs_chart_draw_pane_grids (cairo_t             *cr,
+                          const HsChartStyle  *style,
+                          const HsChartLayout *l)
+{
+  hs_chart_draw_grid_x (cr, style, &l->x_ticks, &l->plot);
+  hs_chart_draw_grid_y (cr, style, &l->y_ticks, &l->plot);
+  if (l->lower.width > 0 && l->lower.height > 0)
+    {
+      hs_chart_draw_grid_x (cr, style, &l->x_ticks, &l->lower);
+      hs_chart_draw_grid_y (cr, style, &l->y2_ticks, &l->lower);
+    }
+}
+
+/* The axis labels of both panes, the lower pane's title, and the panes' frames. */
+void
+hs_chart_draw_pane_labels (HsChartText         *t,
+                           const HsChartStyle  *style,
+                           const HsChartLayout *l,
+                           int                  width,
+                           const char          *lower_title)
+{
+  gboolean lower = l->lower.width > 0 && l->lower.height > 0;
+  const HsChartRect *bottom = lower ? &l->lower : &l->plot;
+
+  hs_chart_draw_frame (t->cr, style, &l->plot);
+  hs_chart_draw_y_labels (t, style, &l->y_ticks, l->plot.x - 8);
+  if (lower)
+    {
+      hs_chart_draw_frame (t->cr, style, &l->lower);
+      hs_chart_draw_y_labels (t, style, &l->y2_ticks, l->lower.x - 8);
+      hs_chart_text_draw (t, lower_title, l->lower.x, l->lower.y - ceil (t->line_h) - 6, 0, 0,
+                          &style->text);
+    }
+  hs_chart_draw_x_labels (t, style, &l->x_ticks, bottom->y + bottom->height + 5, width);
 }

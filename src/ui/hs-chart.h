@@ -74,6 +74,7 @@ typedef enum
   HS_CHART_FORMAT_NUMBER,    /* 1-2-5 steps, as many decimals as the step needs, no grouping */
   HS_CHART_FORMAT_PERCENT,   /* values are percent: "−12%", "2.5%" */
   HS_CHART_FORMAT_TIME,      /* values are µs UTC (hs_chart_ticks_time()) */
+  HS_CHART_FORMAT_COMPACT,   /* counts with k, M, B suffixes: "800k", "1.2M" (volume) */
 } HsChartFormat;
 
 typedef enum
