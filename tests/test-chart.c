@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -18,7 +19,11 @@
 
 #include "hs-chart.h"
 #include "hs-chart-decimate.h"
+#include "hs-chart-candles.h"
 #include "hs-chart-equity.h"
+#include "hs-chart-heatmap.h"
+#include "hs-chart-histogram.h"
+#include "hs-chart-scatter.h"
 #include "hs-time.h"
 
 #define MINUTE_US ((int64_t) 60 * G_USEC_PER_SEC)
@@ -678,6 +683,523 @@ test_equity_empty (void)
   canvas_finish (&c, "equity-empty");
 }
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* Candles                                                                                     */
+
+static void
+test_candles_colors (void)
+{
+  const size_t n = 20;
+  double open[20], high[20], low[20], close[20], volume[20];
+  int64_t ts[20];
+  HsCandleChartData data = { 0 };
+  HsChartStyle style;
+  HsChartLayout l;
+  Canvas c;
+
+  /* Even bars rise 100 + i → 104 + i, odd ones fall 104 + i → 100 + i; wicks 2 beyond. */
+  for (size_t i = 0; i < n; i++)
+    {
+      ts[i] = utc (2024, 3, 1, 0, 0) + (int64_t) i * DAY_US;
+      open[i] = i % 2 == 0 ? 100.0 + i : 104.0 + i;
+      close[i] = i % 2 == 0 ? 104.0 + i : 100.0 + i;
+      high[i] = 106.0 + i;
+      low[i] = 98.0 + i;
+      volume[i] = 1000.0 + 100.0 * i;
+    }
+  data = (HsCandleChartData) { ts, open, high, low, close, volume, n, "TEST · 1d" };
+  hs_chart_style_init (&style, FALSE);
+
+  canvas_init (&c, 800, 500);
+  hs_paint_candles (c.cr, &data, NULL, c.width, c.height, &style);
+  g_assert_true (hs_candle_chart_layout (c.cr, &data, NULL, c.width, c.height, &style, &l));
+  for (size_t i = 0; i < n; i++)
+    {
+      const HsChartRgba *want = i % 2 == 0 ? &style.up : &style.down;
+      HsChartRgba bar = blend (want, 0.6, &style.background);
+      double x = floor (hs_chart_map ((double) ts[i], l.view.x_min, l.view.x_max, l.plot.x,
+                                      l.plot.x + l.plot.width));
+      double body = hs_chart_map ((open[i] + close[i]) / 2, l.view.y_min, l.view.y_max,
+                                  l.plot.y + l.plot.height, l.plot.y);
+      double wick = hs_chart_map (high[i] - 0.5, l.view.y_min, l.view.y_max,
+                                  l.plot.y + l.plot.height, l.plot.y);
+      double vol = hs_chart_map (volume[i] / 2, l.view.y2_min, l.view.y2_max,
+                                 l.lower.y + l.lower.height, l.lower.y);
+
+      /* The body's middle, both sides of the wick, the wick above the body, the volume bar. */
+      g_assert_cmpint (distance (&c, (int) x, (int) body, want), <=, 2);
+      g_assert_cmpint (distance (&c, (int) x - 2, (int) body, want), <=, 2);
+      g_assert_cmpint (distance (&c, (int) x + 2, (int) body, want), <=, 2);
+      g_assert_cmpint (distance (&c, (int) x, (int) wick, want), <=, 2);
+      /* (a grid line may cross that row: a pixel above or below will do) */
+      g_assert_true (color_near (&c, x, vol, 2, &bar, 3));
+      /* Beside the wick, above the body: background. */
+      g_assert_cmpint (distance (&c, (int) x + 3, (int) wick, &style.background), <=, 2);
+    }
+  canvas_finish (&c, "candles-daily");
+}
+
+/* 200,000 minute bars on 700 pixels merge into 3-pixel candles; the highest high and lowest
+ * low (planted) still reach their heights. */
+static void
+test_candles_merged (void)
+{
+  const size_t n = 200000;
+  g_autofree int64_t *ts = g_new (int64_t, n);
+  g_autofree double *open = g_new (double, n);
+  g_autofree double *high = g_new (double, n);
+  g_autofree double *low = g_new (double, n);
+  g_autofree double *close = g_new (double, n);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  HsCandleChartData data = { 0 };
+  HsChartStyle style;
+  HsChartLayout l;
+  Canvas c;
+  double v = 50;
+  size_t top = 123457, bottom = 45678;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      ts[i] = utc (2023, 1, 2, 0, 0) + (int64_t) i * MINUTE_US;
+      open[i] = v;
+      v += g_rand_double_range (rand, -0.05, 0.05);
+      close[i] = v;
+      high[i] = MAX (open[i], close[i]) + 0.02;
+      low[i] = MIN (open[i], close[i]) - 0.02;
+    }
+  high[top] += 40;
+  low[bottom] -= 40;
+  data = (HsCandleChartData) { ts, open, high, low, close, NULL, n, NULL };
+  hs_chart_style_init (&style, TRUE);
+
+  canvas_init (&c, 700, 400);
+  hs_paint_candles (c.cr, &data, NULL, c.width, c.height, &style);
+  g_assert_true (hs_candle_chart_layout (c.cr, &data, NULL, c.width, c.height, &style, &l));
+  g_assert_cmpfloat (l.lower.height * l.lower.width, ==, 0);   /* no volume, no pane */
+  for (int k = 0; k < 2; k++)
+    {
+      size_t i = k == 0 ? top : bottom;
+      double y = hs_chart_map (k == 0 ? high[i] : low[i], l.view.y_min, l.view.y_max,
+                               l.plot.y + l.plot.height, l.plot.y);
+      double x = hs_chart_map ((double) ts[i], l.view.x_min, l.view.x_max, l.plot.x,
+                               l.plot.x + l.plot.width);
+      gboolean found = FALSE;
+
+      /* The merged candle sits in the middle of its three-pixel bucket. */
+      for (int dx = -3; dx <= 3 && !found; dx++)
+        found = distance (&c, (int) x + dx, (int) y + (k == 0 ? 1 : -1), &style.up) <= 2
+                || distance (&c, (int) x + dx, (int) y + (k == 0 ? 1 : -1), &style.down) <= 2;
+      g_assert_true (found);
+    }
+  canvas_finish (&c, "candles-merged-dark");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Heat maps                                                                                   */
+
+static void
+test_monthly_from_equity (void)
+{
+  /* By hand: Nov 2023 100 → 110: +10%; Dec ends at 99: 99/110 − 1 = −10%; Jan 2024 ends at 99:
+   * 0%; no February; March ends at 108.9: 108.9/99 − 1 = +10%. Years: 2023 99/100 − 1 = −1%,
+   * 2024 108.9/99 − 1 = +10%. */
+  int64_t ts[] = { utc (2023, 11, 15, 0, 0), utc (2023, 11, 30, 12, 0), utc (2023, 12, 31, 23, 0),
+                   utc (2024, 1, 10, 0, 0), utc (2024, 3, 5, 0, 0) };
+  double equity[] = { 100, 110, 99, 99, 108.9 };
+  g_autoptr(HsMonthlyReturnsData) d = hs_monthly_returns_new_from_equity (ts, equity, 5);
+
+  g_assert_cmpint (d->first_year, ==, 2023);
+  g_assert_cmpuint (d->n_years, ==, 2);
+  for (int m = 0; m < 10; m++)
+    g_assert_true (isnan (d->returns[m]));
+  g_assert_cmpfloat_with_epsilon (d->returns[10], 10.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (d->returns[11], -10.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (d->returns[12 + 0], 0.0, 1e-9);
+  g_assert_true (isnan (d->returns[12 + 1]));
+  g_assert_cmpfloat_with_epsilon (d->returns[12 + 2], 10.0, 1e-9);
+  for (int m = 3; m < 12; m++)
+    g_assert_true (isnan (d->returns[12 + m]));
+  g_assert_cmpfloat_with_epsilon (d->year_returns[0], -1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (d->year_returns[1], 10.0, 1e-9);
+}
+
+static void
+test_monthly_colors (void)
+{
+  double returns[36], years[3] = { 4.0, -6.5, 0.0 };
+  HsMonthlyReturnsData data = { 2021, 3, returns, years };
+  HsChartStyle style;
+  HsChartRect cells;
+  double cw, ch;
+  Canvas c;
+
+  /* 2021 all positive, 2022 all negative, 2023 zero in January, nothing after. */
+  for (int m = 0; m < 12; m++)
+    {
+      returns[m] = 0.5 + m * 0.4;
+      returns[12 + m] = -0.3 - m * 0.35;
+      returns[24 + m] = m == 0 ? 0.0 : NAN;
+    }
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      hs_chart_style_init (&style, dark);
+      canvas_init (&c, 760, 260);
+      hs_paint_monthly_returns (c.cr, &data, NULL, c.width, c.height, &style);
+      g_assert_true (hs_monthly_returns_layout (c.cr, &data, c.width, c.height, &style, &cells,
+                                                &cw, &ch));
+      for (int row = 0; row < 3; row++)
+        for (int col = 0; col < 13; col++)
+          {
+            double v = col < 12 ? returns[row * 12 + col] : years[row];
+            /* A corner of the cell, clear of its label. */
+            int x = (int) (cells.x + col * cw + 3), y = (int) (cells.y + row * ch + 3);
+            int p[3];
+
+            pixel (&c, x, y, p);
+            if (isnan (v))
+              g_assert_cmpint (distance (&c, x, y, &style.background), <=, 1);
+            else if (v == 0)
+              g_assert_cmpint (distance (&c, x, y, &style.neutral), <=, 1);
+            else if (v > 0)
+              /* Gains lean to the blue of the win colour, losses to the orange. */
+              g_assert_cmpint (p[2], >, p[0] + 10);
+            else
+              g_assert_cmpint (p[0], >, p[2] + 10);
+          }
+      canvas_finish (&c, dark ? "monthly-returns-dark" : "monthly-returns");
+    }
+}
+
+static void
+test_sweep_best (void)
+{
+  const char *xs[] = { "5", "10", "15", "20" };
+  const char *ys[] = { "50", "100", "150" };
+  /* Rows are slow = 50, 100, 150; columns fast = 5 … 20. */
+  double values[12] = { 0.2, 0.9, NAN, -0.4,
+                        1.3, 1.1, 0.7, 0.1,
+                        -1.2, 0.0, 1.3, 0.5 };
+  HsSweepHeatmapData d = { "fast", "slow", xs, 4, ys, 3, values, "Sharpe ratio", FALSE,
+                           HS_CHART_FORMAT_NUMBER };
+  double nan_values[12];
+
+  /* Highest 1.3 at (0, 1) and (2, 2): the first in row-major order, index 4. */
+  g_assert_cmpint (hs_sweep_heatmap_best (&d), ==, 4);
+  /* Lowest −1.2 at (0, 2): index 8. */
+  d.lower_is_better = TRUE;
+  g_assert_cmpint (hs_sweep_heatmap_best (&d), ==, 8);
+  for (int i = 0; i < 12; i++)
+    nan_values[i] = NAN;
+  d.values = nan_values;
+  g_assert_cmpint (hs_sweep_heatmap_best (&d), ==, -1);
+}
+
+static void
+test_sweep_render (void)
+{
+  const char *xs[] = { "5", "10", "15", "20" };
+  const char *ys[] = { "50", "100", "150" };
+  double values[12] = { 0.2, 0.9, NAN, -0.4,
+                        1.3, 1.1, 0.7, 0.1,
+                        -1.2, 0.0, 1.25, 0.5 };
+  g_autoptr(HsSweepHeatmapData) d = hs_sweep_heatmap_data_new ("fast", xs, 4, "slow", ys, 3,
+                                                               values, "Sharpe ratio", FALSE);
+  HsChartStyle style;
+  HsChartRect cells;
+  double cw, ch;
+  Canvas c;
+
+  hs_chart_style_init (&style, FALSE);
+  canvas_init (&c, 640, 360);
+  hs_paint_sweep_heatmap (c.cr, d, NULL, c.width, c.height, &style);
+  g_assert_true (hs_sweep_heatmap_layout (c.cr, d, c.width, c.height, &style, &cells, &cw,
+                                          &ch));
+  for (int i = 0; i < 12; i++)
+    {
+      int col = i % 4, row = i / 4;
+      int cx = (int) (cells.x + col * cw), cy = (int) (cells.y + row * ch);
+      int p[3];
+
+      /* The best (1.3, index 4) has a highlight frame at its edge; no other cell has. */
+      if (i == 4)
+        g_assert_cmpint (distance (&c, cx + 2, cy + (int) (ch / 2), &style.highlight), <=, 40);
+      else
+        g_assert_cmpint (distance (&c, cx + 2, cy + (int) (ch / 2), &style.highlight), >, 100);
+      /* Mixed signs: a diverging scale, blue above zero, orange below. */
+      pixel (&c, cx + 6, cy + 6, p);
+      if (isnan (values[i]) || values[i] == 0)
+        continue;
+      if (values[i] > 0)
+        g_assert_cmpint (p[2], >, p[0]);
+      else
+        g_assert_cmpint (p[0], >, p[2]);
+    }
+  canvas_finish (&c, "sweep-heatmap");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Histogram                                                                                   */
+
+static void
+test_histogram_bins (void)
+{
+  double values[] = { -2.5, -0.4, 0, 0.3, 0.3, 1.0, 1.7, 4.9, NAN };
+  HsHistogramData d = { values, G_N_ELEMENTS (values), 1.0, HS_CHART_FORMAT_PERCENT, NULL };
+  HsHistogramBins bins;
+  /* By hand with width 1 from floor(−2.5) = −3: [−3,−2) −2.5; [−1,0) −0.4; [0,1) 0, 0.3, 0.3;
+   * [1,2) 1.0, 1.7; [4,5) 4.9. */
+  static const size_t want[] = { 1, 0, 1, 3, 2, 0, 0, 1 };
+  double tenths[] = { 0.3, 0.1, 0.2 };
+  g_autofree double *hundred = g_new (double, 100);
+
+  g_assert_true (hs_histogram_bins_compute (&d, &bins));
+  g_assert_cmpfloat (bins.start, ==, -3.0);
+  g_assert_cmpfloat (bins.width, ==, 1.0);
+  g_assert_cmpuint (bins.n_bins, ==, G_N_ELEMENTS (want));
+  for (size_t i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpuint (bins.counts[i], ==, want[i]);
+  g_assert_cmpuint (bins.total, ==, 8);
+  /* (−2.5 − 0.4 + 0 + 0.3 + 0.3 + 1.0 + 1.7 + 4.9) / 8 = 5.3 / 8 */
+  g_assert_cmpfloat_with_epsilon (bins.mean, 5.3 / 8, 1e-12);
+  hs_histogram_bins_clear (&bins);
+
+  /* Values on the edges of 0.1 bins stay in the bin they start: 0.1, 0.2, 0.3 in three. */
+  d = (HsHistogramData) { tenths, 3, 0.1, HS_CHART_FORMAT_NUMBER, NULL };
+  g_assert_true (hs_histogram_bins_compute (&d, &bins));
+  g_assert_cmpfloat_with_epsilon (bins.start, 0.1, 1e-12);
+  g_assert_cmpuint (bins.n_bins, ==, 3);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpuint (bins.counts[i], ==, 1);
+  hs_histogram_bins_clear (&bins);
+
+  /* Freedman–Diaconis on 1 … 100: quartiles (linear interpolation) 25.75 and 75.25, IQR 49.5,
+   * 2 · 49.5 / ∛100 = 21.33, rounded up the 1-2-5 series: 50. */
+  for (int i = 0; i < 100; i++)
+    hundred[i] = i + 1;
+  g_assert_cmpfloat (hs_histogram_auto_width (hundred, 100), ==, 50.0);
+  /* All equal: width 1. Nothing finite: 0 and no bins. */
+  for (int i = 0; i < 100; i++)
+    hundred[i] = 7;
+  g_assert_cmpfloat (hs_histogram_auto_width (hundred, 100), ==, 1.0);
+  values[0] = NAN;
+  d = (HsHistogramData) { values, 1, 0, HS_CHART_FORMAT_NUMBER, NULL };
+  g_assert_false (hs_histogram_bins_compute (&d, &bins));
+}
+
+static void
+test_histogram_render (void)
+{
+  double values[] = { -2.5, -0.4, 0, 0.3, 0.3, 1.0, 1.7, 4.9, -1.5, -1.2, 0.6, 0.7, 0.1 };
+  HsHistogramData d = { values, G_N_ELEMENTS (values), 1.0, HS_CHART_FORMAT_PERCENT,
+                        "Trade returns" };
+  HsChartStyle style;
+  HsChartLayout l;
+  Canvas c;
+  double mean = 0;
+  gboolean dash = FALSE;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (values); i++)
+    mean += values[i] / G_N_ELEMENTS (values);
+  hs_chart_style_init (&style, FALSE);
+  canvas_init (&c, 700, 400);
+  hs_paint_histogram (c.cr, &d, NULL, c.width, c.height, &style);
+  g_assert_true (hs_histogram_layout (c.cr, &d, NULL, c.width, c.height, &style, &l));
+  /* Bin [−2, −1) holds −1.5 and −1.2: an orange bar 2 high; [0, 1) holds 0, 0.3, 0.3, 0.6,
+   * 0.7, 0.1: a blue bar 6 high; [2, 3) is empty. Checked a quarter into each bin, halfway up
+   * its expected height. */
+  {
+    double x_loss = hs_chart_map (-1.75, l.view.x_min, l.view.x_max, l.plot.x,
+                                  l.plot.x + l.plot.width);
+    double x_win = hs_chart_map (0.25, l.view.x_min, l.view.x_max, l.plot.x,
+                                 l.plot.x + l.plot.width);
+    double x_none = hs_chart_map (2.5, l.view.x_min, l.view.x_max, l.plot.x,
+                                  l.plot.x + l.plot.width);
+    double y1 = hs_chart_map (1, l.view.y_min, l.view.y_max, l.plot.y + l.plot.height,
+                              l.plot.y);
+    double y3 = hs_chart_map (3, l.view.y_min, l.view.y_max, l.plot.y + l.plot.height,
+                              l.plot.y);
+    double y5 = hs_chart_map (5.5, l.view.y_min, l.view.y_max, l.plot.y + l.plot.height,
+                              l.plot.y);
+    double y7 = hs_chart_map (6.5, l.view.y_min, l.view.y_max, l.plot.y + l.plot.height,
+                              l.plot.y);
+
+    g_assert_cmpint (distance (&c, (int) x_loss, (int) y1, &style.loss), <=, 2);
+    g_assert_cmpint (distance (&c, (int) x_win, (int) y3, &style.win), <=, 2);
+    g_assert_cmpint (distance (&c, (int) x_win, (int) y5, &style.win), <=, 2);
+    g_assert_cmpint (distance (&c, (int) x_win, (int) y7, &style.win), >, 30);
+    g_assert_cmpint (distance (&c, (int) x_none, (int) y1, &style.win), >, 30);
+    g_assert_cmpint (distance (&c, (int) x_none, (int) y1, &style.loss), >, 30);
+  }
+  /* The mean, dashed in the text colour: some pixel of its column over 8 rows. */
+  {
+    double x = hs_chart_map (mean, l.view.x_min, l.view.x_max, l.plot.x,
+                             l.plot.x + l.plot.width);
+
+    for (int y = (int) l.plot.y + 20; y < l.plot.y + 28; y++)
+      dash |= distance (&c, (int) floor (x), y, &style.text) <= 40;
+    g_assert_true (dash);
+  }
+  canvas_finish (&c, "histogram");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Scatter                                                                                     */
+
+static void
+test_scatter_hit (void)
+{
+  double mae[] = { 0.5, 1.0, 2.0, 2.05, 4.0 };
+  double mfe[] = { 2.0, 0.2, 3.0, 3.0, 1.0 };
+  double pnl[] = { 10, -5, 7, -1, -20 };
+  HsScatterData d = { mae, mfe, pnl, 5 };
+  HsChartView view;
+  HsChartStyle style;
+  HsChartLayout l;
+  Canvas c;
+  double x[5], y[5];
+
+  hs_chart_style_init (&style, FALSE);
+  hs_chart_view_init (&view);
+  view.highlight = 1;
+  canvas_init (&c, 600, 420);
+  hs_paint_scatter (c.cr, &d, &view, c.width, c.height, &style);
+  g_assert_true (hs_scatter_layout (c.cr, &d, &view, c.width, c.height, &style, &l));
+  /* Pixel positions from the axes' labels: the first and last ticks of each axis. */
+  {
+    const HsChartTick *x0 = &l.x_ticks.ticks[0], *x1 = &l.x_ticks.ticks[l.x_ticks.n - 1];
+    const HsChartTick *y0 = &l.y_ticks.ticks[0], *y1 = &l.y_ticks.ticks[l.y_ticks.n - 1];
+
+    for (int i = 0; i < 5; i++)
+      {
+        x[i] = x0->pos + (mae[i] - label_value (x0->label)) * (x1->pos - x0->pos)
+                         / (label_value (x1->label) - label_value (x0->label));
+        y[i] = y0->pos + (mfe[i] - label_value (y0->label)) * (y1->pos - y0->pos)
+                         / (label_value (y1->label) - label_value (y0->label));
+      }
+  }
+  /* Each marker's own pixel hits it. */
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpint (hs_scatter_hit_test (&d, &l, x[i], y[i]), ==, i);
+  /* Trades 2 and 3 are 0.05 % apart: a pointer a pixel nearer to 3 than to 2 gets 3. */
+  g_assert_cmpint (hs_scatter_hit_test (&d, &l, (x[2] + x[3]) / 2 + 1, y[2]), ==, 3);
+  g_assert_cmpint (hs_scatter_hit_test (&d, &l, (x[2] + x[3]) / 2 - 1, y[2]), ==, 2);
+  /* Within the radius of trade 4, and just outside it. */
+  g_assert_cmpint (hs_scatter_hit_test (&d, &l, x[4] + 4, y[4] - 3), ==, 4);
+  g_assert_cmpint (hs_scatter_hit_test (&d, &l, x[4] + 5, y[4] - 5), ==, -1);
+  /* Empty space. */
+  g_assert_cmpint (hs_scatter_hit_test (&d, &l, (x[0] + x[4]) / 2, y[1]), ==, -1);
+
+  /* Wins blue, losses orange, drawn at 85 % over the background. */
+  {
+    HsChartRgba win = blend (&style.win, 0.85, &style.background);
+    HsChartRgba loss = blend (&style.loss, 0.85, &style.background);
+
+    /* (the markers are translucent: a grid line beneath shows through a little) */
+    g_assert_cmpint (distance (&c, (int) x[0], (int) y[0], &win), <=, 6);
+    g_assert_cmpint (distance (&c, (int) x[4], (int) y[4], &loss), <=, 6);
+  }
+  /* The selected trade (1) has a ring 6.5 px around it. */
+  g_assert_true (color_near (&c, x[1] + 6.5, y[1], 1, &style.highlight, 60));
+  g_assert_false (color_near (&c, x[4] + 6.5, y[4], 1, &style.highlight, 60));
+  canvas_finish (&c, "scatter");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Export                                                                                      */
+
+static void
+count_element (GMarkupParseContext  *context,
+               const char           *name,
+               const char          **attribute_names,
+               const char          **attribute_values,
+               gpointer              user_data,
+               GError              **error)
+{
+  GPtrArray *names = user_data;
+
+  g_ptr_array_add (names, g_strdup (name));
+}
+
+static void
+test_export (void)
+{
+  const size_t n = 5000;
+  g_autofree int64_t *ts = g_new (int64_t, n);
+  g_autofree double *equity = g_new (double, n);
+  g_autoptr(HsEquityChartData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  HsChartStyle style;
+  const char *dir = g_get_user_data_dir ();
+  HsChartFileFormat format;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (size_t i = 0; i < n; i++)
+    {
+      ts[i] = utc (2022, 1, 1, 0, 0) + (int64_t) i * HOUR_US;
+      equity[i] = 1000 + 50 * sin (i / 200.0) + i * 0.05;
+    }
+  data = hs_equity_chart_data_new (ts, equity, NULL, NULL, n);
+  hs_chart_style_init (&style, FALSE);
+
+  g_assert_true (hs_chart_file_format_from_name ("chart.SVG", &format));
+  g_assert_cmpint (format, ==, HS_CHART_FILE_SVG);
+  g_assert_true (hs_chart_file_format_from_name ("pdf", &format));
+  g_assert_cmpint (format, ==, HS_CHART_FILE_PDF);
+  g_assert_false (hs_chart_file_format_from_name ("chart.jpeg", &format));
+
+  for (int f = HS_CHART_FILE_PNG; f <= HS_CHART_FILE_PDF; f++)
+    {
+      static const char *names[] = { "equity.png", "equity.svg", "equity.pdf" };
+      g_autofree char *path = g_build_filename (dir, names[f], NULL);
+      g_autofree char *contents = NULL;
+      size_t length = 0;
+
+      g_assert_true (hs_chart_export_file (&hs_equity_chart_painter, data, NULL, &style, f, 1200,
+                                           700, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s: %zu bytes", names[f], length);
+      g_assert_cmpuint (length, >, 1000);
+      if (f == HS_CHART_FILE_PNG)
+        g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+      else if (f == HS_CHART_FILE_PDF)
+        {
+          g_assert_cmpmem (contents, 5, "%PDF-", 5);
+          g_assert_nonnull (g_strrstr (contents + length - 16, "%%EOF"));
+        }
+      else
+        {
+          /* Well-formed XML with an <svg> root. */
+          g_autoptr(GPtrArray) elements = g_ptr_array_new_with_free_func (g_free);
+          GMarkupParser parser = { count_element, NULL, NULL, NULL, NULL };
+          g_autoptr(GMarkupParseContext) ctx =
+            g_markup_parse_context_new (&parser, 0, elements, NULL);
+
+          g_assert_true (g_markup_parse_context_parse (ctx, contents, (gssize) length, &error));
+          g_assert_no_error (error);
+          g_assert_true (g_markup_parse_context_end_parse (ctx, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (elements->len, >, 10);
+          g_assert_cmpstr (g_ptr_array_index (elements, 0), ==, "svg");
+        }
+    }
+
+  /* A folder that does not exist, and a size of zero: errors, no crash. */
+  {
+    g_autofree char *bad = g_build_filename (dir, "no", "such", "folder", "x.pdf", NULL);
+
+    g_assert_false (hs_chart_export_file (&hs_equity_chart_painter, data, NULL, &style,
+                                          HS_CHART_FILE_PDF, 100, 100, bad, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+    g_clear_error (&error);
+    g_assert_false (hs_chart_export_file (&hs_equity_chart_painter, data, NULL, &style,
+                                          HS_CHART_FILE_PNG, 0, 100, bad, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,5 +1215,15 @@ main (int   argc,
   g_test_add_func ("/hs/ui/chart/equity/drawdown", test_equity_drawdown);
   g_test_add_func ("/hs/ui/chart/equity/spikes", test_equity_spikes);
   g_test_add_func ("/hs/ui/chart/equity/empty", test_equity_empty);
+  g_test_add_func ("/hs/ui/chart/candles/colors", test_candles_colors);
+  g_test_add_func ("/hs/ui/chart/candles/merged", test_candles_merged);
+  g_test_add_func ("/hs/ui/chart/monthly/from-equity", test_monthly_from_equity);
+  g_test_add_func ("/hs/ui/chart/monthly/colors", test_monthly_colors);
+  g_test_add_func ("/hs/ui/chart/sweep/best", test_sweep_best);
+  g_test_add_func ("/hs/ui/chart/sweep/render", test_sweep_render);
+  g_test_add_func ("/hs/ui/chart/histogram/bins", test_histogram_bins);
+  g_test_add_func ("/hs/ui/chart/histogram/render", test_histogram_render);
+  g_test_add_func ("/hs/ui/chart/scatter/hit", test_scatter_hit);
+  g_test_add_func ("/hs/ui/chart/export", test_export);
   return g_test_run ();
 }

@@ -331,28 +331,7 @@ hs_paint_equity (cairo_t                 *cr,
 /* ------------------------------------------------------------------------------------------ */
 /* HsChartPainter                                                                              */
 
-static void
-painter_paint (cairo_t            *cr,
-               gconstpointer       data,
-               const HsChartView  *view,
-               int                 width,
-               int                 height,
-               const HsChartStyle *style)
-{
-  hs_paint_equity (cr, data, view, width, height, style);
-}
-
-static gboolean
-painter_layout (cairo_t            *cr,
-                gconstpointer       data,
-                const HsChartView  *view,
-                int                 width,
-                int                 height,
-                const HsChartStyle *style,
-                HsChartLayout      *out)
-{
-  return hs_equity_chart_layout (cr, data, view, width, height, style, out);
-}
+HS_CHART_PAINTER_GLUE (painter, hs_paint_equity, hs_equity_chart_layout)
 
 static gboolean
 painter_extent (gconstpointer  data,
@@ -381,10 +360,7 @@ painter_probe (gconstpointer        data,
   size_t i;
   gboolean in_lower = py >= l->lower.y && l->lower.height > 0;
 
-  memset (out, 0, sizeof *out);
-  out->index = -1;
-  out->snap_x = px;
-  out->snap_y = py;
+  hs_chart_probe_init (out, px, py);
   if (d == NULL || d->n == 0 || l->plot.width <= 0)
     return -1;
   out->x = hs_chart_map (px, l->plot.x, l->plot.x + l->plot.width, l->view.x_min,

@@ -1348,3 +1348,15 @@ hs_chart_draw_pane_labels (HsChartText         *t,
     }
   hs_chart_draw_x_labels (t, style, &l->x_ticks, bottom->y + bottom->height + 5, width);
 }
+
+/* An empty probe result at the pointer: no item, the crosshair where the pointer is. */
+void
+hs_chart_probe_init (HsChartProbe *out,
+                     double        px,
+                     double        py)
+{
+  memset (out, 0, sizeof *out);
+  out->index = -1;
+  out->snap_x = px;
+  out->snap_y = py;
+}
