@@ -400,6 +400,45 @@ test_decimate_reference (void)
   g_assert_cmpuint (k, ==, 49);   /* all but index 3, which is NAN (3 % 997 == 3) */
 }
 
+/* The block index changes how fast, never what: the same points as the plain scan for many
+ * ranges and column counts, with runs of NAN (a whole block of them too) and ties. */
+static void
+test_decimate_indexed (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const size_t n = 100000;
+  g_autofree int64_t *x = g_new (int64_t, n);
+  g_autofree double *y = g_new (double, n);
+  g_autoptr(HsChartMinMaxIndex) index = NULL;
+  g_autofree HsChartPoint *a = g_new (HsChartPoint, HS_CHART_DECIMATE_CAPACITY (2000));
+  g_autofree HsChartPoint *b = g_new (HsChartPoint, HS_CHART_DECIMATE_CAPACITY (2000));
+  static const int columns[] = { 1, 7, 64, 300, 1600, 2000 };
+
+  for (size_t i = 0; i < n; i++)
+    {
+      x[i] = (int64_t) i * 10 + g_rand_int_range (rand, 0, 5);
+      /* Coarse values so equal extremes (ties) happen; NAN runs, one over blocks 640 … 767. */
+      y[i] = (i >= 640 && i < 768) || i % 5003 < 3 ? NAN
+             : (double) g_rand_int_range (rand, -50, 50);
+    }
+  index = hs_chart_minmax_index_new (y, n);
+  for (size_t c = 0; c < G_N_ELEMENTS (columns); c++)
+    for (int r = 0; r < 20; r++)
+      {
+        double lo = g_rand_double_range (rand, -100, (double) x[n - 1]);
+        double hi = lo + g_rand_double_range (rand, 1, (double) x[n - 1]);
+        size_t ka = hs_chart_decimate (x, y, n, lo, hi, columns[c], a);
+        size_t kb = hs_chart_decimate_indexed (x, y, n, index, lo, hi, columns[c], b);
+
+        g_assert_cmpuint (ka, ==, kb);
+        for (size_t i = 0; i < ka; i++)
+          {
+            g_assert_cmpuint (a[i].index, ==, b[i].index);
+            g_assert_cmpfloat (a[i].y, ==, b[i].y);
+          }
+      }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Equity                                                                                      */
 
@@ -1211,6 +1250,7 @@ main (int   argc,
   g_test_add_func ("/hs/ui/chart/ticks/time", test_ticks_time);
   g_test_add_func ("/hs/ui/chart/format", test_format);
   g_test_add_func ("/hs/ui/chart/decimate/reference", test_decimate_reference);
+  g_test_add_func ("/hs/ui/chart/decimate/indexed", test_decimate_indexed);
   g_test_add_func ("/hs/ui/chart/equity/line", test_equity_line);
   g_test_add_func ("/hs/ui/chart/equity/drawdown", test_equity_drawdown);
   g_test_add_func ("/hs/ui/chart/equity/spikes", test_equity_spikes);

@@ -231,25 +231,14 @@ candle_boxes (cairo_t             *cr,
     }
 }
 
-/**
- * hs_paint_candles:
- * @cr: where to draw
- * @data: the bars
- * @view: (nullable): the visible time range (x, µs) and price (y) and volume (y2) ranges;
- *   NULL or NAN fields: fit
- * @width: the surface's width
- * @height: the surface's height
- * @style: the palette
- *
- * Draws candlesticks with a volume pane (when @data has volumes), sharing the time axis.
- */
-void
-hs_paint_candles (cairo_t                 *cr,
-                  const HsCandleChartData *data,
-                  const HsChartView       *view,
-                  int                      width,
-                  int                      height,
-                  const HsChartStyle      *style)
+static void
+paint_full (cairo_t                 *cr,
+            const HsCandleChartData *data,
+            const HsChartView       *view,
+            int                      width,
+            int                      height,
+            const HsChartStyle      *style,
+            HsChartLayout           *layout_out)
 {
   Frame f;
   HsChartLayout *l = &f.layout;
@@ -261,8 +250,12 @@ hs_paint_candles (cairo_t                 *cr,
     {
       hs_chart_draw_message (cr, width, height, style, _("No bars"));
       frame_clear (&f);
+      if (layout_out != NULL)
+        memset (layout_out, 0, sizeof *layout_out);
       return;
     }
+  if (layout_out != NULL)
+    *layout_out = f.layout;
 
   cairo_save (cr);
   hs_chart_paint_background (cr, width, height, style);
@@ -300,10 +293,57 @@ hs_paint_candles (cairo_t                 *cr,
   frame_clear (&f);
 }
 
+/**
+ * hs_paint_candles:
+ * @cr: where to draw
+ * @data: the bars
+ * @view: (nullable): the visible time range (x, µs) and price (y) and volume (y2) ranges;
+ *   NULL or NAN fields: fit
+ * @width: the surface's width
+ * @height: the surface's height
+ * @style: the palette
+ *
+ * Draws candlesticks with a volume pane (when @data has volumes), sharing the time axis.
+ */
+void
+hs_paint_candles (cairo_t                 *cr,
+                 const HsCandleChartData *data,
+                 const HsChartView       *view,
+                 int                      width,
+                 int                      height,
+                 const HsChartStyle      *style)
+{
+  g_return_if_fail (cr != NULL && style != NULL);
+
+  paint_full (cr, data, view, width, height, style, NULL);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* HsChartPainter                                                                              */
 
-HS_CHART_PAINTER_GLUE (painter, hs_paint_candles, hs_candle_chart_layout)
+static void
+painter_paint (cairo_t            *cr,
+               gconstpointer       data,
+               const HsChartView  *view,
+               int                 width,
+               int                 height,
+               const HsChartStyle *style,
+               HsChartLayout      *layout)
+{
+  paint_full (cr, data, view, width, height, style, layout);
+}
+
+static gboolean
+painter_layout (cairo_t            *cr,
+                gconstpointer       data,
+                const HsChartView  *view,
+                int                 width,
+                int                 height,
+                const HsChartStyle *style,
+                HsChartLayout      *out)
+{
+  return hs_candle_chart_layout (cr, data, view, width, height, style, out);
+}
 
 static gboolean
 painter_extent (gconstpointer  data,

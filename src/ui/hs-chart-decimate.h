@@ -27,6 +27,17 @@ typedef struct
   size_t first, last;   /* input indexes merged into this candle */
 } HsChartCandle;
 
+/* The minimum and maximum of every block of 64 values of a series, built once for a series
+ * that is drawn many times (hs_equity_chart_data_new() does): decimation then reads a
+ * column's whole blocks from it and only the column's ragged ends point by point. */
+typedef struct _HsChartMinMaxIndex HsChartMinMaxIndex;
+
+HsChartMinMaxIndex *hs_chart_minmax_index_new  (const double       *y,
+                                                size_t              n);
+void                hs_chart_minmax_index_free (HsChartMinMaxIndex *index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsChartMinMaxIndex, hs_chart_minmax_index_free)
+
 /* Output room hs_chart_decimate() needs for @columns columns. */
 #define HS_CHART_DECIMATE_CAPACITY(columns) (2 * (size_t) (columns) + 2)
 
@@ -47,6 +58,15 @@ size_t hs_chart_decimate        (const int64_t *x,
                                  double         x_max,
                                  int            columns,
                                  HsChartPoint  *out);
+
+size_t hs_chart_decimate_indexed (const int64_t            *x,
+                                  const double             *y,
+                                  size_t                    n,
+                                  const HsChartMinMaxIndex *index,
+                                  double                    x_min,
+                                  double                    x_max,
+                                  int                       columns,
+                                  HsChartPoint             *out);
 
 size_t hs_chart_decimate_ohlc   (const int64_t *ts,
                                  const double  *open,

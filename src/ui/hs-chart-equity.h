@@ -7,6 +7,7 @@
 #pragma once
 
 #include "hs-chart.h"
+#include "hs-chart-decimate.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,12 @@ typedef struct
   size_t               n_overlays;
   const char          *equity_name;      /* (nullable) legend, default "Equity" */
   const char          *benchmark_name;   /* (nullable) default "Benchmark" */
+  /* (nullable) block indexes of equity, benchmark and drawdown that make redraws of long
+   * curves cheaper; hs_equity_chart_data_new() builds them, hand-made structs leave them
+   * NULL */
+  const HsChartMinMaxIndex *equity_index;
+  const HsChartMinMaxIndex *benchmark_index;
+  const HsChartMinMaxIndex *drawdown_index;
 } HsEquityChartData;
 
 void     hs_paint_equity            (cairo_t                 *cr,

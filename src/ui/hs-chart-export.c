@@ -125,7 +125,7 @@ hs_chart_export_file (const HsChartPainter *painter,
     }
 
   cr = cairo_create (surface);
-  painter->paint (cr, data, view, width, height, style);
+  painter->paint (cr, data, view, width, height, style, NULL);
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == HS_CHART_FILE_PNG)

@@ -377,17 +377,6 @@ hs_monthly_returns_free (HsMonthlyReturnsData *data)
   g_free (data);
 }
 
-static void
-monthly_paint (cairo_t            *cr,
-               gconstpointer       data,
-               const HsChartView  *view,
-               int                 width,
-               int                 height,
-               const HsChartStyle *style)
-{
-  hs_paint_monthly_returns (cr, data, view, width, height, style);
-}
-
 /* The heat maps' HsChartLayout: the cells as the plot, nothing else. */
 static gboolean
 monthly_layout (cairo_t            *cr,
@@ -477,6 +466,20 @@ monthly_describe (gconstpointer data)
   return g_strdup_printf (_("Monthly returns %d to %d: %zu of %zu months positive, best %s, "
                             "worst %s."), d->first_year, d->first_year + (int) d->n_years - 1,
                           positive, months, b, w);
+}
+
+static void
+monthly_paint (cairo_t            *cr,
+               gconstpointer       data,
+               const HsChartView  *view,
+               int                 width,
+               int                 height,
+               const HsChartStyle *style,
+               HsChartLayout      *layout)
+{
+  hs_paint_monthly_returns (cr, data, view, width, height, style);
+  if (layout != NULL)
+    monthly_layout (cr, data, view, width, height, style, layout);
 }
 
 const HsChartPainter hs_monthly_returns_painter = {
@@ -765,17 +768,6 @@ hs_paint_sweep_heatmap (cairo_t                  *cr,
   cairo_restore (cr);
 }
 
-static void
-sweep_paint (cairo_t            *cr,
-             gconstpointer       data,
-             const HsChartView  *view,
-             int                 width,
-             int                 height,
-             const HsChartStyle *style)
-{
-  hs_paint_sweep_heatmap (cr, data, view, width, height, style);
-}
-
 static gboolean
 sweep_layout (cairo_t            *cr,
               gconstpointer       data,
@@ -842,6 +834,20 @@ sweep_describe (gconstpointer data)
                             "%s = %s."), d->statistic != NULL ? d->statistic : _("Statistic"),
                           d->nx, d->x_name, d->ny, d->y_name, value, d->x_name,
                           d->x_labels[best % d->nx], d->y_name, d->y_labels[best / d->nx]);
+}
+
+static void
+sweep_paint (cairo_t            *cr,
+             gconstpointer       data,
+             const HsChartView  *view,
+             int                 width,
+             int                 height,
+             const HsChartStyle *style,
+             HsChartLayout      *layout)
+{
+  hs_paint_sweep_heatmap (cr, data, view, width, height, style);
+  if (layout != NULL)
+    sweep_layout (cr, data, view, width, height, style, layout);
 }
 
 const HsChartPainter hs_sweep_heatmap_painter = {

@@ -160,19 +160,22 @@ const HsChartRgba *hs_chart_contrast_text (const HsChartStyle *style,
                                            const HsChartRgba  *background);
 
 /* The HsChartPainter entry points of a chart kind whose painter and layout take its own data
- * struct: @prefix_paint and @prefix_layout forwarding to @paint_fn and @layout_fn. */
+ * struct: @prefix_paint and @prefix_layout forwarding to @paint_fn and @layout_fn (the
+ * layout a paint reports is computed apart). */
 #define HS_CHART_PAINTER_GLUE(prefix, paint_fn, layout_fn)                                   \
-  static void                                                                                \
-  prefix##_paint (cairo_t *cr, gconstpointer data, const HsChartView *view, int width,        \
-                  int height, const HsChartStyle *style)                                     \
-  {                                                                                          \
-    paint_fn (cr, data, view, width, height, style);                                         \
-  }                                                                                          \
   static gboolean                                                                            \
   prefix##_layout (cairo_t *cr, gconstpointer data, const HsChartView *view, int width,       \
                    int height, const HsChartStyle *style, HsChartLayout *out)                \
   {                                                                                          \
     return layout_fn (cr, data, view, width, height, style, out);                            \
+  }                                                                                          \
+  static void                                                                                \
+  prefix##_paint (cairo_t *cr, gconstpointer data, const HsChartView *view, int width,        \
+                  int height, const HsChartStyle *style, HsChartLayout *out)                 \
+  {                                                                                          \
+    paint_fn (cr, data, view, width, height, style);                                         \
+    if (out != NULL)                                                                         \
+      prefix##_layout (cr, data, view, width, height, style, out);                           \
   }
 
 void   hs_chart_probe_init      (HsChartProbe       *out,

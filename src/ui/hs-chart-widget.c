@@ -671,16 +671,19 @@ build_node (HsChartWidget *self,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
+  /* The paint reports its layout too: the crosshair and readout need it, and computing it
+   * apart would decimate the series a second time. */
+  memset (&self->layout, 0, sizeof self->layout);
   if (self->painter != NULL)
-    self->painter->paint (cr, self->data, &self->view, width, height, &self->style);
+    self->painter->paint (cr, self->data, &self->view, width, height, &self->style,
+                          &self->layout);
   else
     hs_chart_draw_message (cr, width, height, &self->style, _("No data"));
   cairo_destroy (cr);
   self->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   self->node_width = width;
   self->node_height = height;
-  self->have_layout = FALSE;
-  ensure_layout (self);
+  self->have_layout = TRUE;
 }
 
 static void

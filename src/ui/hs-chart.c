@@ -585,6 +585,12 @@ hs_chart_ticks_time (int64_t        min_us,
 /* ------------------------------------------------------------------------------------------ */
 /* Drawing helpers                                                                             */
 
+/* One PangoContext per thread, kept: pango_cairo_create_layout() makes a new context on
+ * every call, and a fresh context resolves its fonts again, which cost more than a whole
+ * million-point chart (about a millisecond per paint). The context is brought in line with
+ * each cairo_t (its font options and transformation) before use. */
+static __thread PangoContext *thread_context;
+
 void
 hs_chart_text_init (HsChartText        *t,
                     cairo_t            *cr,
@@ -601,7 +607,10 @@ hs_chart_text_init (HsChartText        *t,
     }
   else
     t->cr = cr;
-  t->layout = pango_cairo_create_layout (t->cr);
+  if (thread_context == NULL)
+    thread_context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  pango_cairo_update_context (t->cr, thread_context);
+  t->layout = pango_layout_new (thread_context);
   pango_font_description_set_family (desc, style->font_family != NULL ? style->font_family
                                                                       : "Sans");
   pango_font_description_set_absolute_size (desc, style->font_px * PANGO_SCALE);
@@ -1015,21 +1024,51 @@ is_dense (const HsChartMapping *m,
   return (double) n >= m->rect.width;
 }
 
+/* Spans waiting to become boxes: neighbouring columns with the same extent merge into one
+ * box (a flat stretch of line, a level drawdown), so cairo composites fewer of them. */
+typedef struct
+{
+  cairo_t *cr;
+  double   x, width, y0, y1;   /* the pending box; width 0: none */
+  gboolean allow_empty;        /* a line is at least a pixel high; an area may be nothing */
+} Spans;
+
+static void
+spans_flush (Spans *s)
+{
+  if (s->width > 0)
+    cairo_rectangle (s->cr, s->x, s->y0, s->width, s->y1 - s->y0);
+  s->width = 0;
+}
+
 /* One column's span: the pixel column @col from @lo to @hi, widened by @pad up and down, on
  * whole pixels (cairo fills pixel-aligned boxes on a fast path; fractional edges would send
- * every box through the general rasteriser, ten times slower). At least one pixel high. */
+ * every box through the general rasteriser, ten times slower). */
 static void
-add_span (cairo_t *cr,
-          double   col,
-          double   lo,
-          double   hi,
-          double   pad)
+add_span (Spans  *s,
+          double  col,
+          double  lo,
+          double  hi,
+          double  pad)
 {
   double y0 = round (lo - pad), y1 = round (hi + pad);
 
   if (y1 <= y0)
-    y1 = y0 + 1;
-  cairo_rectangle (cr, col, y0, 1.0, y1 - y0);
+    {
+      if (s->allow_empty)
+        return;
+      y1 = y0 + 1;
+    }
+  if (s->width > 0 && col == s->x + s->width && y0 == s->y0 && y1 == s->y1)
+    {
+      s->width += 1;
+      return;
+    }
+  spans_flush (s);
+  s->x = col;
+  s->width = 1;
+  s->y0 = y0;
+  s->y1 = y1;
 }
 
 static void
@@ -1055,6 +1094,7 @@ dense_spans (cairo_t              *cr,
   double first_col = floor (m->rect.x) - 1, last_col = ceil (m->rect.x + m->rect.width) + 1;
   double col = 0, lo = 0, hi = 0, last_x = 0, last_y = 0;
   gboolean open = FALSE, gaps = FALSE;
+  Spans spans = { cr, 0, 0, 0, 0, area };
 
   for (size_t i = 0; i <= n; i++)
     {
@@ -1065,8 +1105,8 @@ dense_spans (cairo_t              *cr,
           if (!isfinite (p[i].y))
             {
               if (open)
-                add_span (cr, col, area ? MIN (lo, base_y) : lo, area ? MAX (hi, base_y) : hi,
-                          pad);
+                add_span (&spans, col, area ? MIN (lo, base_y) : lo,
+                          area ? MAX (hi, base_y) : hi, pad);
               open = FALSE;
               continue;
             }
@@ -1083,7 +1123,8 @@ dense_spans (cairo_t              *cr,
             }
         }
       if (open)
-        add_span (cr, col, area ? MIN (lo, base_y) : lo, area ? MAX (hi, base_y) : hi, pad);
+        add_span (&spans, col, area ? MIN (lo, base_y) : lo, area ? MAX (hi, base_y) : hi,
+                  pad);
       if (i == n)
         break;
       lo = hi = y;
@@ -1102,7 +1143,7 @@ dense_spans (cairo_t              *cr,
               {
                 double yk = last_y + (y - last_y) * (k + 0.5 - last_x) / (x - last_x);
 
-                add_span (cr, k, MIN (yk, base_y), MAX (yk, base_y), 0);
+                add_span (&spans, k, MIN (yk, base_y), MAX (yk, base_y), 0);
               }
         }
       col = c;
@@ -1110,6 +1151,7 @@ dense_spans (cairo_t              *cr,
       last_x = x;
       last_y = y;
     }
+  spans_flush (&spans);
   return gaps;
 }
 

@@ -142,12 +142,15 @@ typedef struct
 {
   const char *name;
   unsigned    flags;   /* HsChartFlags */
+  /* Paints like hs_paint_<kind>() and, when @layout is not NULL, also returns what
+   * layout() would (one pass instead of two for the widget's redraws). */
   void      (*paint)    (cairo_t            *cr,
                          gconstpointer       data,
                          const HsChartView  *view,
                          int                 width,
                          int                 height,
-                         const HsChartStyle *style);
+                         const HsChartStyle *style,
+                         HsChartLayout      *layout);
   /* FALSE when there is nothing to draw (no data); @out is then zeroed. */
   gboolean  (*layout)   (cairo_t            *cr,
                          gconstpointer       data,
