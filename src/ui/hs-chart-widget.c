@@ -82,6 +82,10 @@ static guint signals[N_SIGNALS];
 #define MIN_SPAN_FRACTION 1e-6
 
 static const char readout_css[] =
+  "chart:focus-visible {"
+  "  outline: 2px solid alpha(@accent_color, 0.6);"
+  "  outline-offset: -2px;"
+  "}"
   "chart > label.readout {"
   "  background-color: alpha(@view_bg_color, 0.92);"
   "  color: @view_fg_color;"
