@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <gio/gio.h>
+#include <pango/pangocairo.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -287,6 +288,58 @@ test_ticks_time (void)
   hs_chart_ticks_time (utc (2024, 3, 1, 0, 0), utc (2024, 3, 31, 0, 0), 5, &t);
   g_assert_cmpint (t.unit, ==, HS_CHART_TIME_WEEK);
   assert_labels (&t, (const char *const[]) { "Mar 4", "Mar 11", "Mar 18", "Mar 25", NULL });
+}
+
+/* Time labels never crowd: at every width and span, measured here with the chart's font
+ * (Sans, 11 px), neighbouring labels keep at least 12 px apart. */
+static void
+test_ticks_no_overlap (void)
+{
+  static const int widths[] = { 220, 300, 420, 640, 900, 1600 };
+  static const int64_t spans[] = { 3 * HOUR_US, 2 * DAY_US, 9 * DAY_US, 60 * DAY_US,
+                                   400 * DAY_US, 3000 * DAY_US, 20000 * DAY_US };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
+  HsChartStyle style;
+  int checked = 0;
+
+  pango_font_description_set_absolute_size (desc, 11 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  hs_chart_style_init (&style, FALSE);
+  for (size_t s = 0; s < G_N_ELEMENTS (spans); s++)
+    for (size_t w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        int64_t ts[2] = { utc (2013, 10, 7, 13, 31), utc (2013, 10, 7, 13, 31) + spans[s] };
+        double eq[2] = { 100, 110 };
+        HsEquityChartData data = { 0 };
+        HsChartLayout l;
+
+        data.ts = ts;
+        data.equity = eq;
+        data.n = 2;
+        g_assert_true (hs_equity_chart_layout (NULL, &data, NULL, widths[w], 300, &style, &l));
+        g_assert_cmpint (l.x_ticks.n, >=, 1);
+        for (int i = 0; i + 1 < l.x_ticks.n; i++)
+          {
+            int w0 = 0, w1 = 0, h = 0;
+
+            pango_layout_set_text (layout, l.x_ticks.ticks[i].label, -1);
+            pango_layout_get_pixel_size (layout, &w0, &h);
+            pango_layout_set_text (layout, l.x_ticks.ticks[i + 1].label, -1);
+            pango_layout_get_pixel_size (layout, &w1, &h);
+            g_assert_cmpfloat ((l.x_ticks.ticks[i + 1].pos - w1 / 2.0)
+                               - (l.x_ticks.ticks[i].pos + w0 / 2.0), >=, 12.0 - 0.5);
+            checked++;
+          }
+      }
+  g_test_message ("%d neighbouring labels checked", checked);
+  g_assert_cmpint (checked, >, 100);
+  pango_font_description_free (desc);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 }
 
 static void
@@ -1248,6 +1301,7 @@ main (int   argc,
 
   g_test_add_func ("/hs/ui/chart/ticks/linear", test_ticks_linear);
   g_test_add_func ("/hs/ui/chart/ticks/time", test_ticks_time);
+  g_test_add_func ("/hs/ui/chart/ticks/no-overlap", test_ticks_no_overlap);
   g_test_add_func ("/hs/ui/chart/format", test_format);
   g_test_add_func ("/hs/ui/chart/decimate/reference", test_decimate_reference);
   g_test_add_func ("/hs/ui/chart/decimate/indexed", test_decimate_indexed);
