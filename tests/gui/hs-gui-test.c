@@ -39,6 +39,7 @@ import (HsStore    *store,
 
 /**
  * hs_gui_test_bars_db:
+ * @dir: (nullable): the folder; %NULL: the test case's data folder (removed after it)
  *
  * A database in the test's data folder with the daily bars of backtrader's
  * 2005-2006-day-001.txt as BTR (512 bars, 2005-01-03 to 2006-12-29) and of orcl-2003-2005.txt as
@@ -47,19 +48,34 @@ import (HsStore    *store,
  * Returns: (transfer full): its path
  */
 char *
-hs_gui_test_bars_db (const char *name)
+hs_gui_test_bars_db (const char *dir,
+                     const char *name)
 {
   g_autofree char *path = NULL;
   g_autoptr(HsStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  path = g_build_filename (g_get_user_data_dir (), name, NULL);
+  if (dir == NULL)
+    dir = g_get_user_data_dir ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  path = g_build_filename (dir, name, NULL);
   store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
   import (store, "2005-2006-day-001.txt", "BTR", "index");
   import (store, "orcl-2003-2005.txt", "ORCL", "stock");
   return g_steal_pointer (&path);
+}
+
+/* Removes a database file with its WAL and shared-memory files. */
+void
+hs_gui_test_remove_db (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 static void

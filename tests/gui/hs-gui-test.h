@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 void       hs_gui_test_init           (int          *argc,
                                        char       ***argv);
-char      *hs_gui_test_bars_db        (const char   *name);
+char      *hs_gui_test_bars_db        (const char   *dir,
+                                       const char   *name);
+void       hs_gui_test_remove_db      (const char   *path);
 void       hs_gui_test_wait_frames    (GtkWidget    *window,
                                        int           n);
 void       hs_gui_test_spin_until     (gboolean    (*done) (gpointer data),

@@ -48,7 +48,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->db_path = hs_gui_test_bars_db ("setup.db");
+  f->db_path = hs_gui_test_bars_db (NULL, "setup.db");
   f->setup = HS_BACKTEST_SETUP (hs_backtest_setup_new ());
   f->window = hs_gui_test_window (GTK_WIDGET (f->setup), 900, 1100);
   hs_backtest_setup_set_database_path (f->setup, f->db_path);
