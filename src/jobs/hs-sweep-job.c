@@ -2,10 +2,13 @@
  *
  * A parameter sweep for the window: the request checked and its data loaded
  * (hs-backtest-job.c), the grid expanded, every combination run on hs_sweep_run()'s threads
- * and stored as one batch (hs_sweep_store()), all on a worker. The orchestrating thread only
- * waits for the sweep's own threads; progress goes to the caller's main context through
- * hs_job_progress_send(), at most ten reports a second as hs_sweep_run() sends them. Load: as
- * `hindsight-cli sweep`, about 3 s for 1,000 combinations over 100,000 bars on two cores.
+ * and stored as one batch (hs_sweep_store()), all off the main thread. The job runs on a
+ * thread of its own (not the shared GTask pool, which other jobs need meanwhile) at a lower
+ * priority (nice +5 on Linux) that the sweep's worker threads inherit: a sweep takes every
+ * core, and the window's main loop must still get one when it needs it. Progress goes to the
+ * caller's main context through hs_job_progress_send(), at most ten reports a second as
+ * hs_sweep_run() sends them. Load: as `hindsight-cli sweep`, about 3 s for 1,000 combinations
+ * over 100,000 bars on two cores.
  */
 #define G_LOG_DOMAIN "hs-jobs"
 
@@ -13,7 +16,15 @@
 
 #include "hs-sweep-job.h"
 
+#include <errno.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
+/* How much nicer than the caller the sweep's threads are. */
+#define SWEEP_NICENESS 5
 
 void
 hs_sweep_outcome_free (HsSweepOutcome *outcome)
@@ -125,16 +136,23 @@ sweep_task_free (gpointer data)
   g_free (t);
 }
 
-static void
-sweep_worker (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *cancellable)
+/* The job's own thread: lowers its priority (the pool threads hs_sweep_run() starts from it
+ * inherit it), runs, returns the outcome to the task (delivered in the caller's context). */
+static gpointer
+sweep_thread (gpointer data)
 {
-  SweepTask *t = data;
+  g_autoptr(GTask) task = data;
+  SweepTask *t = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   HsSweepOutcome *outcome = NULL;
   GError *error = NULL;
 
+#ifdef __linux__
+  /* Per thread on Linux: PRIO_PROCESS with a thread id changes that thread only. */
+  if (setpriority (PRIO_PROCESS, (id_t) gettid (),
+                   getpriority (PRIO_PROCESS, (id_t) gettid ()) + SWEEP_NICENESS) != 0)
+    g_debug ("cannot lower the sweep's priority: %s", g_strerror (errno));
+#endif
   outcome = hs_sweep_job_run (t->db_path, &t->request, t->rank, t->n_jobs,
                               t->progress != NULL ? hs_job_progress_send : NULL, t->progress,
                               cancellable, &error);
@@ -142,6 +160,7 @@ sweep_worker (GTask        *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, outcome, (GDestroyNotify) hs_sweep_outcome_free);
+  return NULL;
 }
 
 /**
@@ -149,7 +168,7 @@ sweep_worker (GTask        *task,
  * @progress: (nullable): called on the caller's thread-default main context before @callback;
  *   @progress_data must stay valid until @callback has run
  *
- * Runs hs_sweep_job_run() on a worker; @q is copied.
+ * Runs hs_sweep_job_run() on a thread of its own at a lower priority; @q is copied.
  */
 void
 hs_sweep_job_run_async (const char              *db_path,
@@ -174,7 +193,7 @@ hs_sweep_job_run_async (const char              *db_path,
   g_task_set_source_tag (task, hs_sweep_job_run_async);
   g_task_set_name (task, "hs-sweep-job");
   g_task_set_task_data (task, t, sweep_task_free);
-  g_task_run_in_thread (task, sweep_worker);
+  g_thread_unref (g_thread_new ("hs-sweep", sweep_thread, g_steal_pointer (&task)));
 }
 
 /* Returns: (transfer full): the outcome, or %NULL with @error set as hs_sweep_job_run() does */

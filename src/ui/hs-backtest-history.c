@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-list-model-util.h"
 #include "hs-runs-job.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
@@ -1034,7 +1035,7 @@ hs_backtest_history_init (HsBacktestHistory *self)
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
-  gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
+  hs_column_view_set_model_when_mapped (self->table, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (update_selection),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (update_selection),

@@ -158,7 +158,7 @@ update_completions (HsExprEditor *self)
   int bx = 0, by = 0;
 
   g_ptr_array_set_size (self->completions, 0);
-  if (!self->completing && gtk_widget_has_focus (GTK_WIDGET (self->text_view))
+  if (!self->completing && gtk_widget_is_focus (GTK_WIDGET (self->text_view))
       && word_before_cursor (self, &start, &end))
     {
       word = gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);

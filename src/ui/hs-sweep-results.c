@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "hs-backtest-charts.h"
+#include "hs-list-model-util.h"
 #include "hs-records.h"
 #include "hs-stat-meta.h"
 
@@ -907,7 +908,7 @@ hs_sweep_results_init (HsSweepResults *self)
                                           g_object_ref (gtk_column_view_get_sorter (self->table)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
+  hs_column_view_set_model_when_mapped (self->table, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->table, "activate", G_CALLBACK (row_activated_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (table_scroller), GTK_WIDGET (self->table));

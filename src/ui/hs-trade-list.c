@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hs-bt-run.h"
+#include "hs-list-model-util.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
 
@@ -143,6 +144,14 @@ hs_trade_model_init (HsTradeModel *self)
 {
 }
 
+/* The items not asked for are NULL: g_object_unref() would complain about them. */
+static void
+unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 /**
  * hs_trade_model_new:
  * @trades: (element-type HsBtTrade): a run's trades; referenced, never changed
@@ -153,7 +162,7 @@ hs_trade_model_new (GArray *trades)
   HsTradeModel *self = g_object_new (HS_TYPE_TRADE_MODEL, NULL);
 
   self->trades = g_array_ref (trades);
-  self->items = g_ptr_array_new_full (trades->len, g_object_unref);
+  self->items = g_ptr_array_new_full (trades->len, unref_item);
   g_ptr_array_set_size (self->items, trades->len);
   return self;
 }
@@ -586,7 +595,7 @@ hs_trade_list_init (HsTradeList *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sorted)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+  hs_column_view_set_model_when_mapped (self->view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (selected_cb), self,
                            G_CONNECT_SWAPPED);
 
