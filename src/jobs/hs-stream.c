@@ -533,9 +533,12 @@ maybe_store_book (Stream  *self,
   HsBookSnapshot snap = { 0 };
   g_autoptr(GError) error = NULL;
 
+  /* Stored rows carry exchange time, so a message without one (a Kraken or Exchange-feed
+   * snapshot) waits for the next one that has it. */
   if (ts <= 0)
-    ts = hs_time_now_us ();
-  if (self->last_book_ts >= 0 && ts - self->last_book_ts < self->req.book_interval_us)
+    return;
+  if (self->last_book_ts >= 0 && ts >= self->last_book_ts
+      && ts - self->last_book_ts < self->req.book_interval_us)
     return;
   if (!hs_book_snapshot (self->book, self->req.book_depth, &snap, &error))
     {
@@ -727,6 +730,13 @@ handle_text (Stream     *self,
 }
 
 static void
+report (Stream *self)
+{
+  if (self->req.progress != NULL)
+    self->req.progress (&self->stats, self->req.user_data);
+}
+
+static void
 message_cb (SoupWebsocketConnection *conn,
             int                      type,
             GBytes                  *message,
@@ -750,8 +760,7 @@ message_cb (SoupWebsocketConnection *conn,
     handle_text (self, text, len);
   if (!self->stopping && pending_rows (self) >= FLUSH_ROWS)
     flush_cb (self);
-  if (self->req.progress != NULL)
-    self->req.progress (&self->stats, self->req.user_data);
+  report (self);
 }
 
 /* ---- connection --------------------------------------------------------------------------- */
@@ -797,11 +806,13 @@ closed_cb (SoupWebsocketConnection *conn,
   Stream *self = data;
   const char *why = soup_websocket_connection_get_close_data (conn);
 
-  set_last_error (self, "connection closed (%u%s%s)",
-                  soup_websocket_connection_get_close_code (conn), why && *why ? ": " : "",
-                  why ? why : "");
+  if (!self->stopping)
+    set_last_error (self, "connection closed (%u%s%s)",
+                    soup_websocket_connection_get_close_code (conn), why && *why ? ": " : "",
+                    why ? why : "");
   drop_connection (self);
   schedule_reconnect (self);
+  report (self);
 }
 
 static void
@@ -831,6 +842,7 @@ connected_cb (GObject      *source,
       self->stats.connect_failures++;
       set_last_error (self, "connecting to %s: %s", self->url, error->message);
       schedule_reconnect (self);
+      report (self);
       return;
     }
   self->conn = conn;
@@ -857,6 +869,7 @@ connected_cb (GObject      *source,
                                          ? HS_WS_COINBASE_ADVANCED : HS_WS_COINBASE_EXCHANGE,
                                          self->req.symbol);
   send_all (self, messages);
+  report (self);
 }
 
 static void

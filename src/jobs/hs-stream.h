@@ -73,7 +73,8 @@ typedef gboolean (*HsStreamTradesFunc) (HsStreamProvider provider,
                                         gpointer         user_data,
                                         GError         **error);
 
-/* Called on the stream's thread after every frame, with the counts so far. */
+/* Called on the stream's thread after every frame and every change of the connection (opened,
+ * failed, closed), with the counts so far. */
 typedef void (*HsStreamProgressFunc) (const HsStreamStats *stats,
                                       gpointer             user_data);
 
