@@ -72,5 +72,6 @@ int hs_cli_context      (int argc, char **argv);
 int hs_cli_label        (int argc, char **argv);
 int hs_cli_query        (int argc, char **argv);
 int hs_cli_export       (int argc, char **argv);
+int hs_cli_stream       (int argc, char **argv);
 
 G_END_DECLS

@@ -38,6 +38,8 @@ static const HsCliCommand commands[] = {
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
   { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
     hs_cli_export },
+  { "stream", "Stream a product's trades and book from Coinbase or Kraken into the database",
+    hs_cli_stream },
 };
 
 static void
