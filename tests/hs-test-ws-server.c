@@ -250,6 +250,26 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+expired_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+all_closed (HsTestWsServer *self)
+{
+  for (guint i = 0; i < self->conns->len; i++)
+    {
+      Conn *c = g_ptr_array_index (self->conns, i);
+
+      if (soup_websocket_connection_get_state (c->conn) != SOUP_WEBSOCKET_STATE_CLOSED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gpointer
 server_thread (gpointer data)
 {
@@ -274,6 +294,19 @@ server_thread (gpointer data)
 
   g_main_loop_run (self->loop);
 
+  /* Let the closing handshakes finish (a second at most): an unfinished one keeps the
+   * server's connection objects alive. */
+  {
+    gboolean expired = FALSE;
+    GSource *timer = g_timeout_source_new (1000);
+
+    g_source_set_callback (timer, expired_cb, &expired, NULL);
+    g_source_attach (timer, self->context);
+    while (!expired && !all_closed (self))
+      g_main_context_iteration (self->context, TRUE);
+    g_source_destroy (timer);
+    g_source_unref (timer);
+  }
   soup_server_disconnect (self->soup);
   g_ptr_array_set_size (self->conns, 0);
   g_clear_object (&self->soup);
