@@ -448,6 +448,8 @@ fill_trade_gap (Stream  *self,
   HsStreamGap *gap = gap_new (self, "trades", "trade_id", ts, first, last);
   int64_t filled = 0;
 
+  set_last_error (self, "trade ids %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT " missing", first,
+                  last);
   if (self->req.fill_trades != NULL)
     {
       g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (HsTrade));
