@@ -14,9 +14,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
+#include "hs-test-sql.h"
 #include "hs-test-ws-server.h"
 
 static char *tmpdir;
@@ -27,33 +27,6 @@ member_int (JsonObject *o,
 {
   g_assert_true (json_object_has_member (o, name));
   return json_object_get_int_member (o, name);
-}
-
-static char *
-query_rows (const char *db_path,
-            const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  GString *out = g_string_new (NULL);
-  int rc;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      for (int c = 0; c < sqlite3_column_count (stmt); c++)
-        {
-          const char *v = (const char *) sqlite3_column_text (stmt, c);
-
-          g_string_append_printf (out, "%s%s", c ? "|" : "", v ? v : "NULL");
-        }
-      g_string_append_c (out, '\n');
-    }
-  g_assert_cmpint (rc, ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (out, FALSE);
 }
 
 static void
@@ -95,12 +68,13 @@ test_stream_gap (void)
   g_assert_cmpint (member_int (o, "resync_failures"), ==, 0);
 
   /* CVD: −0.0015 + 0.05 + 0.01 − 0.02 = 0.0385 after 704. */
-  trades = query_rows (db, "SELECT trade_id, side, printf('%.4f', cvd_at_trade) FROM trades "
-                           "ORDER BY ts, seq");
+  trades = hs_test_query_rows (db, "SELECT trade_id, side, printf('%.4f', cvd_at_trade) "
+                                   "FROM trades "
+                                   "ORDER BY ts, seq");
   g_assert_cmpstr (trades, ==, "995098700|-1|-0.0015\n995098701|1|0.0485\n"
                                "995098702|1|0.0585\n995098704|-1|0.0385\n");
-  gaps = query_rows (db, "SELECT provider, channel, kind, from_seq, to_seq, resync "
-                         "FROM stream_gaps ORDER BY id");
+  gaps = hs_test_query_rows (db, "SELECT provider, channel, kind, from_seq, to_seq, resync "
+                                 "FROM stream_gaps ORDER BY id");
   g_assert_cmpstr (gaps, ==, "coinbase|connection|sequence|3|3|resubscribe\n"
                              "coinbase|trades|trade_id|995098703|995098703|none\n");
 }

@@ -14,7 +14,6 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "hs-book.h"
@@ -22,6 +21,7 @@
 #include "hs-store-stream.h"
 #include "hs-store.h"
 #include "hs-stream.h"
+#include "hs-test-sql.h"
 #include "hs-test-ws-server.h"
 #include "hs-time.h"
 #include "hs-ws-coinbase.h"
@@ -76,53 +76,6 @@ static char *
 temp_db (const char *name)
 {
   return g_build_filename (tmpdir, name, NULL);
-}
-
-/* One integer from a query over the test database. */
-static int64_t
-query_int (const char *db_path,
-           const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int64_t v;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return v;
-}
-
-/* The rows of a query as text, one line per row, columns separated by '|' (sqlite3's shell
- * style), for comparison with rows written out by hand. */
-static char *
-query_rows (const char *db_path,
-            const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  GString *out = g_string_new (NULL);
-  int rc;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      for (int c = 0; c < sqlite3_column_count (stmt); c++)
-        {
-          const char *v = (const char *) sqlite3_column_text (stmt, c);
-
-          g_string_append_printf (out, "%s%s", c ? "|" : "", v ? v : "NULL");
-        }
-      g_string_append_c (out, '\n');
-    }
-  g_assert_cmpint (rc, ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (out, FALSE);
 }
 
 /* ---- order book --------------------------------------------------------------------------- */
@@ -917,8 +870,8 @@ test_stream_coinbase_gap (void)
 
   /* The trades, in (ts, seq) order, with the taker's side (Coinbase names the maker's) and the
    * running CVD: −0.0015; +0.05 → 0.0485; +0.01 → 0.0585; +0.03 → 0.0885; −0.02 → 0.0685. */
-  trades = query_rows (db, "SELECT ts, seq, trade_id, price, size, side, "
-                           "printf('%.4f', cvd_at_trade) FROM trades ORDER BY ts, seq");
+  trades = hs_test_query_rows (db, "SELECT ts, seq, trade_id, price, size, side, "
+                                   "printf('%.4f', cvd_at_trade) FROM trades ORDER BY ts, seq");
   {
     g_autofree char *want = g_strdup_printf (
       "%" G_GINT64_FORMAT "|0|995098700|68900.5|0.0015|-1|-0.0015\n"
@@ -932,7 +885,7 @@ test_stream_coinbase_gap (void)
 
     g_assert_cmpstr (trades, ==, want);
   }
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT trade_id) FROM trades"), ==, 5);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(DISTINCT trade_id) FROM trades"), ==, 5);
 
   /* The snapshots, worked by hand from the frames (depth 10, so every level):
    *  seq 0: bids 68900×1.5, 68899.5×0.75, 68899×2.3; asks 68901×0.5, 68901.5×1.2, 68902×0.8
@@ -942,9 +895,9 @@ test_stream_coinbase_gap (void)
    *         spread 2; 6 / 1.25; 100 × 4.75 / 7.25 = 65.5172
    *  seq 5: the new snapshot 68899×1.1 / 68900.5×0.4: spread 1.5; 100 × 0.7 / 1.5 = 46.6667
    *  seq 8: bid 68899 → 0.9, ask 68900.5 → 0.6 (seq 6): 100 × 0.3 / 1.5 = 20.0000 */
-  books = query_rows (db, "SELECT ts, sequence, best_bid, best_ask, spread, bid_volume, "
-                          "ask_volume, printf('%.4f', imbalance), bids, asks "
-                          "FROM orderbook_snapshots ORDER BY ts");
+  books = hs_test_query_rows (db, "SELECT ts, sequence, best_bid, best_ask, spread, bid_volume, "
+                                  "ask_volume, printf('%.4f', imbalance), bids, asks "
+                                  "FROM orderbook_snapshots ORDER BY ts");
   {
     g_autofree char *want = g_strdup_printf (
       "%" G_GINT64_FORMAT "|0|68900.0|68901.0|1.0|4.55|2.5|29.0780|"
@@ -965,8 +918,8 @@ test_stream_coinbase_gap (void)
   }
 
   /* The gaps with their exact ranges and repairs. */
-  gaps = query_rows (db, "SELECT provider, channel, kind, ts, from_seq, to_seq, resync, "
-                         "resync_error, detail FROM stream_gaps ORDER BY id");
+  gaps = hs_test_query_rows (db, "SELECT provider, channel, kind, ts, from_seq, to_seq, resync, "
+                                 "resync_error, detail FROM stream_gaps ORDER BY id");
   {
     g_autofree char *want = g_strdup_printf (
       "coinbase|connection|sequence|%" G_GINT64_FORMAT "|3|3|rest+resubscribe|NULL|"
@@ -977,8 +930,9 @@ test_stream_coinbase_gap (void)
 
     g_assert_cmpstr (gaps, ==, want);
   }
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM instruments WHERE symbol = 'BTC-USD' "
-                                  "AND exchange = 'coinbase' AND kind = 'crypto'"), ==, 1);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM instruments "
+                                          "WHERE symbol = 'BTC-USD' "
+                                          "AND exchange = 'coinbase' AND kind = 'crypto'"), ==, 1);
 
   /* A restart: the market_trades snapshot repeats 995098703 and 995098704 (skipped) and brings
    * 995098705, a taker buy of 0.1 (maker SELL): CVD 0.0685 + 0.1 = 0.1685. No gap: 705
@@ -990,10 +944,10 @@ test_stream_coinbase_gap (void)
   g_assert_cmpint (stats.duplicates, ==, 2);
   g_assert_cmpint (stats.trades, ==, 1);
   g_assert_cmpint (stats.gaps, ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM trades"), ==, 6);
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT trade_id) FROM trades"), ==, 6);
-  g_assert_cmpint (query_int (db, "SELECT round(cvd_at_trade * 10000) FROM trades "
-                                  "WHERE trade_id = '995098705'"), ==, 1685);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM trades"), ==, 6);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(DISTINCT trade_id) FROM trades"), ==, 6);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT round(cvd_at_trade * 10000) FROM trades "
+                                          "WHERE trade_id = '995098705'"), ==, 1685);
   run_clear (&run);
   g_assert_cmpint (g_unlink (db), ==, 0);
 }
@@ -1066,8 +1020,9 @@ test_stream_kraken_checksum (void)
 
   /* The checksum gap (at the corrupted update's time) and the trade gap 4665848 (no
    * fill_trades: it stays open). */
-  gaps = query_rows (db, "SELECT provider, channel, kind, ts, from_seq, to_seq, resync, detail "
-                         "FROM stream_gaps ORDER BY id");
+  gaps = hs_test_query_rows (db, "SELECT provider, channel, kind, ts, from_seq, to_seq, "
+                                 "resync, detail "
+                                 "FROM stream_gaps ORDER BY id");
   want_gaps = g_strdup_printf (
     "kraken|book|checksum|%" G_GINT64_FORMAT "|NULL|NULL|rest+resubscribe|"
     "{\"expected\":1100635717,\"computed\":%u,\"price_decimals\":5,\"qty_decimals\":8}\n"
@@ -1078,8 +1033,8 @@ test_stream_kraken_checksum (void)
 
   /* Kraken names the taker: buy 100 → CVD 100, sell 40.5 → 59.5 (same microsecond: seq 1),
    * sell 10 → 49.5. */
-  trades = query_rows (db, "SELECT seq, trade_id, price, size, side, cvd_at_trade "
-                           "FROM trades ORDER BY ts, seq");
+  trades = hs_test_query_rows (db, "SELECT seq, trade_id, price, size, side, cvd_at_trade "
+                                   "FROM trades ORDER BY ts, seq");
   g_assert_cmpstr (trades, ==, "0|4665846|0.123|100.0|1|100.0\n"
                                "1|4665847|0.1229|40.5|-1|59.5\n"
                                "0|4665849|0.12289|10.0|-1|49.5\n");
@@ -1087,8 +1042,8 @@ test_stream_kraken_checksum (void)
   /* Stored books: the first update (the snapshot has no time), and the update after the
    * resubscription (the REST book was replaced by the fresh snapshot before it): both are the
    * recorded book with bid 0.12275 → 6597.5173116. Best bid 0.12291, best ask 0.12307. */
-  books = query_rows (db, "SELECT ts, best_bid, best_ask, depth FROM orderbook_snapshots "
-                          "ORDER BY ts");
+  books = hs_test_query_rows (db, "SELECT ts, best_bid, best_ask, depth FROM orderbook_snapshots "
+                                  "ORDER BY ts");
   {
     g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT "|0.12291|0.12307|10\n"
                                              "%" G_GINT64_FORMAT "|0.12291|0.12307|10\n",
@@ -1117,16 +1072,17 @@ test_stream_exchange_matches (void)
 
   /* Maker sides buy, sell, sell: takers sell 0.01, buy 0.02, buy 0.03: CVD −0.01, 0.01, 0.04.
    * Trade 502 never came. */
-  trades = query_rows (db, "SELECT trade_id, side, printf('%.2f', cvd_at_trade) FROM trades "
-                           "ORDER BY ts, seq");
+  trades = hs_test_query_rows (db, "SELECT trade_id, side, printf('%.2f', cvd_at_trade) "
+                                   "FROM trades "
+                                   "ORDER BY ts, seq");
   g_assert_cmpstr (trades, ==, "500|-1|-0.01\n501|1|0.01\n503|1|0.04\n");
-  gaps = query_rows (db, "SELECT provider, channel, kind, from_seq, to_seq, resync "
-                         "FROM stream_gaps");
+  gaps = hs_test_query_rows (db, "SELECT provider, channel, kind, from_seq, to_seq, resync "
+                                 "FROM stream_gaps");
   g_assert_cmpstr (gaps, ==, "coinbase-exchange|trades|trade_id|502|502|none\n");
   /* The snapshot has no time; the l2update at 14:30:01 stores bids 68900.5×0.3, 68900×1.5,
    * 68899.5×0.75 and asks 68901×0.5, 68901.5×0.2: imbalance 100 × (2.55 − 0.7) / 3.25. */
-  books = query_rows (db, "SELECT bids, asks, printf('%.4f', imbalance) "
-                          "FROM orderbook_snapshots");
+  books = hs_test_query_rows (db, "SELECT bids, asks, printf('%.4f', imbalance) "
+                                  "FROM orderbook_snapshots");
   g_assert_cmpstr (books, ==, "[[68900.5,0.3],[68900,1.5],[68899.5,0.75]]|"
                               "[[68901,0.5],[68901.5,0.2]]|56.9231\n");
   g_assert_cmpint (stats.last_sequence, ==, -1);
@@ -1157,7 +1113,7 @@ test_stream_reconnect (void)
   g_assert_cmpint (hs_test_ws_server_n_connections (server), ==, 2);
   /* Snapshots at 14:30:00.123456 (connection 1), 14:31:00 and 14:31:02 (connection 2). */
   g_assert_cmpint (stats.books, ==, 3);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 3);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 3);
   run_clear (&run);
   g_assert_cmpint (g_unlink (db), ==, 0);
 }
@@ -1187,9 +1143,10 @@ test_stream_malformed (void)
   g_assert_cmpint (stats.gaps, ==, 1);
   g_assert_cmpint (stats.resync_failures, ==, 1);
   g_assert_cmpint (stats.dropped, ==, 1);
-  gaps = query_rows (db, "SELECT kind, from_seq, to_seq, resync, resync_error FROM stream_gaps");
+  gaps = hs_test_query_rows (db, "SELECT kind, from_seq, to_seq, resync, resync_error "
+                                 "FROM stream_gaps");
   g_assert_cmpstr (gaps, ==, "sequence|1|2|resubscribe|HTTP 503 from the test\n");
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 1);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 1);
   run_clear (&run);
   g_assert_cmpint (g_unlink (db), ==, 0);
 }

@@ -55,22 +55,8 @@ read_trade (JsonObject *o,
             HsTrade    *trade,
             GError    **error)
 {
-  if (!hs_ws_get_trade_id (o, "trade_id", &trade->trade_id, error))
-    return FALSE;
-  if (!hs_ws_get_number (o, "price", &trade->price, error)
-      || !hs_ws_get_number (o, "size", &trade->size, error))
-    return FALSE;
-  if (!(trade->price > 0))
-    {
-      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“price” must be positive");
-      return FALSE;
-    }
-  if (!(trade->size >= 0))
-    {
-      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“size” must be zero or more");
-      return FALSE;
-    }
-  if (!taker_side_of_maker (hs_ws_get_string (o, "side"), &trade->side, error))
+  if (!hs_ws_read_trade_numbers (o, "size", trade, error)
+      || !taker_side_of_maker (hs_ws_get_string (o, "side"), &trade->side, error))
     return FALSE;
   trade->ts = fallback_ts;
   return hs_json_get_time (o, "time", NULL, &trade->ts, error);

@@ -145,20 +145,8 @@ read_trade (JsonObject *d,
 {
   const char *side = hs_ws_get_string (d, "side");
 
-  if (!hs_ws_get_trade_id (d, "trade_id", &trade->trade_id, error)
-      || !hs_ws_get_number (d, "price", &trade->price, error)
-      || !hs_ws_get_number (d, "qty", &trade->size, error))
+  if (!hs_ws_read_trade_numbers (d, "qty", trade, error))
     return FALSE;
-  if (!(trade->price > 0))
-    {
-      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“price” must be positive");
-      return FALSE;
-    }
-  if (!(trade->size >= 0))
-    {
-      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“qty” must be zero or more");
-      return FALSE;
-    }
   /* Kraken names the taker's side. */
   if (side != NULL && g_str_equal (side, "buy"))
     trade->side = HS_SIDE_BUY;

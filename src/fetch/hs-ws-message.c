@@ -227,11 +227,30 @@ hs_ws_read_number (JsonNode   *node,
 
   /* hs_json_get_number() reads members; wrap the node so that one reader serves both. */
   json_object_set_member (holder, what, json_node_ref (node));
-  if (!hs_json_get_number (holder, what, out, error))
+  return hs_ws_get_number (holder, what, out, error);
+}
+
+/* The id, price and size of a trade object, checked: an integer id, a positive price, a size
+ * of zero or more (named @size_member: "size" at Coinbase, "qty" at Kraken). */
+gboolean
+hs_ws_read_trade_numbers (JsonObject *object,
+                          const char *size_member,
+                          HsTrade    *trade,
+                          GError    **error)
+{
+  if (!hs_ws_get_trade_id (object, "trade_id", &trade->trade_id, error)
+      || !hs_ws_get_number (object, "price", &trade->price, error)
+      || !hs_ws_get_number (object, size_member, &trade->size, error))
     return FALSE;
-  if (!isfinite (*out))
+  if (!(trade->price > 0))
     {
-      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SHAPE, "“%s” is not a number", what);
+      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“price” must be positive");
+      return FALSE;
+    }
+  if (!(trade->size >= 0))
+    {
+      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_VALUE, "“%s” must be zero or more",
+                   size_member);
       return FALSE;
     }
   return TRUE;

@@ -34,6 +34,10 @@ gboolean    hs_ws_get_number    (JsonObject  *object,
                                  const char  *member,
                                  double      *out,
                                  GError     **error);
+gboolean    hs_ws_read_trade_numbers (JsonObject *object,
+                                      const char *size_member,
+                                      HsTrade    *trade,
+                                      GError    **error);
 gboolean    hs_ws_read_number   (JsonNode    *node,
                                  const char  *what,
                                  double      *out,
