@@ -166,6 +166,57 @@ test_book_reference (void)
   g_rand_free (rand);
 }
 
+/* hs_book_load() against its definition: clearing the side and setting the levels one by one
+ * in order (a later level at a price replaces an earlier one, a size of 0 removes it). */
+static void
+test_book_load (void)
+{
+  GRand *rand = g_rand_new_with_seed (41);
+
+  for (int t = 0; t < 200; t++)
+    {
+      g_autoptr(HsBook) loaded = hs_book_new ();
+      g_autoptr(HsBook) stepwise = hs_book_new ();
+      g_autoptr(GArray) levels = g_array_new (FALSE, FALSE, sizeof (HsLevel));
+      HsBookSide side = t % 2 ? HS_BOOK_BID : HS_BOOK_ASK;
+      int n = g_rand_int_range (rand, 0, 300);
+      g_autoptr(GError) error = NULL;
+
+      /* something already on the side, which a load replaces */
+      g_assert_true (hs_book_set (loaded, side, 1.5, 1, NULL));
+      for (int i = 0; i < n; i++)
+        {
+          HsLevel l = { 10 + 0.25 * g_rand_int_range (rand, 0, 60),
+                        g_rand_int_range (rand, 0, 4) == 0 ? 0 : g_rand_int_range (rand, 1, 9) };
+
+          g_array_append_val (levels, l);
+          g_assert_true (hs_book_set (stepwise, side, l.price, l.size, NULL));
+        }
+      g_assert_true (hs_book_load (loaded, side, (HsLevel *) levels->data, levels->len, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (hs_book_n_levels (loaded, side), ==, hs_book_n_levels (stepwise, side));
+      for (size_t i = 0; i < hs_book_n_levels (loaded, side); i++)
+        {
+          g_assert_cmpfloat (hs_book_get_level (loaded, side, i).price, ==,
+                             hs_book_get_level (stepwise, side, i).price);
+          g_assert_cmpfloat (hs_book_get_level (loaded, side, i).size, ==,
+                             hs_book_get_level (stepwise, side, i).size);
+        }
+    }
+  g_rand_free (rand);
+
+  {
+    g_autoptr(HsBook) book = hs_book_new ();
+    g_autoptr(GError) error = NULL;
+    HsLevel bad[2] = { { 10, 1 }, { -1, 1 } };
+
+    g_assert_true (hs_book_set (book, HS_BOOK_BID, 9, 1, NULL));
+    g_assert_false (hs_book_load (book, HS_BOOK_BID, bad, 2, &error));
+    g_assert_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE);
+    g_assert_cmpuint (hs_book_n_levels (book, HS_BOOK_BID), ==, 1);
+  }
+}
+
 static void
 test_book_basics (void)
 {
@@ -1271,6 +1322,7 @@ main (int    argc,
 
   g_test_add_func ("/hs/core/book/basics", test_book_basics);
   g_test_add_func ("/hs/core/book/reference", test_book_reference);
+  g_test_add_func ("/hs/core/book/load", test_book_load);
   g_test_add_func ("/hs/core/book/crc32", test_crc32);
   g_test_add_func ("/hs/core/book/kraken-checksum", test_kraken_checksum);
   g_test_add_func ("/hs/fetch/ws/coinbase-l2", test_parse_coinbase_l2);

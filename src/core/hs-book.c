@@ -145,6 +145,80 @@ hs_book_set (HsBook     *book,
   return TRUE;
 }
 
+/* Orders a side worst first: bids by rising price, asks by falling price. */
+static int
+cmp_rising (gconstpointer a,
+            gconstpointer b)
+{
+  double x = ((const HsLevel *) a)->price, y = ((const HsLevel *) b)->price;
+
+  return (x > y) - (x < y);
+}
+
+static int
+cmp_falling (gconstpointer a,
+             gconstpointer b)
+{
+  return cmp_rising (b, a);
+}
+
+/**
+ * hs_book_load:
+ * @levels: (array length=n): the side's levels in any order; a size of 0 is no level, and of
+ *   two levels at one price the later counts
+ *
+ * Replaces one side of the book with @levels: what a snapshot does, in O(n log n) where @n
+ * hs_book_set() calls would move the array n times.
+ *
+ * Returns: %FALSE with %HS_RECORD_ERROR_RANGE when a price or size is out of range; the side is
+ *   then unchanged
+ */
+gboolean
+hs_book_load (HsBook        *book,
+              HsBookSide     side,
+              const HsLevel *levels,
+              size_t         n,
+              GError       **error)
+{
+  g_autoptr(GArray) sorted = NULL;
+  size_t out = 0;
+
+  g_return_val_if_fail (book != NULL, FALSE);
+  g_return_val_if_fail (side == HS_BOOK_BID || side == HS_BOOK_ASK, FALSE);
+
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (levels[i].price) || levels[i].price <= 0 || !isfinite (levels[i].size)
+        || levels[i].size < 0)
+      {
+        g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+                     "level %zu: price must be positive and size zero or more, not %g × %g",
+                     i, levels[i].price, levels[i].size);
+        return FALSE;
+      }
+  sorted = g_array_sized_new (FALSE, FALSE, sizeof (HsLevel), (guint) n);
+  g_array_append_vals (sorted, levels, (guint) n);
+  /* A stable sort keeps the later of two levels at one price after the earlier. */
+  g_array_sort (sorted, side == HS_BOOK_BID ? cmp_rising : cmp_falling);
+  for (size_t i = 0; i < sorted->len; i++)
+    {
+      HsLevel l = g_array_index (sorted, HsLevel, i);
+
+      if (out > 0 && g_array_index (sorted, HsLevel, out - 1).price == l.price)
+        out--;
+      g_array_index (sorted, HsLevel, out++) = l;
+    }
+  g_array_set_size (sorted, (guint) out);
+  /* Drop the zero sizes only now, so that a later 0 still removes an earlier level. */
+  out = 0;
+  for (size_t i = 0; i < sorted->len; i++)
+    if (g_array_index (sorted, HsLevel, i).size > 0)
+      g_array_index (sorted, HsLevel, out++) = g_array_index (sorted, HsLevel, i);
+  g_array_set_size (sorted, (guint) out);
+  g_array_unref (book->sides[side]);
+  book->sides[side] = g_steal_pointer (&sorted);
+  return TRUE;
+}
+
 size_t
 hs_book_n_levels (const HsBook *book,
                   HsBookSide    side)

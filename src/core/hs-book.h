@@ -29,6 +29,11 @@ gboolean  hs_book_set              (HsBook       *book,
                                     double        price,
                                     double        size,
                                     GError      **error);
+gboolean  hs_book_load             (HsBook        *book,
+                                    HsBookSide     side,
+                                    const HsLevel *levels,
+                                    size_t         n,
+                                    GError       **error);
 size_t    hs_book_n_levels         (const HsBook *book,
                                     HsBookSide    side);
 HsLevel   hs_book_get_level        (const HsBook *book,

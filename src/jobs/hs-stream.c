@@ -617,7 +617,11 @@ apply_book (Stream    *self,
 {
   if (event->kind == HS_WS_EVENT_BOOK_SNAPSHOT)
     {
-      hs_book_clear (self->book);
+      if (!hs_book_load (self->book, HS_BOOK_BID, (HsLevel *) event->bids->data,
+                         event->bids->len, error)
+          || !hs_book_load (self->book, HS_BOOK_ASK, (HsLevel *) event->asks->data,
+                            event->asks->len, error))
+        return FALSE;
       self->book_ready = TRUE;
       self->awaiting_snapshot = FALSE;
       self->price_decimals = event->price_decimals;
@@ -628,8 +632,8 @@ apply_book (Stream    *self,
       self->stats.dropped++;
       return TRUE;
     }
-  if (!apply_levels (self, event->bids, HS_BOOK_BID, error)
-      || !apply_levels (self, event->asks, HS_BOOK_ASK, error))
+  else if (!apply_levels (self, event->bids, HS_BOOK_BID, error)
+           || !apply_levels (self, event->asks, HS_BOOK_ASK, error))
     return FALSE;
   if (is_kraken (self))
     hs_book_truncate (self->book, (size_t) self->req.kraken_depth);
