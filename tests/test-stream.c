@@ -938,7 +938,8 @@ test_stream_coinbase_gap (void)
   }
   g_assert_cmpint (hs_test_query_int (db, "SELECT count(DISTINCT trade_id) FROM trades"), ==, 5);
 
-  /* The snapshots, worked by hand from the frames (depth 10, so every level):
+  /* The snapshots, worked by hand from the frames (depth 10, so every level), without a
+   * sequence (they are samples; see docs/streaming.md):
    *  seq 0: bids 68900×1.5, 68899.5×0.75, 68899×2.3; asks 68901×0.5, 68901.5×1.2, 68902×0.8
    *         spread 1; volumes 4.55 / 2.5; imbalance 100 × 2.05 / 7.05 = 29.0780
    *  seq 1: bid 68900 → 2, ask 68901 gone: spread 1.5; 5.05 / 2; 100 × 3.05 / 7.05 = 43.2624
@@ -951,15 +952,15 @@ test_stream_coinbase_gap (void)
                                   "FROM orderbook_snapshots ORDER BY ts");
   {
     g_autofree char *want = g_strdup_printf (
-      "%" G_GINT64_FORMAT "|0|68900.0|68901.0|1.0|4.55|2.5|29.0780|"
+      "%" G_GINT64_FORMAT "|NULL|68900.0|68901.0|1.0|4.55|2.5|29.0780|"
       "[[68900,1.5],[68899.5,0.75],[68899,2.3]]|[[68901,0.5],[68901.5,1.2],[68902,0.8]]\n"
-      "%" G_GINT64_FORMAT "|1|68900.0|68901.5|1.5|5.05|2.0|43.2624|"
+      "%" G_GINT64_FORMAT "|NULL|68900.0|68901.5|1.5|5.05|2.0|43.2624|"
       "[[68900,2],[68899.5,0.75],[68899,2.3]]|[[68901.5,1.2],[68902,0.8]]\n"
-      "%" G_GINT64_FORMAT "|4|68899.0|68901.0|2.0|6.0|1.25|65.5172|"
+      "%" G_GINT64_FORMAT "|NULL|68899.0|68901.0|2.0|6.0|1.25|65.5172|"
       "[[68899,1],[68898.5,2],[68898,3]]|[[68901,0.25],[68902,1]]\n"
-      "%" G_GINT64_FORMAT "|5|68899.0|68900.5|1.5|1.1|0.4|46.6667|"
+      "%" G_GINT64_FORMAT "|NULL|68899.0|68900.5|1.5|1.1|0.4|46.6667|"
       "[[68899,1.1]]|[[68900.5,0.4]]\n"
-      "%" G_GINT64_FORMAT "|8|68899.0|68900.5|1.5|0.9|0.6|20.0000|"
+      "%" G_GINT64_FORMAT "|NULL|68899.0|68900.5|1.5|0.9|0.6|20.0000|"
       "[[68899,0.9]]|[[68900.5,0.6]]\n",
       utc_us (2026, 4, 7, 14, 30, 0, 123456), utc_us (2026, 4, 7, 14, 30, 1, 456789),
       utc_us (2026, 4, 7, 14, 30, 4, 0), utc_us (2026, 4, 7, 14, 30, 5, 0),

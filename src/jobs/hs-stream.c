@@ -527,10 +527,12 @@ apply_trades (Stream    *self,
 
 /* ---- book --------------------------------------------------------------------------------- */
 
+/* The stored snapshots are samples (one per book_interval), so they carry no sequence number:
+ * the jumps between samples would read as gaps to the gap report (docs/gaps-retention.md). The
+ * feed's own breaks are in stream_gaps. */
 static void
 maybe_store_book (Stream  *self,
-                  int64_t  ts,
-                  int64_t  sequence)
+                  int64_t  ts)
 {
   HsBookSnapshot snap = { 0 };
   g_autoptr(GError) error = NULL;
@@ -550,7 +552,7 @@ maybe_store_book (Stream  *self,
       return;
     }
   snap.ts = ts;
-  snap.sequence = sequence;
+  snap.sequence = -1;
   g_array_append_val (self->pending_books, snap);
   self->last_book_ts = ts;
 }
@@ -612,7 +614,6 @@ verify_checksum (Stream    *self,
 static gboolean
 apply_book (Stream    *self,
             HsWsEvent *event,
-            int64_t    sequence,
             GError   **error)
 {
   if (event->kind == HS_WS_EVENT_BOOK_SNAPSHOT)
@@ -641,7 +642,7 @@ apply_book (Stream    *self,
   if (!verify_checksum (self, event))
     return TRUE;
   if (self->book_ready)
-    maybe_store_book (self, event->ts, sequence);
+    maybe_store_book (self, event->ts);
   return TRUE;
 }
 
@@ -724,7 +725,7 @@ handle_text (Stream     *self,
       if (event->kind == HS_WS_EVENT_TRADES)
         ok = apply_trades (self, event, &error);
       else
-        ok = apply_book (self, event, frame->sequence, &error);
+        ok = apply_book (self, event, &error);
       if (!ok)
         {
           /* The parser checked every value; what fails here is the store. */
