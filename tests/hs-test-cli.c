@@ -3,6 +3,8 @@
 
 #include "hs-test-cli.h"
 
+#include <glib/gstdio.h>
+
 void
 hs_test_run_clear (HsTestRun *r)
 {
@@ -58,4 +60,19 @@ hs_test_parse_json (const char *text)
   g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+void
+hs_test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
 }

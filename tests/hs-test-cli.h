@@ -22,6 +22,8 @@ void        hs_test_run_clear  (HsTestRun  *r);
 void        hs_test_cli        (HsTestRun  *r,
                                 const char *db,
                                 ...) G_GNUC_NULL_TERMINATED;
+/* Removes a test's temporary folder and the files in it (not recursive). */
+void        hs_test_remove_dir (const char *dir);
 /* The root of a JSON text (asserting it parses); free with json_node_unref(). */
 JsonNode   *hs_test_parse_json (const char *text);
 

@@ -168,6 +168,26 @@ test_ledger_commands (void)
     g_assert_nonnull (strstr (t.out, "client_order_id: e1\n"));
     g_assert_nonnull (strstr (t.out, "net_pnl: -6.3\n"));
   }
+  /* The imported signal through the training queries and the export's --where (one signal,
+   * promoted, at 12 — from the JSONL above). */
+  {
+    g_auto(HsTestRun) r = { 0 }, none = { 0 }, e = { 0 };
+    g_autofree char *csv = g_build_filename (tmpdir, "signals.csv", NULL);
+    g_autofree char *text = NULL;
+
+    hs_test_cli (&r, db, "query", "--signals", "status == 'promoted' and price == 12",
+                 "--select", "ledger_key,strategy,signal_type", "--csv", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, "ledger_key,strategy,signal_type\nk1,up,BUY\n");
+    hs_test_cli (&none, db, "query", "--signals", "status == 'blocked'", "--csv", NULL);
+    g_assert_cmpint (none.status, ==, 0);
+    g_assert_null (strchr (strchr (none.out, '\n') + 1, '\n'));   /* the header only */
+    hs_test_cli (&e, db, "export", "signals", "--where", "signal_type == 'BUY'", "--out", csv,
+                 NULL);
+    g_assert_cmpint (e.status, ==, 0);
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (strchr (text, '\n') + 1, "1,2024-03-05T14:33:00Z,MSFT,up,"));
+  }
   {
     g_auto(HsTestRun) r = { 0 };
 

@@ -358,15 +358,17 @@ test_where (void)
   {
     g_autofree char *path = tmp_path ("bad.csv");
     HsExportRequest bad = { HS_EXPORT_TRADES, HS_EXPORT_CSV, "signals.5m.rsi > 'x'", path };
-    HsExportRequest sig = { HS_EXPORT_SIGNALS, HS_EXPORT_CSV, "id > 1", path };
+    HsExportRequest sig = { HS_EXPORT_SIGNALS, HS_EXPORT_CSV, "pnl_pct > 1", path };
     g_autoptr(GError) e1 = NULL, e2 = NULL;
     size_t offset = 99;
 
     g_assert_false (hs_export_run (store, &bad, NULL, NULL, NULL, NULL, &offset, &e1));
     g_assert_error (e1, HS_QUERY_ERROR, HS_QUERY_ERROR_TYPE);
     g_assert_cmpuint (offset, ==, 0);
+    /* Signals have no P&L: the compiler says so. */
     g_assert_false (hs_export_run (store, &sig, NULL, NULL, NULL, NULL, NULL, &e2));
-    g_assert_error (e2, HS_QUERY_ERROR, HS_QUERY_ERROR_USAGE);
+    g_assert_error (e2, HS_QUERY_ERROR, HS_QUERY_ERROR_UNKNOWN);
+    g_assert_nonnull (strstr (e2->message, "paper and backtest trades"));
     g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   }
 }
@@ -422,6 +424,28 @@ test_cancel_and_failure (void)
                                 &error));
   g_assert_cmpint (rows, ==, 25000);
   g_assert_cmpint (last, ==, 25000);
+  /* 25 batches went through the formatting threads: the lines are in id order, each once, and a
+   * second export writes the same bytes. */
+  {
+    g_autofree char *again = NULL;
+    g_auto(GStrv) lines = NULL;
+    int64_t prev = 0;
+
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 25002);   /* header, 25,000 rows, "" */
+    for (int i = 1; i <= 25000; i++)
+      {
+        int64_t id = g_ascii_strtoll (lines[i], NULL, 10);
+
+        g_assert_cmpint (id, >, prev);
+        prev = id;
+      }
+    g_assert_true (hs_export_run (store, &req, NULL, NULL, NULL, &rows, NULL, &error));
+    g_assert_true (g_file_get_contents (path, &again, NULL, NULL));
+    g_assert_cmpstr (again, ==, contents);
+  }
 
   {
     g_autofree char *nowhere = tmp_path ("no/such/folder/x.csv");
@@ -475,13 +499,19 @@ test_other_datasets (void)
     "INSERT INTO signals (id, instrument_id, ts, strategy_name, signal_type, confidence, price, "
     "reasons, filters_blocked, status, created_at) VALUES (4, 1, 1709563500000000, 'vwap', "
     "'BUY', 85, 502.5, '[\"above vwap\"]', '[\"spread\"]', 'blocked', 0);"
+    "INSERT INTO signals (id, instrument_id, ts, strategy_name, signal_type, confidence, price, "
+    "status, created_at) VALUES (9, 1, 1709563560000000, 'vwap', 'SELL', 40, 502.0, "
+    "'generated', 0);"
     "INSERT INTO backtest_runs (id, strategy_name, symbol, interval, start_ts, end_ts, "
     "initial_cash, status, created_at) VALUES (7, 'sma_cross', 'SPY', '1d', 0, 1, 1000, "
     "'completed', 0);"
     "INSERT INTO backtest_trades (id, run_id, trade_no, side, quantity, entry_ts, entry_price, "
     "exit_ts, exit_price, pnl, mfe_pct, bars_held, exit_reason, signal_metadata) VALUES (1, 7, 1, "
     "'long', 2, 86400000000, 100, 172800000000, 104.5, 9, 5.5, 1, 'signal', '{\"a\":1}');");
-  signals = export_to_string (store, HS_EXPORT_SIGNALS, HS_EXPORT_CSV, NULL, "signals.csv");
+  /* Of the two signals only #4 was blocked by a filter and is high confidence. */
+  signals = export_to_string (store, HS_EXPORT_SIGNALS, HS_EXPORT_CSV,
+                              "filters_blocked == 'spread' and confidence_level == 'high' "
+                              "and status == 'blocked'", "signals.csv");
   g_assert_cmpstr (signals, ==,
                    "id,time,symbol,strategy_name,strategy_version,setup,signal_type,confidence,"
                    "confidence_level,score,session,price,cvd,orderbook_imbalance,features_id,"
@@ -498,6 +528,42 @@ test_other_datasets (void)
                    "labeled_at,label_error\r\n"
                    "1,7,sma_cross,SPY,1,long,2,1970-01-02T00:00:00Z,100,1970-01-03T00:00:00Z,"
                    "104.5,9,,0,5.5,,1,signal,\"{\"\"a\"\":1}\",,,,,,\r\n");
+}
+
+/* hs_utf8_valid() says what g_utf8_validate_len() says, on 200,000 random byte strings made of
+ * ASCII, NULs, stray high bytes and whole UTF-8 sequences, at every alignment. */
+static void
+test_utf8_valid (void)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed (11);
+  const char *pieces[] = { "a", "Z", "0", ",", "\"", "\0", "\x80", "\xff", "\xc3", "é", "€",
+                           "😀", "\xe2\x82", "\xed\xa0\x80", "abcdefgh" };
+  int valid = 0, invalid = 0;
+
+  for (int n = 0; n < 200000; n++)
+    {
+      char buf[96];
+      size_t len = 0, count = (size_t) g_rand_int_range (r, 0, 12);
+
+      for (size_t k = 0; k < count; k++)
+        {
+          size_t p = (size_t) g_rand_int_range (r, 0, G_N_ELEMENTS (pieces));
+          /* "\0" is one byte; the others are C strings. */
+          size_t plen = pieces[p][0] == '\0' ? 1 : strlen (pieces[p]);
+
+          memcpy (buf + len, pieces[p], plen);
+          len += plen;
+        }
+      if (hs_utf8_valid (buf, len) != g_utf8_validate_len (buf, len, NULL))
+        g_error ("hs_utf8_valid disagrees on a string of %zu bytes", len);
+      if (g_utf8_validate_len (buf, len, NULL))
+        valid++;
+      else
+        invalid++;
+    }
+  /* Both answers were exercised. */
+  g_assert_cmpint (valid, >, 10000);
+  g_assert_cmpint (invalid, >, 10000);
 }
 
 /* hs_format_double_fast() writes what hs_format_double() writes. */
@@ -650,6 +716,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/export/async", test_async);
   g_test_add_func ("/hs/jobs/export/other-datasets", test_other_datasets);
   g_test_add_func ("/hs/core/flatten/format-fast", test_format_fast);
+  g_test_add_func ("/hs/core/flatten/utf8-valid", test_utf8_valid);
   g_test_add_func ("/hs/core/flatten/number-parse", test_number_parse);
   g_test_add_func ("/hs/core/flatten/json-scanner", test_json_scanner);
   status = g_test_run ();

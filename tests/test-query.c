@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hs-expr.h"
+#include "hs-store-private.h"
 #include "hs-store-query.h"
 #include "hs-store.h"
 
@@ -1540,6 +1541,126 @@ test_depth (void)
 /* ------------------------------------------------------------------------------------------ */
 /* Backtest trades */
 
+/* The signals table (--signals): 300 generated signals, a filter and a grouped average checked
+ * against the same conditions evaluated here in C. */
+typedef struct
+{
+  const char *type, *status, *blocked;
+  double      confidence;
+} Sig;
+
+static void
+test_signals_source (void)
+{
+  static const char *const types[] = { "STRONG_BUY", "BUY", "NEUTRAL", "SELL", "STRONG_SELL" };
+  static const char *const sig_statuses[] = { "generated", "blocked", "promoted" };
+  static const char *const filters[] = { "spread", "session", "cooldown" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "signals.db", NULL);
+  g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(GRand) r = g_rand_new_with_seed (17);
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO instruments (id, symbol, created_at) "
+                                         "VALUES (1, 'SPY', 0);");
+  Sig sigs[300];
+  const char *filter = "confidence >= 60 and filters_blocked == 'spread' "
+                       "and status != 'promoted' and symbol == 'SPY'";
+  const char *const sel[] = { "id", NULL };
+  const char *const aggs[] = { "avg:confidence", "count", NULL };
+  HsQueryRequest req = { HS_QUERY_SIGNALS, filter, sel, NULL, NULL, 0 };
+  HsQueryRequest agg = { HS_QUERY_SIGNALS, "confidence_level == 'high'", NULL, aggs,
+                         "signal_type", 0 };
+  g_autoptr(HsQuery) q = NULL, qa = NULL;
+  g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < 300; i++)
+    {
+      Sig *s = &sigs[i];
+
+      s->type = types[g_rand_int_range (r, 0, 5)];
+      s->status = sig_statuses[g_rand_int_range (r, 0, 3)];
+      s->blocked = g_rand_boolean (r) ? filters[g_rand_int_range (r, 0, 3)] : NULL;
+      s->confidence = g_rand_int_range (r, 0, 101);
+      g_string_append_printf (sql, "INSERT INTO signals (id, instrument_id, ts, strategy_name, "
+                              "signal_type, confidence, filters_blocked, status, created_at) "
+                              "VALUES (%d, 1, %d, 'vwap', '%s', %g, '[%s%s%s]', '%s', 0);",
+                              i + 1, i * 60, s->type, s->confidence, s->blocked ? "\"" : "",
+                              s->blocked ? s->blocked : "", s->blocked ? "\"" : "", s->status);
+      /* The filter, by hand. */
+      if (s->confidence >= 60 && g_strcmp0 (s->blocked, "spread") == 0
+          && !g_str_equal (s->status, "promoted"))
+        {
+          int64_t id = i + 1;
+
+          g_array_append_val (want, id);
+        }
+    }
+  g_assert_true (hs_store_exec (store, sql->str, &error));
+  q = hs_query_compile (&req, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_store_query_run (store, q, collect_ids_cb, got, NULL, &error));
+  g_assert_cmpuint (want->len, >, 5);
+  assert_same_ids (filter, got, want);
+
+  /* avg(confidence) and count per signal type over confidence >= 80 (the 'high' level,
+   * migrations/002), in type order. */
+  qa = hs_query_compile (&agg, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_store_query_run (store, qa, collect_rows_cb, rows, NULL, &error));
+  {
+    const char *sorted[] = { "BUY", "NEUTRAL", "SELL", "STRONG_BUY", "STRONG_SELL" };
+    unsigned k = 0;
+
+    for (size_t t = 0; t < G_N_ELEMENTS (sorted); t++)
+      {
+        double sum = 0;
+        int n = 0;
+        g_autofree char *avg = NULL, *count = NULL, *type = NULL;
+        char **row;
+
+        for (int i = 0; i < 300; i++)
+          if (g_str_equal (sigs[i].type, sorted[t]) && sigs[i].confidence >= 80)
+            {
+              sum += sigs[i].confidence;
+              n++;
+            }
+        if (n == 0)
+          continue;
+        /* Integer confidences: the sums are exact, so the averages are equal to the bit. */
+        type = g_strdup_printf ("t:%s", sorted[t]);
+        avg = g_strdup_printf ("n:%.17g", sum / n);
+        count = g_strdup_printf ("n:%.17g", (double) n);
+        g_assert_cmpuint (k, <, rows->len);
+        row = rows->pdata[k];
+        g_assert_cmpstr (row[0], ==, type);
+        g_assert_cmpstr (row[1], ==, avg);
+        g_assert_cmpstr (row[2], ==, count);
+        k++;
+      }
+    g_assert_cmpuint (k, ==, rows->len);
+  }
+
+  /* Trade fields are not signal fields, and context paths belong to paper trades. */
+  {
+    HsQueryRequest bad = { HS_QUERY_SIGNALS, "pnl > 0", NULL, NULL, NULL, 0 };
+    HsQueryRequest bad2 = { HS_QUERY_SIGNALS, "signals.5m.rsi > 70", NULL, NULL, NULL, 0 };
+    HsQueryRequest bad3 = { HS_QUERY_PAPER_TRADES, "confidence > 70", NULL, NULL, NULL, 0 };
+    g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL;
+    g_autoptr(HsQuery) q1 = hs_query_compile (&bad, NULL, NULL, &e1);
+    g_autoptr(HsQuery) q2 = hs_query_compile (&bad2, NULL, NULL, &e2);
+    g_autoptr(HsQuery) q3 = hs_query_compile (&bad3, NULL, NULL, &e3);
+
+    g_assert_cmpstr (e1->message, ==, "column 1: this field exists for paper and backtest "
+                     "trades, not for signals");
+    g_assert_cmpstr (e2->message, ==, "column 1: this field exists for paper trades only, "
+                     "not for signals");
+    g_assert_cmpstr (e3->message, ==, "column 1: this field exists for signals only "
+                     "(use --signals)");
+  }
+}
+
 static void
 test_backtest_source (void)
 {
@@ -1650,6 +1771,7 @@ main (int    argc,
   g_test_add_func ("/hs/store/query/errors", test_errors);
   g_test_add_func ("/hs/store/query/depth", test_depth);
   g_test_add_func ("/hs/store/query/backtest", test_backtest_source);
+  g_test_add_func ("/hs/store/query/signals", test_signals_source);
   g_test_add_func ("/hs/store/query/cancel", test_cancel_and_stop);
   status = g_test_run ();
 

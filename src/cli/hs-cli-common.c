@@ -96,13 +96,11 @@ hs_cli_parse_time_arg (const char *text,
                        int64_t    *out,
                        GError    **error)
 {
-  if (!hs_time_parse (text, NULL, out, error))
+  if (!hs_time_parse_bound (text, end_of_day, out, error))
     {
       g_prefix_error (error, "bad --%s: ", end_of_day ? "to" : "from");
       return FALSE;
     }
-  if (end_of_day && strlen (text) == 10)
-    *out += G_GINT64_CONSTANT (86400000000) - 1;
   return TRUE;
 }
 
@@ -214,4 +212,16 @@ hs_cli_print_expr_error (const char   *text,
   line = g_strndup (text + start, end - start);
   valid = g_utf8_make_valid (line, -1);
   g_printerr ("%s\n%s\n%s\n", valid, caret->str, error->message);
+}
+
+/* A job's progress on a terminal's stderr, overwritten in place: "@what:  42 % (message)".
+ * @what is a string, e.g. "labeling". */
+void
+hs_cli_progress_cb (double      fraction,
+                    const char *message,
+                    gpointer    what)
+{
+  fprintf (stderr, "\r%s: %3.0f %% (%s)   %s", (const char *) what, fraction * 100, message,
+           fraction >= 1 ? "\n" : "");
+  fflush (stderr);
 }

@@ -47,6 +47,9 @@ int       hs_cli_usage_error      (const char *format,
 void      hs_cli_print_expr_error (const char   *text,
                                    size_t        offset,
                                    const GError *error);
+void      hs_cli_progress_cb      (double        fraction,
+                                   const char   *message,
+                                   gpointer      what);
 
 extern char *hs_cli_db_option;
 extern const GOptionEntry hs_cli_common_entries[];
@@ -72,6 +75,10 @@ int hs_cli_context      (int argc, char **argv);
 int hs_cli_label        (int argc, char **argv);
 int hs_cli_query        (int argc, char **argv);
 int hs_cli_export       (int argc, char **argv);
+int hs_cli_gaps         (int argc, char **argv);
+int hs_cli_retention    (int argc, char **argv);
+int hs_cli_health       (int argc, char **argv);
+int hs_cli_alerts       (int argc, char **argv);
 int hs_cli_stream       (int argc, char **argv);
 
 G_END_DECLS

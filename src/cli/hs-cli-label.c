@@ -23,17 +23,6 @@ static const HsLabelStatus skip_statuses[] = {
   HS_LABEL_NO_BARS, HS_LABEL_DATA_ENDS, HS_LABEL_NO_INSTRUMENT,
 };
 
-/* Progress on a terminal's stderr, overwritten in place. */
-static void
-label_progress_cb (double      fraction,
-                   const char *message,
-                   gpointer    data)
-{
-  fprintf (stderr, "\rlabeling: %3.0f %% (%s)   %s", fraction * 100, message,
-           fraction >= 1 ? "\n" : "");
-  fflush (stderr);
-}
-
 static guint
 count_table (const GArray *refs,
              HsLabelTable  table)
@@ -234,8 +223,8 @@ hs_cli_label (int    argc,
   if (store == NULL)
     return hs_cli_fail (error);
   result = hs_label_job_run (store, &request,
-                             !json && isatty (STDERR_FILENO) ? label_progress_cb : NULL, NULL,
-                             NULL, &error);
+                             !json && isatty (STDERR_FILENO) ? hs_cli_progress_cb : NULL,
+                             (gpointer) "labeling", NULL, &error);
   if (result == NULL)
     return hs_cli_fail (error);
   if (json)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `query FILTER [--select F,…] [--agg A …] [--group-by F] [--backtest] [--csv|--json]`: the
+ * `query FILTER [--select F,…] [--agg A …] [--group-by F] [--backtest|--signals] [--csv|--json]`: the
  * training queries of the time capsule (docs/queries.md). The filter is compiled to SQL by
  * src/store/hs-store-query.c; this file parses options, shows errors with a caret under their
  * place, and prints the rows as a table (default), CSV or JSON, streaming them.
@@ -262,7 +262,7 @@ hs_cli_query (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("[FILTER]");
   g_auto(GStrv) select_args = NULL, agg_args = NULL;
   g_autofree char *group_by = NULL;
-  gboolean backtest = FALSE, csv = FALSE, json = FALSE, fields = FALSE, explain_only = FALSE;
+  gboolean backtest = FALSE, signals = FALSE, csv = FALSE, json = FALSE, fields = FALSE, explain_only = FALSE;
   gint64 limit = 0;
   int status = HS_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -275,6 +275,8 @@ hs_cli_query (int    argc,
       "F" },
     { "backtest", 'b', 0, G_OPTION_ARG_NONE, &backtest, "Query backtest_trades instead of the "
       "paper trades", NULL },
+    { "signals", 0, 0, G_OPTION_ARG_NONE, &signals, "Query the signal ledger's signals instead "
+      "of the paper trades", NULL },
     { "limit", 'n', 0, G_OPTION_ARG_INT64, &limit, "At most N rows", "N" },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "CSV with a header line", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "A JSON array of objects, one per line", NULL },
@@ -295,7 +297,7 @@ hs_cli_query (int    argc,
   Printer pr = { NULL, OUT_TABLE, NULL, NULL, NULL, 0 };
 
   g_option_context_set_summary (context,
-    "Selects paper trades (or backtest trades) by a filter in the expression language over\n"
+    "Selects paper trades (or backtest trades, or signals) by a filter in the expression language over\n"
     "their fields, context and labels, e.g.\n"
     "  hindsight-cli query 'signals.5m.rsi > 70 and target_pnl_1h < -10' "
     "--select regime.spy.vix\n"
@@ -306,10 +308,13 @@ hs_cli_query (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!hs_cli_parse (context, &argc, &argv, &status))
     return status;
+  if (backtest && signals)
+    return hs_cli_usage_error ("--backtest and --signals do not go together");
+  req.source = backtest ? HS_QUERY_BACKTEST_TRADES
+               : signals ? HS_QUERY_SIGNALS : HS_QUERY_PAPER_TRADES;
   if (fields)
     {
-      g_autofree char *list = hs_query_field_list (backtest ? HS_QUERY_BACKTEST_TRADES
-                                                            : HS_QUERY_PAPER_TRADES);
+      g_autofree char *list = hs_query_field_list (req.source);
 
       fputs (list, stdout);
       return HS_EXIT_OK;
@@ -335,7 +340,6 @@ hs_cli_query (int    argc,
     g_ptr_array_add (aggs, g_strdup (agg_args[i]));
   g_ptr_array_add (aggs, NULL);
 
-  req.source = backtest ? HS_QUERY_BACKTEST_TRADES : HS_QUERY_PAPER_TRADES;
   req.filter = filter->str;
   req.select = select->len > 1 ? (const char *const *) select->pdata : NULL;
   req.aggregates = aggs->len > 1 ? (const char *const *) aggs->pdata : NULL;

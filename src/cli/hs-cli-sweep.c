@@ -67,7 +67,7 @@ progress_cb (double      fraction,
 typedef struct
 {
   HsCliBtRequest    q;
-  HsCliBtData       d;
+  HsBacktestData    d;
   HsBtRunInfo      *info;      /* (owned) */
   HsStrategyParams *params;    /* (owned) unused defaults */
   HsRuleSet        *rules;     /* (owned) always NULL */
@@ -84,7 +84,7 @@ static void
 setup_clear (Setup *s)
 {
   hs_cli_bt_request_clear (&s->q);
-  hs_cli_bt_data_clear (&s->d);
+  hs_backtest_data_clear (&s->d);
   g_clear_pointer (&s->info, hs_bt_run_info_free);
   g_clear_pointer (&s->params, hs_strategy_params_free);
   g_clear_pointer (&s->rules, hs_rule_set_free);
@@ -99,18 +99,17 @@ static int
 prepare (Setup      *s,
          const char *command)
 {
+  g_autofree char *db_path = hs_cli_db_path (hs_cli_db_option);
   GError *error = NULL;
-  int status;
 
   if (s->jobs < 0)
     {
       g_printerr ("hindsight-cli: --jobs must be ≥ 0 (0: one per core)\n");
       return HS_EXIT_BAD_INPUT;
     }
-  status = hs_cli_bt_build (&s->q, command, HS_CLI_BT_GRID, &s->config, &s->params, &s->rules,
-                            &s->info);
-  if (status != HS_EXIT_OK)
-    return status;
+  if (!hs_backtest_request_build (&s->q.run, command, HS_BACKTEST_GRID, &s->config, &s->params,
+                                  &s->rules, &s->info, &error))
+    return fail (error);
   {
     const char *column = NULL;
     gboolean lower = FALSE;
@@ -118,18 +117,19 @@ prepare (Setup      *s,
     if (!hs_sweep_rank_lookup (s->rank, &column, &lower, &error))
       return fail (error);
   }
-  s->grid = hs_sweep_grid_new (hs_strategy_lookup (s->q.strategy),
-                               (const char *const *) s->q.params, &error);
+  s->grid = hs_sweep_grid_new (hs_strategy_lookup (s->q.run.strategy),
+                               (const char *const *) s->q.run.params, &error);
   if (s->grid == NULL)
     return fail (error);
-  status = hs_cli_bt_load (&s->q, s->info, &s->d);
-  if (status != HS_EXIT_OK)
-    return status;
+  hs_backtest_data_init (&s->d);
+  if (!hs_backtest_data_load (db_path, &s->q.run, s->info, &s->d, &error))
+    return fail (error);
+  hs_cli_bt_print_warnings (s->d.warnings);
 
   s->sin.bars = s->d.bars;
   s->sin.interval = s->info->interval;
   s->sin.session = s->d.session;
-  hs_cli_bt_input_init (&s->input, &s->q, &s->d);
+  hs_backtest_input_init (&s->input, &s->q.run, &s->d);
   s->request.strategy_input = &s->sin;
   s->request.input = &s->input;
   s->request.config = &s->config;
@@ -151,7 +151,7 @@ add_grid_options (GOptionContext *context,
     { NULL }
   };
 
-  hs_cli_bt_add_options (context, &s->q, HS_CLI_BT_GRID);
+  hs_cli_bt_add_options (context, &s->q, HS_BACKTEST_GRID);
   g_option_context_add_main_entries (context, entries, NULL);
 }
 
@@ -240,7 +240,7 @@ hs_cli_sweep (int    argc,
     { NULL }
   };
 
-  hs_cli_bt_request_init (&s.q);
+  hs_backtest_request_init (&s.q.run);
   g_option_context_set_summary (context,
     "Runs a strategy over every combination of a grid of its parameters, on every core, and\n"
     "prints the best by a statistic with the deflated Sharpe ratio of the best (Bailey &\n"
@@ -430,7 +430,7 @@ hs_cli_walkforward (int    argc,
     { NULL }
   };
 
-  hs_cli_bt_request_init (&s.q);
+  hs_backtest_request_init (&s.q.run);
   g_option_context_set_summary (context,
     "Walk-forward analysis: in rolling windows, the grid (--param as for sweep) is optimised\n"
     "on the in-sample span by --rank, and the best parameters trade the out-of-sample span\n"
@@ -455,7 +455,7 @@ hs_cli_walkforward (int    argc,
   if (!hs_walk_span_parse (train, &train_span, &error)
       || !hs_walk_span_parse (test, &test_span, &error))
     return fail (error);
-  if (s.q.profile != NULL && !g_str_equal (s.q.profile, "default"))
+  if (s.q.run.profile != NULL && !g_str_equal (s.q.run.profile, "default"))
     {
       g_printerr ("hindsight-cli: walkforward uses the default profile\n");
       return HS_EXIT_BAD_INPUT;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hs-cli-common.h"
+#include "hs-http.h"
 
 static const HsCliCommand commands[] = {
   { "import", "Import bars, trades, quotes, order books or snapshots from a file", hs_cli_import },
@@ -38,6 +39,13 @@ static const HsCliCommand commands[] = {
   { "query", "Training queries over paper trades: filter, select, aggregate", hs_cli_query },
   { "export", "Export trades, signals or backtest trades for machine learning (CSV, JSONL)",
     hs_cli_export },
+  { "gaps", "Missing candle ranges (by market session) and sequence gaps of a symbol",
+    hs_cli_gaps },
+  { "retention", "Roll trades and quotes older than N days into 1-minute bars, then remove them",
+    hs_cli_retention },
+  { "health", "Data providers' latest figures (requests, errors, latency) and open alerts",
+    hs_cli_health },
+  { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
   { "stream", "Stream a product's trades and book from Coinbase or Kraken into the database",
     hs_cli_stream },
 };
@@ -64,6 +72,7 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("hindsight-cli");
+  hs_http_global_init ();   /* before any thread starts */
 
   /* A --db before the command applies to it. */
   while (first < argc && argv[first][0] == '-')

@@ -64,7 +64,8 @@ node_child (Node       *node,
   Node *child;
 
   for (size_t i = 0; i < node->n_children; i++)
-    if (node->children[i]->key_len == len && memcmp (node->children[i]->key, key, len) == 0)
+    if (node->children[i]->key_len == len
+        && (len == 0 || node->children[i]->key[0] == key[0]) && memcmp (node->children[i]->key, key, len) == 0)
       return node->children[i];
   if (!create)
     return NULL;
@@ -132,10 +133,12 @@ typedef struct
   const char *end;
 } Scan;
 
-static void
+static inline void
 skip_ws (Scan *s)
 {
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+  /* Every JSON whitespace byte is at most ' ': one comparison for the usual compact text. */
+  while (s->p < s->end && (unsigned char) *s->p <= ' '
+         && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
     s->p++;
 }
 
@@ -172,6 +175,13 @@ match_word (Scan       *s,
   s->p += len;
   return TRUE;
 }
+
+/* The bytes a number token is made of after its first: digits, ".", "e", "E", "+", "-". */
+static const gboolean number_chars[256] = {
+  ['0'] = TRUE, ['1'] = TRUE, ['2'] = TRUE, ['3'] = TRUE, ['4'] = TRUE, ['5'] = TRUE,
+  ['6'] = TRUE, ['7'] = TRUE, ['8'] = TRUE, ['9'] = TRUE, ['.'] = TRUE, ['e'] = TRUE,
+  ['E'] = TRUE, ['+'] = TRUE, ['-'] = TRUE,
+};
 
 static gboolean scan_value (Scan              *s,
                             const Node        *node,
@@ -314,8 +324,7 @@ scan_value (Scan        *s,
         return FALSE;
       *kind = HS_JSON_NUMBER;
       s->p++;
-      while (s->p < s->end && (g_ascii_isdigit (*s->p) || *s->p == '.' || *s->p == 'e'
-                               || *s->p == 'E' || *s->p == '+' || *s->p == '-'))
+      while (s->p < s->end && number_chars[(unsigned char) *s->p])
         s->p++;
       return TRUE;
     }

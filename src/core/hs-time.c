@@ -369,3 +369,23 @@ hs_time_now_us (void)
 {
   return g_get_real_time ();
 }
+
+/**
+ * hs_time_parse_bound:
+ * @end_of_day: the bound is the end of a range: a bare date (YYYY-MM-DD) means its last
+ *   microsecond, so that "to 2024-03-05" takes the whole day
+ *
+ * hs_time_parse() for the ends of a range (--from, --to, the GUI's date pickers).
+ */
+gboolean
+hs_time_parse_bound (const char *text,
+                     gboolean    end_of_day,
+                     int64_t    *out,
+                     GError    **error)
+{
+  if (!hs_time_parse (text, NULL, out, error))
+    return FALSE;
+  if (end_of_day && strlen (text) == 10)
+    *out += G_GINT64_CONSTANT (86400000000) - 1;
+  return TRUE;
+}

@@ -20,6 +20,10 @@ gboolean hs_time_parse        (const char  *text,
                                GTimeZone   *naive_tz,
                                int64_t     *out_us,
                                GError     **error);
+gboolean hs_time_parse_bound  (const char  *text,
+                               gboolean     end_of_day,
+                               int64_t     *out,
+                               GError     **error);
 gboolean hs_time_parse_parts  (const char  *date,
                                const char  *time,
                                GTimeZone   *naive_tz,

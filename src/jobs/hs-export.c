@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The ML export: hs_store_export_run() hands out the stored rows one at a time; each is written
- * at once as a CSV line (RFC 4180) or a JSON line with the columns of docs/export.md: the stored
- * columns, then the JSON context flattened by fixed paths (one pass over each JSON document,
- * hs-flatten.c). Output is buffered in 1 MiB and written to FILE.part, renamed to FILE when all
- * is written; any failure or a cancel removes the part file. Memory: one row and the buffer.
+ * The ML export: hs_store_export_run() hands out the stored rows one at a time; they are copied
+ * into batches that formatting threads write as CSV lines (RFC 4180) or JSON lines with the
+ * columns of docs/export.md: the stored columns, then the JSON context flattened by fixed paths
+ * (one pass over each JSON document, hs-flatten.c). The file is written as FILE.part, renamed to
+ * FILE when all is written; any failure or a cancel removes the part file. Memory: a fixed
+ * number of batches.
  *
  * Values: numbers in the shortest form that reads back exactly (C locale), times ISO-8601 UTC,
  * texts as UTF-8 (invalid bytes replaced), JSON values (lists, objects) as compact JSON text,
@@ -25,7 +26,6 @@
 #include "hs-flatten.h"
 #include "hs-time.h"
 
-#define FLUSH_BYTES (1 << 20)
 #define PROGRESS_ROWS 16384
 
 typedef enum
@@ -277,23 +277,17 @@ typedef struct
   char    text[11];
 } DayText;
 
+/* What one formatting thread keeps between rows. */
 typedef struct
 {
-  const Layout        *layout;
-  HsExportFormat       format;
-  FILE                *file;
-  const char          *part;
-  GString             *buf;
-  GString             *scratch;
-  HsJsonSlice         *slices[4];
-  int64_t              rows;
-  int64_t              total;
-  HsExportProgressFunc progress;
-  gpointer             progress_data;
-  GCancellable        *cancellable;
-  DayText              days[4];
-  unsigned             next_day;
-} Writer;
+  const Layout  *layout;
+  HsExportFormat format;
+  GString       *buf;        /* the batch's output being written */
+  GString       *scratch;
+  HsJsonSlice   *slices[4];
+  DayText        days[4];
+  unsigned       next_day;
+} Formatter;
 
 
 /* An integer in decimal, without printf. */
@@ -316,31 +310,15 @@ put_integer (GString *out,
   hs_string_append (out, buf + pos, sizeof buf - pos);
 }
 
-static gboolean
-flush (Writer  *w,
-       GError **error)
-{
-  if (w->buf->len > 0 && fwrite (w->buf->str, 1, w->buf->len, w->file) != w->buf->len)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s", w->part,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  g_string_truncate (w->buf, 0);
-  return TRUE;
-}
-
 /* Appends text as one value: UTF-8 made valid, quoted for the format. */
 static void
-put_text (Writer     *w,
+put_text (Formatter  *w,
           const char *s,
           size_t      len)
 {
   g_autofree char *valid = NULL;
 
-  if (!g_utf8_validate (s, (gssize) len, NULL))
+  if (!hs_utf8_valid (s, len))
     {
       valid = g_utf8_make_valid (s, (gssize) len);
       s = valid;
@@ -354,13 +332,13 @@ put_text (Writer     *w,
 
 /* JSON text (a list, an object), compact as stored: a CSV field, or embedded in a JSON line. */
 static void
-put_json (Writer     *w,
+put_json (Formatter  *w,
           const char *s,
           size_t      len)
 {
   g_autofree char *valid = NULL;
 
-  if (!g_utf8_validate (s, (gssize) len, NULL))
+  if (!hs_utf8_valid (s, len))
     {
       valid = g_utf8_make_valid (s, (gssize) len);
       s = valid;
@@ -373,14 +351,14 @@ put_json (Writer     *w,
 }
 
 static void
-put_null (Writer *w)
+put_null (Formatter *w)
 {
   if (w->format == HS_EXPORT_JSONL)
     g_string_append (w->buf, "null");
 }
 
 static void
-put_number (Writer *w,
+put_number (Formatter *w,
             double  v)
 {
   char num[32];
@@ -393,7 +371,7 @@ put_number (Writer *w,
  * (a row's times are close together, and rows come in id order), so a whole second costs no
  * printf; a fraction or a time before 1970 goes to hs_time_format_iso_buf(). */
 static void
-put_time (Writer *w,
+put_time (Formatter *w,
           int64_t us)
 {
   char buf[40];
@@ -437,7 +415,7 @@ put_time (Writer *w,
 
 /* A value of a flattened column. */
 static void
-put_slice (Writer            *w,
+put_slice (Formatter         *w,
            const OutColumn   *c,
            const HsJsonSlice *s)
 {
@@ -476,7 +454,7 @@ put_slice (Writer            *w,
 
 /* A stored column's value. */
 static void
-put_cell (Writer            *w,
+put_cell (Formatter         *w,
           const OutColumn   *c,
           const HsQueryCell *cell)
 {
@@ -527,13 +505,11 @@ put_cell (Writer            *w,
     }
 }
 
-static gboolean
-write_row_cb (const HsQueryCell *cells,
-              size_t             n_cells,
-              gpointer           user_data,
-              GError           **error)
+/* Appends one row's line. */
+static void
+format_row (Formatter         *w,
+            const HsQueryCell *cells)
 {
-  Writer *w = user_data;
   const Layout *l = w->layout;
 
   for (size_t f = 0; f < l->n_flat; f++)
@@ -561,35 +537,238 @@ write_row_cb (const HsQueryCell *cells,
       else
         put_slice (w, c, &w->slices[c->flat][c->slice]);
     }
-  g_string_append (w->buf, w->format == HS_EXPORT_JSONL ? "}\n" : "\r\n");
-  w->rows++;
-  if (w->buf->len >= FLUSH_BYTES && !flush (w, error))
-    return FALSE;
-  if (w->rows % 4096 == 0 && g_cancellable_set_error_if_cancelled (w->cancellable, error))
-    return FALSE;
-  if (w->progress != NULL && w->rows % PROGRESS_ROWS == 0)
-    w->progress (w->rows, w->total, w->progress_data);
-  return TRUE;
+  hs_string_append (w->buf, w->format == HS_EXPORT_JSONL ? "}\n" : "\r\n", 2);
 }
 
 static void
-write_header (Writer *w)
+write_header (const Layout *l,
+              GString      *out)
 {
-  for (size_t i = 0; i < w->layout->columns->len; i++)
+  for (size_t i = 0; i < l->columns->len; i++)
     {
-      const char *name = g_array_index (w->layout->columns, OutColumn, i).name;
+      const char *name = g_array_index (l->columns, OutColumn, i).name;
 
       if (i > 0)
-        g_string_append_c (w->buf, ',');
-      hs_csv_append_field (w->buf, name, strlen (name));
+        g_string_append_c (out, ',');
+      hs_csv_append_field (out, name, strlen (name));
     }
-  g_string_append (w->buf, "\r\n");
+  g_string_append (out, "\r\n");
+}
+
+/* The pipeline. The exporting thread steps the SELECT and copies rows into batches; formatting
+ * threads (one per processor) turn whole batches into text, and each writes its batch when all
+ * earlier ones are written, so the file is in row order. A fixed set of batches circulates, so
+ * memory stays at a few batches whatever the row count. */
+
+typedef struct
+{
+  uint64_t     seq;
+  size_t       n_rows;
+  HsQueryCell *cells;    /* n_rows × the dataset's raw columns */
+  GString     *arena;    /* the rows' texts, each followed by a NUL */
+  GString     *out;      /* the rows' lines */
+} Batch;
+
+typedef struct
+{
+  const Layout        *layout;
+  HsExportFormat       format;
+  size_t               n_raw;
+  FILE                *file;
+  const char          *part;
+  GAsyncQueue         *free_batches;
+  GAsyncQueue         *todo;
+  GPtrArray           *batches;       /* every Batch, for freeing */
+  GPtrArray           *threads;
+  Batch               *filling;       /* the exporting thread's */
+  uint64_t             next_seq;
+  int64_t              rows_read;
+  int64_t              total;
+  HsExportProgressFunc progress;
+  gpointer             progress_data;
+  GCancellable        *cancellable;
+
+  GMutex               lock;
+  GCond                turn;
+  uint64_t             next_write;    /* the batch whose turn it is to be written */
+  int64_t              rows_written;
+  GError              *error;         /* the first write failure */
+  int                  failed;        /* atomic: error is set */
+} Pipeline;
+
+#define BATCH_ROWS 1024
+#define BATCHES_PER_THREAD 2
+
+/* Pushed once per formatting thread to end it. */
+static Batch stop_batch;
+
+static gboolean
+write_batch (Pipeline *p,
+             Batch    *b)
+{
+  if (b->out->len > 0 && fwrite (b->out->str, 1, b->out->len, p->file) != b->out->len)
+    {
+      int saved = errno;
+
+      g_set_error (&p->error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s",
+                   p->part, g_strerror (saved));
+      g_atomic_int_set (&p->failed, 1);
+      return FALSE;
+    }
+  p->rows_written += (int64_t) b->n_rows;
+  return TRUE;
+}
+
+static gpointer
+format_thread (gpointer data)
+{
+  Pipeline *p = data;
+  Formatter w = { p->layout, p->format, NULL, g_string_sized_new (256), { NULL },
+                  { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
+  Batch *b;
+
+  for (size_t f = 0; f < p->layout->n_flat; f++)
+    w.slices[f] = g_new0 (HsJsonSlice, p->layout->flat[f].n_paths);
+  while ((b = g_async_queue_pop (p->todo)) != &stop_batch)
+    {
+      g_string_truncate (b->out, 0);
+      w.buf = b->out;
+      if (!g_atomic_int_get (&p->failed))
+        for (size_t r = 0; r < b->n_rows; r++)
+          format_row (&w, &b->cells[r * p->n_raw]);
+
+      g_mutex_lock (&p->lock);
+      while (p->next_write != b->seq)
+        g_cond_wait (&p->turn, &p->lock);
+      if (p->error == NULL)
+        write_batch (p, b);
+      p->next_write++;
+      g_cond_broadcast (&p->turn);
+      g_mutex_unlock (&p->lock);
+      g_async_queue_push (p->free_batches, b);
+    }
+  for (size_t f = 0; f < p->layout->n_flat; f++)
+    g_free (w.slices[f]);
+  g_string_free (w.scratch, TRUE);
+  return NULL;
+}
+
+/* Hands the batch being filled to the formatting threads. */
+static gboolean
+dispatch (Pipeline *p,
+          GError  **error)
+{
+  Batch *b = p->filling;
+  int64_t done;
+
+  p->filling = NULL;
+  /* The texts were appended as offsets: the arena may have moved while it grew. */
+  for (size_t i = 0; i < b->n_rows * p->n_raw; i++)
+    if (b->cells[i].kind == HS_QUERY_CELL_TEXT)
+      b->cells[i].text = b->arena->str + (uintptr_t) b->cells[i].text;
+  b->seq = p->next_seq++;
+  g_async_queue_push (p->todo, b);
+
+  if (g_atomic_int_get (&p->failed))
+    {
+      /* hs_export_run() replaces this with the write error. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing failed");
+      return FALSE;
+    }
+  if (p->progress != NULL && p->rows_read % PROGRESS_ROWS == 0)
+    {
+      g_mutex_lock (&p->lock);
+      done = p->rows_written;
+      g_mutex_unlock (&p->lock);
+      p->progress (done, p->total, p->progress_data);
+    }
+  return !g_cancellable_set_error_if_cancelled (p->cancellable, error);
+}
+
+static gboolean
+read_row_cb (const HsQueryCell *cells,
+             size_t             n_cells,
+             gpointer           user_data,
+             GError           **error)
+{
+  Pipeline *p = user_data;
+  Batch *b = p->filling;
+  HsQueryCell *dst;
+
+  g_assert (n_cells == p->n_raw);
+  if (b == NULL)
+    {
+      b = p->filling = g_async_queue_pop (p->free_batches);
+      b->n_rows = 0;
+      g_string_truncate (b->arena, 0);
+    }
+  dst = &b->cells[b->n_rows * n_cells];
+  memcpy (dst, cells, n_cells * sizeof *cells);
+  for (size_t i = 0; i < n_cells; i++)
+    if (cells[i].kind == HS_QUERY_CELL_TEXT)
+      {
+        dst[i].text = (const char *) (uintptr_t) b->arena->len;
+        hs_string_append (b->arena, cells[i].text, (size_t) cells[i].integer + 1);
+      }
+  b->n_rows++;
+  p->rows_read++;
+  return b->n_rows < BATCH_ROWS || dispatch (p, error);
+}
+
+static void
+pipeline_start (Pipeline *p)
+{
+  unsigned n_threads = CLAMP (g_get_num_processors (), 1, 8);
+
+  p->free_batches = g_async_queue_new ();
+  p->todo = g_async_queue_new ();
+  p->batches = g_ptr_array_new ();
+  p->threads = g_ptr_array_new ();
+  g_mutex_init (&p->lock);
+  g_cond_init (&p->turn);
+  for (unsigned i = 0; i < n_threads * BATCHES_PER_THREAD + 1; i++)
+    {
+      Batch *b = g_new0 (Batch, 1);
+
+      b->cells = g_new (HsQueryCell, BATCH_ROWS * p->n_raw);
+      b->arena = g_string_sized_new (BATCH_ROWS * 2048);
+      b->out = g_string_sized_new (BATCH_ROWS * 1024);
+      g_ptr_array_add (p->batches, b);
+      g_async_queue_push (p->free_batches, b);
+    }
+  for (unsigned i = 0; i < n_threads; i++)
+    g_ptr_array_add (p->threads, g_thread_new ("hs-export", format_thread, p));
+}
+
+/* Waits for every dispatched batch to be written and frees the pipeline. */
+static void
+pipeline_stop (Pipeline *p)
+{
+  for (unsigned i = 0; i < p->threads->len; i++)
+    g_async_queue_push (p->todo, &stop_batch);
+  for (unsigned i = 0; i < p->threads->len; i++)
+    g_thread_join (p->threads->pdata[i]);
+  for (unsigned i = 0; i < p->batches->len; i++)
+    {
+      Batch *b = p->batches->pdata[i];
+
+      g_free (b->cells);
+      g_string_free (b->arena, TRUE);
+      g_string_free (b->out, TRUE);
+      g_free (b);
+    }
+  g_ptr_array_free (p->batches, TRUE);
+  g_ptr_array_free (p->threads, TRUE);
+  g_async_queue_unref (p->free_batches);
+  g_async_queue_unref (p->todo);
+  g_mutex_clear (&p->lock);
+  g_cond_clear (&p->turn);
 }
 
 /**
  * hs_export_run:
- * @progress: (nullable): told the rows done and the total every 16,384 rows and at the end
- * @cancellable: (nullable): checked every 4,096 rows
+ * @progress: (nullable): told the rows written and the total every 16,384 rows and at the end
+ * @cancellable: (nullable): checked every 1,024 rows
  * @rows: (out) (optional): rows written
  * @error_offset: (out) (optional): for a --where error, its byte offset in the filter
  *
@@ -608,18 +787,22 @@ hs_export_run (HsStore               *store,
                GError               **error)
 {
   g_autofree char *part = g_strconcat (request->path, ".part", NULL);
-  g_autoptr(GString) buf = g_string_sized_new (FLUSH_BYTES + 65536);
-  g_autoptr(GString) scratch = g_string_sized_new (256);
-  Writer w = { layout_for (request->dataset), request->format, NULL, part, buf, scratch,
-               { NULL }, 0, 0, progress, user_data, cancellable,
-               { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
+  g_autoptr(GString) header = g_string_new (NULL);
+  Pipeline p = { 0 };
   gboolean ok;
 
-  if (!hs_store_export_count (store, request->dataset, request->where, &w.total, error_offset,
+  p.layout = layout_for (request->dataset);
+  p.format = request->format;
+  hs_store_export_raw_columns (request->dataset, &p.n_raw);
+  p.part = part;
+  p.progress = progress;
+  p.progress_data = user_data;
+  p.cancellable = cancellable;
+  if (!hs_store_export_count (store, request->dataset, request->where, &p.total, error_offset,
                               error))
     return FALSE;
-  w.file = g_fopen (part, "wb");
-  if (w.file == NULL)
+  p.file = g_fopen (part, "wb");
+  if (p.file == NULL)
     {
       int saved = errno;
 
@@ -627,14 +810,34 @@ hs_export_run (HsStore               *store,
                    part, g_strerror (saved));
       return FALSE;
     }
-  for (size_t f = 0; f < w.layout->n_flat; f++)
-    w.slices[f] = g_new0 (HsJsonSlice, w.layout->flat[f].n_paths);
   if (request->format == HS_EXPORT_CSV)
-    write_header (&w);
-  ok = hs_store_export_run (store, request->dataset, request->where, write_row_cb, &w,
-                            error_offset, error)
-       && flush (&w, error);
-  if (ok && fflush (w.file) != 0)
+    write_header (p.layout, header);
+  ok = fwrite (header->str, 1, header->len, p.file) == header->len;
+  if (!ok)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s", part,
+                   g_strerror (saved));
+    }
+  else
+    {
+      pipeline_start (&p);
+      ok = hs_store_export_run (store, request->dataset, request->where, read_row_cb, &p,
+                                error_offset, error);
+      if (ok && p.filling != NULL)
+        ok = dispatch (&p, error);
+      else if (p.filling != NULL)
+        g_async_queue_push (p.free_batches, g_steal_pointer (&p.filling));
+      pipeline_stop (&p);
+      if (p.error != NULL)
+        {
+          ok = FALSE;
+          g_clear_error (error);
+          g_propagate_error (error, g_steal_pointer (&p.error));
+        }
+    }
+  if (ok && fflush (p.file) != 0)
     {
       int saved = errno;
 
@@ -642,7 +845,7 @@ hs_export_run (HsStore               *store,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s", part,
                    g_strerror (saved));
     }
-  if (fclose (w.file) != 0 && ok)
+  if (fclose (p.file) != 0 && ok)
     {
       int saved = errno;
 
@@ -660,12 +863,10 @@ hs_export_run (HsStore               *store,
     }
   if (!ok)
     g_unlink (part);
-  for (size_t f = 0; f < w.layout->n_flat; f++)
-    g_free (w.slices[f]);
   if (ok && progress != NULL)
-    progress (w.rows, w.total, user_data);
+    progress (p.rows_written, p.total, user_data);
   if (rows != NULL)
-    *rows = w.rows;
+    *rows = p.rows_written;
   return ok;
 }
 

@@ -19,6 +19,7 @@
 
 #include "hs-label-job.h"
 
+#include "hs-job-worker.h"
 #include "hs-store-market.h"
 #include "hs-time.h"
 
@@ -448,93 +449,15 @@ hs_label_job_run (HsStore              *store,
 
 /* ---- The GTask wrapper ---- */
 
-typedef struct
+static gpointer
+label_job_run_cb (HsStore           *store,
+                  gconstpointer      request,
+                  HsJobProgressFunc  progress,
+                  gpointer           progress_data,
+                  GCancellable      *cancellable,
+                  GError           **error)
 {
-  char                *db_path;        /* (owned) */
-  HsLabelRequest       request;
-  HsLabelProgressFunc  progress;
-  gpointer             progress_data;
-  GMainContext        *context;        /* (owned) the caller's: where progress goes */
-} AsyncData;
-
-static void
-async_data_free (gpointer data)
-{
-  AsyncData *d = data;
-
-  g_free (d->db_path);
-  g_main_context_unref (d->context);
-  g_free (d);
-}
-
-/* One progress report on its way to the caller's main context. */
-typedef struct
-{
-  HsLabelProgressFunc  func;
-  gpointer             data;
-  double               fraction;
-  char                *message;   /* (owned) */
-} ProgressCall;
-
-static void
-progress_call_free (gpointer data)
-{
-  ProgressCall *c = data;
-
-  g_free (c->message);
-  g_free (c);
-}
-
-static gboolean
-progress_dispatch_cb (gpointer data)
-{
-  ProgressCall *c = data;
-
-  c->func (c->fraction, c->message, c->data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-worker_progress_cb (double      fraction,
-                    const char *message,
-                    gpointer    user_data)
-{
-  AsyncData *d = user_data;
-  ProgressCall *c = g_new0 (ProgressCall, 1);
-
-  c->func = d->progress;
-  c->data = d->progress_data;
-  c->fraction = fraction;
-  c->message = g_strdup (message);
-  g_main_context_invoke_full (d->context, G_PRIORITY_DEFAULT, progress_dispatch_cb, c,
-                              progress_call_free);
-}
-
-static void
-hs_label_job_worker (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  AsyncData *d = task_data;
-  g_autoptr(HsStore) store = NULL;
-  HsLabelResult *result;
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  store = hs_store_open (d->db_path, HS_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  result = hs_label_job_run (store, &d->request, d->progress != NULL ? worker_progress_cb : NULL,
-                             d, cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) hs_label_result_free);
+  return hs_label_job_run (store, request, progress, progress_data, cancellable, error);
 }
 
 /**
@@ -558,23 +481,12 @@ hs_label_job_run_async (const char           *db_path,
                         GAsyncReadyCallback   callback,
                         gpointer              user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  AsyncData *d;
-
   g_return_if_fail (db_path != NULL && request != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  d = g_new0 (AsyncData, 1);
-  d->db_path = g_strdup (db_path);
-  d->request = *request;
-  d->progress = progress;
-  d->progress_data = progress_data;
-  d->context = g_main_context_ref_thread_default ();
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_label_job_run_async);
-  g_task_set_name (task, "[hindsight] label");
-  g_task_set_task_data (task, d, async_data_free);
-  g_task_run_in_thread (task, hs_label_job_worker);
+  hs_job_run_async (db_path, g_memdup2 (request, sizeof *request), g_free, label_job_run_cb,
+                    (GDestroyNotify) hs_label_result_free, progress, progress_data, cancellable,
+                    callback, user_data, hs_label_job_run_async, "[hindsight] label");
 }
 
 /**
@@ -587,8 +499,5 @@ HsLabelResult *
 hs_label_job_run_finish (GAsyncResult *result,
                          GError      **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hs_label_job_run_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hs_job_run_finish (result, hs_label_job_run_async, error);
 }

@@ -1010,7 +1010,7 @@ hs_sweep_store (HsStore             *store,
         {
           r = result->best_result;
           /* The key of a `backtest` of these parameters: the same function over the same
-           * request and data key (hs_cli_bt_load()). */
+           * request and data key (hs_backtest_data_load()). */
           if (info->data_key != NULL)
             {
               g_autofree char *key = hs_cache_key_compute (info);

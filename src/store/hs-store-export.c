@@ -25,8 +25,7 @@
 typedef struct
 {
   const char              *name;
-  HsQuerySource            source;      /* for --where; -1: none */
-  gboolean                 has_where;
+  HsQuerySource            source;      /* what --where filters */
   const HsExportRawColumn *columns;
   const char *const       *sql;
   size_t                   n_columns;
@@ -92,15 +91,15 @@ G_STATIC_ASSERT (G_N_ELEMENTS (signal_columns) == G_N_ELEMENTS (signal_sql));
 G_STATIC_ASSERT (G_N_ELEMENTS (backtest_columns) == G_N_ELEMENTS (backtest_sql));
 
 static const Dataset datasets[] = {
-  [HS_EXPORT_TRADES] = { "trades", HS_QUERY_PAPER_TRADES, TRUE, trade_columns, trade_sql,
+  [HS_EXPORT_TRADES] = { "trades", HS_QUERY_PAPER_TRADES, trade_columns, trade_sql,
                          G_N_ELEMENTS (trade_columns),
                          " FROM paper_trades AS t"
                          " LEFT JOIN instruments AS i ON i.id = t.instrument_id" },
-  [HS_EXPORT_SIGNALS] = { "signals", HS_QUERY_PAPER_TRADES, FALSE, signal_columns, signal_sql,
+  [HS_EXPORT_SIGNALS] = { "signals", HS_QUERY_SIGNALS, signal_columns, signal_sql,
                           G_N_ELEMENTS (signal_columns),
                           " FROM signals AS t"
                           " LEFT JOIN instruments AS i ON i.id = t.instrument_id" },
-  [HS_EXPORT_BACKTEST_TRADES] = { "backtest-trades", HS_QUERY_BACKTEST_TRADES, TRUE,
+  [HS_EXPORT_BACKTEST_TRADES] = { "backtest-trades", HS_QUERY_BACKTEST_TRADES,
                                   backtest_columns, backtest_sql,
                                   G_N_ELEMENTS (backtest_columns),
                                   " FROM backtest_trades AS t"
@@ -155,14 +154,6 @@ build_sql (HsExportDataset dataset,
   g_autoptr(GString) sql = g_string_new ("SELECT ");
   gboolean instruments = FALSE, runs = FALSE;
 
-  if (where != NULL && !d->has_where)
-    {
-      if (error_offset != NULL)
-        *error_offset = 0;
-      g_set_error (error, HS_QUERY_ERROR, HS_QUERY_ERROR_USAGE,
-                   "column 1: --where filters trades and backtest-trades, not %s", d->name);
-      return NULL;
-    }
   if (count)
     g_string_append (sql, "count(*)");
   else
@@ -171,14 +162,9 @@ build_sql (HsExportDataset dataset,
   /* The dataset's FROM joins every table its columns or a filter read. */
   g_string_append (sql, d->from);
   g_string_append (sql, " WHERE ");
-  if (d->has_where)
-    {
-      if (!hs_query_compile_filter (d->source, where, sql, params, &instruments, &runs,
-                                    error_offset, error))
-        return NULL;
-    }
-  else
-    g_string_append (sql, "1");
+  if (!hs_query_compile_filter (d->source, where, sql, params, &instruments, &runs,
+                                error_offset, error))
+    return NULL;
   if (!count)
     g_string_append (sql, " ORDER BY t.id");
   return g_string_free (g_steal_pointer (&sql), FALSE);

@@ -152,7 +152,9 @@ enum
 {
   SRC_PAPER = 1 << HS_QUERY_PAPER_TRADES,
   SRC_BACKTEST = 1 << HS_QUERY_BACKTEST_TRADES,
+  SRC_SIGNALS = 1 << HS_QUERY_SIGNALS,
   SRC_BOTH = SRC_PAPER | SRC_BACKTEST,
+  SRC_ALL = SRC_BOTH | SRC_SIGNALS,
 };
 
 enum
@@ -191,8 +193,8 @@ typedef struct
   { name, "json_extract(t." column ", '$." path "')", type, F_JSON, SRC_PAPER, NULL }
 
 static const Field fields[] = {
-  { "id", "t.id", NUM, 0, SRC_BOTH, NULL },
-  { "symbol", "i.symbol", TXT, F_INSTR, SRC_PAPER, NULL },
+  { "id", "t.id", NUM, 0, SRC_ALL, NULL },
+  { "symbol", "i.symbol", TXT, F_INSTR, SRC_PAPER | SRC_SIGNALS, NULL },
   { "symbol", "coalesce(i.symbol, r.symbol)", TXT, F_INSTR | F_RUN, SRC_BACKTEST, NULL },
   { "side", "t.side", TXT, 0, SRC_BOTH, NULL },
   { "quantity", "t.quantity", NUM, 0, SRC_BOTH, NULL },
@@ -205,7 +207,7 @@ static const Field fields[] = {
   { "pnl", "t.pnl", NUM, 0, SRC_BOTH, NULL },
   { "pnl_pct", "t.pnl_pct", NUM, 0, SRC_BOTH, NULL },
   { "fees", "t.fees", NUM, 0, SRC_BOTH, NULL },
-  { "status", "t.status", TXT, 0, SRC_PAPER, NULL },
+  { "status", "t.status", TXT, 0, SRC_PAPER | SRC_SIGNALS, NULL },
   { "exit_reason", "t.exit_reason", TXT, 0, SRC_BOTH, NULL },
   { "is_backtest", "t.is_backtest", NUM, 0, SRC_PAPER, NULL },
   { "signal_id", "t.signal_id", NUM, 0, SRC_PAPER, NULL },
@@ -215,7 +217,7 @@ static const Field fields[] = {
   { "target_pnl_1h", "t.target_pnl_1h", NUM, 0, SRC_BOTH, NULL },
   { "target_mfe_pct", "t.target_mfe_pct", NUM, 0, SRC_BOTH, NULL },
   { "target_mae_pct", "t.target_mae_pct", NUM, 0, SRC_BOTH, NULL },
-  { "labeled_at", "t.labeled_at", TIME, 0, SRC_BOTH, NULL },
+  { "labeled_at", "t.labeled_at", TIME, 0, SRC_ALL, NULL },
   { "label_error", "t.label_error", TXT, 0, SRC_BOTH, NULL },
   /* backtest trades only */
   { "run_id", "t.run_id", NUM, 0, SRC_BACKTEST, NULL },
@@ -224,6 +226,27 @@ static const Field fields[] = {
   { "mfe_pct", "t.mfe_pct", NUM, 0, SRC_BACKTEST, NULL },
   { "mae_pct", "t.mae_pct", NUM, 0, SRC_BACKTEST, NULL },
   { "bars_held", "t.bars_held", NUM, 0, SRC_BACKTEST, NULL },
+  /* signals only (migrations 002 and 012) */
+  { "time", "t.ts", TIME, 0, SRC_SIGNALS, NULL },
+  { "strategy", "t.strategy_name", TXT, 0, SRC_SIGNALS, NULL },
+  { "strategy_version", "t.strategy_version", TXT, 0, SRC_SIGNALS, NULL },
+  { "setup", "t.setup", TXT, 0, SRC_SIGNALS, NULL },
+  { "signal_type", "t.signal_type", TXT, 0, SRC_SIGNALS, NULL },
+  { "confidence", "t.confidence", NUM, 0, SRC_SIGNALS, NULL },
+  { "confidence_level", "t.confidence_level", TXT, 0, SRC_SIGNALS, NULL },
+  { "score", "t.score", NUM, 0, SRC_SIGNALS, NULL },
+  { "session", "t.session", TXT, 0, SRC_SIGNALS, NULL },
+  { "price", "t.price", NUM, 0, SRC_SIGNALS, NULL },
+  { "cvd", "t.cvd", NUM, 0, SRC_SIGNALS, NULL },
+  { "orderbook_imbalance", "t.orderbook_imbalance", NUM, 0, SRC_SIGNALS, NULL },
+  { "features_id", "t.features_id", NUM, 0, SRC_SIGNALS, NULL },
+  { "reasons", "t.reasons", LIST, 0, SRC_SIGNALS, "t.reasons" },
+  { "warnings", "t.warnings", LIST, 0, SRC_SIGNALS, "t.warnings" },
+  { "filters_passed", "t.filters_passed", LIST, 0, SRC_SIGNALS, "t.filters_passed" },
+  { "filters_blocked", "t.filters_blocked", LIST, 0, SRC_SIGNALS, "t.filters_blocked" },
+  { "outcome", "t.outcome", TXT, 0, SRC_SIGNALS, NULL },
+  { "outcome_r", "t.outcome_r", NUM, 0, SRC_SIGNALS, NULL },
+  { "ledger_key", "t.ledger_key", TXT, 0, SRC_SIGNALS, NULL },
   /* signals_snapshot */
   SIGNALS ("1m", "\"1m\""),
   SIGNALS ("5m", "\"5m\""),
@@ -447,6 +470,32 @@ describe_type (HsQueryType t)
     }
 }
 
+/* For a field the query's table lacks: which tables have it, and how to query those. */
+static char *
+other_source_message (const char    *name,
+                      HsQuerySource  source)
+{
+  static const char *const tables[] = { "paper trades", "backtest trades", "signals" };
+  static const char *const options[] = { "", " (use --backtest)", " (use --signals)" };
+  unsigned where = 0;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].name, name))
+      where |= fields[i].sources;
+  if (where == 0)   /* a context path */
+    where = SRC_PAPER;
+  if (where == SRC_BOTH)
+    return g_strdup_printf ("this field exists for paper and backtest trades, not for %s",
+                            tables[source]);
+  for (unsigned s = 0; s < G_N_ELEMENTS (tables); s++)
+    if (where == 1u << s)
+      return s == HS_QUERY_PAPER_TRADES
+               ? g_strdup_printf ("this field exists for paper trades only, not for %s",
+                                  tables[source])
+               : g_strdup_printf ("this field exists for %s only%s", tables[s], options[s]);
+  return g_strdup_printf ("this field does not exist for %s", tables[source]);
+}
+
 /* Resolves a path: a field of the table, an open-ended JSON key, or an error. */
 static gboolean
 compile_ident (Compiler     *c,
@@ -470,14 +519,15 @@ compile_ident (Compiler     *c,
       c->needs_runs |= (f->flags & F_RUN) != 0;
       return TRUE;
     }
-  if (field_lookup (e->text, SRC_BOTH) != NULL
-      || (c->source == HS_QUERY_BACKTEST_TRADES
+  if (field_lookup (e->text, SRC_ALL & ~mask) != NULL
+      || (c->source != HS_QUERY_PAPER_TRADES
           && (g_str_has_prefix (e->text, "signals.") || g_str_has_prefix (e->text, "regime.")
               || g_str_has_prefix (e->text, "book.") || g_str_has_prefix (e->text, "ai."))))
-    return fail_code (c, e, HS_QUERY_ERROR_UNKNOWN, error,
-                      c->source == HS_QUERY_BACKTEST_TRADES
-                        ? "this field exists for paper trades only, not for backtest trades"
-                        : "this field exists for backtest trades only (use --backtest)");
+    {
+      g_autofree char *msg = other_source_message (e->text, c->source);
+
+      return fail_code (c, e, HS_QUERY_ERROR_UNKNOWN, error, msg);
+    }
   if (c->source == HS_QUERY_PAPER_TRADES)
     for (size_t i = 0; i < G_N_ELEMENTS (open_objects); i++)
       {
@@ -1069,6 +1119,9 @@ static const char *const default_paper[] = {
   "id", "symbol", "side", "entry_time", "entry_price", "exit_time", "exit_price", "pnl_pct",
   NULL
 };
+static const char *const default_signals[] = {
+  "id", "time", "symbol", "strategy", "setup", "signal_type", "confidence", "status", NULL
+};
 static const char *const default_backtest[] = {
   "id", "run_id", "symbol", "side", "entry_time", "entry_price", "exit_time", "exit_price",
   "pnl_pct", NULL
@@ -1172,7 +1225,8 @@ append_from (GString      *sql,
              gboolean      runs)
 {
   g_string_append (sql, source == HS_QUERY_PAPER_TRADES ? " FROM paper_trades AS t"
-                                                        : " FROM backtest_trades AS t");
+                       : source == HS_QUERY_SIGNALS ? " FROM signals AS t"
+                       : " FROM backtest_trades AS t");
   if (runs)
     g_string_append (sql, " JOIN backtest_runs AS r ON r.id = t.run_id");
   if (instruments)
@@ -1208,7 +1262,8 @@ hs_query_compile (const HsQueryRequest *request,
 
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (request->source == HS_QUERY_PAPER_TRADES
-                        || request->source == HS_QUERY_BACKTEST_TRADES, NULL);
+                        || request->source == HS_QUERY_BACKTEST_TRADES
+                        || request->source == HS_QUERY_SIGNALS, NULL);
 
   q->source = request->source;
   q->params = hs_query_params_new ();
@@ -1254,7 +1309,8 @@ hs_query_compile (const HsQueryRequest *request,
   else
     {
       if (select == NULL || select[0] == NULL)
-        select = request->source == HS_QUERY_PAPER_TRADES ? default_paper : default_backtest;
+        select = request->source == HS_QUERY_PAPER_TRADES ? default_paper
+                 : request->source == HS_QUERY_SIGNALS ? default_signals : default_backtest;
       for (size_t i = 0; ok && select[i] != NULL; i++)
         {
           if (i > 0)

@@ -24,11 +24,12 @@ typedef enum
   HS_QUERY_ERROR_USAGE,     /* a bad aggregate, an empty select, too many literals */
 } HsQueryError;
 
-/* Which trades a query reads. */
+/* Which table a query reads. */
 typedef enum
 {
   HS_QUERY_PAPER_TRADES,      /* paper_trades: the time capsule, with context and labels */
   HS_QUERY_BACKTEST_TRADES,   /* backtest_trades: no context; run, MFE/MAE, bars held, labels */
+  HS_QUERY_SIGNALS,           /* signals: the ledger's signals, their filters and outcome */
 } HsQuerySource;
 
 /* What a result column holds, which says how to print it. */

@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "hs-application.h"
+#include "hs-http.h"
 #include "hs-ui.h"
 
 int
@@ -24,6 +25,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("hindsight");
   g_set_application_name (_("Hindsight"));
+  hs_http_global_init ();   /* before any thread starts */
 
   hs_ui_init ();
   app = hs_application_new ();

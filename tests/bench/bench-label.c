@@ -242,14 +242,7 @@ main (int    argc,
     }
   path = g_build_filename (dir, "label.db", NULL);
   ok = run (path, shuffled, &error);
-  for (const char *suffix = ""; suffix != NULL;
-       suffix = g_str_equal (suffix, "") ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
-    {
-      g_autofree char *file = g_strconcat (path, suffix, NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (dir);
+  hs_bench_store_remove (path);
   if (!ok)
     {
       g_printerr ("bench-label: %s\n", error->message);

@@ -13,6 +13,8 @@
 #include "hs-gen-bars.h"
 #include "hs-store-market.h"
 
+#include <glib/gstdio.h>
+
 #include <math.h>
 
 /**
@@ -61,4 +63,25 @@ hs_bench_store_gen_bars (HsStore *store,
   if (instrument_id != NULL)
     *instrument_id = id;
   return TRUE;
+}
+
+/**
+ * hs_bench_store_remove:
+ * @path: a benchmark's database file, alone in its temporary folder
+ *
+ * Removes the file, its WAL and shared-memory files, and the folder.
+ */
+void
+hs_bench_store_remove (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  for (const char *suffix = ""; suffix != NULL;
+       suffix = g_str_equal (suffix, "") ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *file = g_strconcat (path, suffix, NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
 }

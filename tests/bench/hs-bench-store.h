@@ -12,4 +12,6 @@ gboolean hs_bench_store_gen_bars (HsStore  *store,
                                   int64_t  *instrument_id,
                                   GError  **error);
 
+void     hs_bench_store_remove   (const char *path);
+
 G_END_DECLS

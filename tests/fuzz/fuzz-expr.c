@@ -17,6 +17,9 @@
  */
 #include "config.h"
 
+#define HS_FUZZ_NAME "fuzz-expr"
+#include "hs-fuzz.h"
+
 #include "hs-eval.h"
 #include "hs-expr.h"
 
@@ -51,21 +54,6 @@ setup (void)
       cvd[i] = (double) i * 2 - 40;
     }
 }
-
-static void
-require (int         ok,
-         const char *what,
-         const char *text)
-{
-  if (!ok)
-    {
-      fprintf (stderr, "fuzz-expr: %s for input “%s”\n", what, text);
-      abort ();
-    }
-}
-
-int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -118,25 +106,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   }
   return 0;
 }
-
-#ifdef HS_FUZZ_REPLAY
-int
-main (int    argc,
-      char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      g_autofree char *contents = NULL;
-      size_t len = 0;
-
-      if (!g_file_get_contents (argv[i], &contents, &len, NULL))
-        {
-          fprintf (stderr, "fuzz-expr-replay: cannot read %s\n", argv[i]);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
-    }
-  printf ("fuzz-expr-replay: %d inputs ran\n", argc - 1);
-  return 0;
-}
-#endif

@@ -23,6 +23,9 @@
  */
 #include "config.h"
 
+#define HS_FUZZ_NAME "fuzz-query"
+#include "hs-fuzz.h"
+
 #include "hs-expr.h"
 #include "hs-store-query.h"
 #include "hs-store.h"
@@ -35,18 +38,6 @@
 
 static HsStore *store;
 static GHashTable *vocabulary;   /* words, quoted literals and numbers of benign SQL */
-
-static void
-require (int         ok,
-         const char *what,
-         const char *text)
-{
-  if (!ok)
-    {
-      fprintf (stderr, "fuzz-query: %s for input “%s”\n", what, text);
-      abort ();
-    }
-}
 
 /* Calls @fn on each token of @sql that could carry input: words, '…' literals, numbers (a ?N
  * placeholder's digits excepted). */
@@ -141,7 +132,7 @@ setup (void)
       abort ();
     }
   vocabulary = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (int source = 0; source < 2; source++)
+  for (int source = 0; source <= HS_QUERY_SIGNALS; source++)
     {
       g_autofree char *list = hs_query_field_list ((HsQuerySource) source);
       g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
@@ -229,9 +220,6 @@ check (HsQuerySource  source,
     }
 }
 
-int LLVMFuzzerTestOneInput (const uint8_t *data,
-                            size_t         size);
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -244,6 +232,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* NUL bytes end the text, as they would on a command line. */
   check (HS_QUERY_PAPER_TRADES, text, NULL, NULL);
   check (HS_QUERY_BACKTEST_TRADES, text, NULL, NULL);
+  check (HS_QUERY_SIGNALS, text, NULL, NULL);
   newline = strchr (text, '\n');
   if (newline != NULL)
     {
@@ -255,25 +244,3 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   return 0;
 }
-
-#ifdef HS_FUZZ_REPLAY
-int
-main (int    argc,
-      char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-
-      if (!g_file_get_contents (argv[i], &contents, &len, NULL))
-        {
-          fprintf (stderr, "fuzz-query-replay: cannot read %s\n", argv[i]);
-          return 1;
-        }
-      LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
-      printf ("ok %s\n", argv[i]);
-    }
-  return 0;
-}
-#endif

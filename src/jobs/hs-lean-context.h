@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* What `backtest --profile lean` reads besides the bars (hs-cli-lean.c). */
+/* What `backtest --profile lean` reads besides the bars (hs-lean-context.c). */
 typedef struct
 {
   HsBtLean  input;              /* for HsBtInput.lean; points into the fields below */
@@ -22,9 +22,10 @@ typedef struct
   char     *fingerprint;        /* (owned) what the run read besides the bars, recorded in the
                                  * run's data fingerprint */
   int64_t   instrument_id;      /* the symbol's (its missing data is warned about once) */
-} HsCliLean;
+  GPtrArray *warnings;          /* (owned) what is missing, for the user ("no price factors …") */
+} HsLeanContext;
 
-HsCliLean  *hs_cli_lean_load           (HsStore       *store,
+HsLeanContext  *hs_lean_context_load           (HsStore       *store,
                                         int64_t        instrument_id,
                                         const char    *symbol,
                                         const char    *interval,
@@ -35,7 +36,7 @@ HsCliLean  *hs_cli_lean_load           (HsStore       *store,
                                         int64_t        to_ts,
                                         HsBars        *bars,
                                         GError       **error);
-gboolean    hs_cli_lean_prepare_bars   (HsCliLean     *lean,
+gboolean    hs_lean_context_prepare_bars   (HsLeanContext     *lean,
                                         HsStore       *store,
                                         int64_t        instrument_id,
                                         const char    *symbol,
@@ -43,14 +44,14 @@ gboolean    hs_cli_lean_prepare_bars   (HsCliLean     *lean,
                                         HsBars        *bars,
                                         int64_t       *first_day,
                                         GError       **error);
-gboolean    hs_cli_lean_period         (const char    *from_arg,
+gboolean    hs_lean_period         (const char    *from_arg,
                                         const char    *to_arg,
                                         int64_t       *start_ts,
                                         int64_t       *end_ts,
                                         GError       **error);
-const char *hs_cli_risk_free_series    (const char    *arg);
-void        hs_cli_lean_free           (HsCliLean     *lean);
+const char *hs_risk_free_series    (const char    *arg);
+void        hs_lean_context_free           (HsLeanContext     *lean);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCliLean, hs_cli_lean_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLeanContext, hs_lean_context_free)
 
 G_END_DECLS

@@ -6,14 +6,15 @@
  * `import factors`), the quote bar at each trade bar for the fills (`import quotebars`), the
  * early-close days for the daily time steps, the algorithm's start and end (midnight New York of
  * --from, the end of --to's day) and LEAN's security identifier of the symbol, which LEAN prints
- * as the Lowest Capacity Asset. What is missing is said on standard error, and the run goes on
- * the way LEAN would without it. Load: one read per table and a pass over the bars.
+ * as the Lowest Capacity Asset. What is missing is collected in ->warnings for the caller to
+ * show, and the run goes on the way LEAN would without it. Load: one read per table and a pass
+ * over the bars.
  */
-#define G_LOG_DOMAIN "hs-cli"
+#define G_LOG_DOMAIN "hs-jobs"
 
 #include "config.h"
 
-#include "hs-cli-lean.h"
+#include "hs-lean-context.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 #define US_PER_DAY G_GINT64_CONSTANT (86400000000)
 
 void
-hs_cli_lean_free (HsCliLean *lean)
+hs_lean_context_free (HsLeanContext *lean)
 {
   if (lean == NULL)
     return;
@@ -38,18 +39,19 @@ hs_cli_lean_free (HsCliLean *lean)
   g_clear_pointer (&lean->early_close_days, g_array_unref);
   g_free (lean->asset_id);
   g_free (lean->fingerprint);
+  g_clear_pointer (&lean->warnings, g_ptr_array_unref);
   g_free (lean);
 }
 
 /**
- * hs_cli_risk_free_series:
+ * hs_risk_free_series:
  * @arg: (nullable): --risk-free as given: a series name, "series" or "series:NAME"
  *
  * Returns: (nullable): the stored rate series it names ("series" alone is the Fed primary
  *   credit rate, as `metrics --risk-free series`)
  */
 const char *
-hs_cli_risk_free_series (const char *arg)
+hs_risk_free_series (const char *arg)
 {
   if (arg == NULL)
     return NULL;
@@ -73,7 +75,7 @@ new_york (GError **error)
 
 /* Regular session, then the factor file: as LEAN's data feed hands bars to an algorithm. */
 static gboolean
-prepare (HsCliLean     *lean,
+prepare (HsLeanContext     *lean,
          GTimeZone     *ny,
          HsStore       *store,
          int64_t        instrument_id,
@@ -101,9 +103,10 @@ prepare (HsCliLean     *lean,
        * about already. */
       if (session == HS_SESSION_US_EQUITY
           && (first_day != NULL || instrument_id != lean->instrument_id))
-        g_printerr ("hindsight-cli: warning: no price factors for %s: its prices are not "
-                    "adjusted (LEAN's factor file: hindsight-cli import factors FILE --symbol "
-                    "%s)\n", symbol, symbol);
+        g_ptr_array_add (lean->warnings,
+                         g_strdup_printf ("no price factors for %s: its prices are not "
+                                          "adjusted (LEAN's factor file: hindsight-cli import "
+                                          "factors FILE --symbol %s)", symbol, symbol));
       return TRUE;
     }
   hs_bars_adjust (bars, ny, (const HsPriceFactor *) (const void *) factors->data, factors->len);
@@ -116,7 +119,7 @@ prepare (HsCliLean     *lean,
 }
 
 /**
- * hs_cli_lean_prepare_bars:
+ * hs_lean_context_prepare_bars:
  * @first_day: (out) (optional): the first date of the symbol's factor file, untouched when it
  *   has none
  *
@@ -124,7 +127,7 @@ prepare (HsCliLean     *lean,
  * its factor file, in place.
  */
 gboolean
-hs_cli_lean_prepare_bars (HsCliLean     *lean,
+hs_lean_context_prepare_bars (HsLeanContext     *lean,
                           HsStore       *store,
                           int64_t        instrument_id,
                           const char    *symbol,
@@ -164,18 +167,18 @@ local_bound (GTimeZone  *ny,
 }
 
 /**
- * hs_cli_lean_period:
+ * hs_lean_period:
  * @from_arg: (nullable): --from as given
  * @to_arg: (nullable): --to as given
  * @start_ts: (out): the algorithm's start: midnight New York of @from_arg when it is a date,
  *   else 0 (the engine then starts at the first bar's date)
  * @end_ts: (out): the end of @to_arg's day in New York (23:59:59.999999), else 0
  *
- * What hs_cli_lean_load() gives the engine as the period, without reading anything: part of
+ * What hs_lean_context_load() gives the engine as the period, without reading anything: part of
  * the cache key.
  */
 gboolean
-hs_cli_lean_period (const char  *from_arg,
+hs_lean_period (const char  *from_arg,
                     const char  *to_arg,
                     int64_t     *start_ts,
                     int64_t     *end_ts,
@@ -191,7 +194,7 @@ hs_cli_lean_period (const char  *from_arg,
 }
 
 /**
- * hs_cli_lean_load:
+ * hs_lean_context_load:
  * @interval: the bars' interval (the quote bars of the same one are read)
  * @from_arg: (nullable): --from as given; @from_ts and @to_ts: the range the bars were read from
  * @bars: the symbol's bars as stored (raw): cut to the regular session and adjusted in place
@@ -201,8 +204,8 @@ hs_cli_lean_period (const char  *from_arg,
  *
  * Returns: (transfer full): the engine's HsBtLean and what it points to, or %NULL with @error
  */
-HsCliLean *
-hs_cli_lean_load (HsStore       *store,
+HsLeanContext *
+hs_lean_context_load (HsStore       *store,
                   int64_t        instrument_id,
                   const char    *symbol,
                   const char    *interval,
@@ -214,12 +217,14 @@ hs_cli_lean_load (HsStore       *store,
                   HsBars        *bars,
                   GError       **error)
 {
-  g_autoptr(HsCliLean) lean = g_new0 (HsCliLean, 1);
+  g_autoptr(HsLeanContext) lean = g_new0 (HsLeanContext, 1);
   g_autoptr(GTimeZone) ny = new_york (error);
   g_autoptr(HsQuoteBars) quotes = NULL;
   int intraday = bars->interval_s > 0 && bars->interval_s < 86400;
   int64_t first_day = G_MININT64;
   HsXxh64 h;
+
+  lean->warnings = g_ptr_array_new_with_free_func (g_free);
 
   if (ny == NULL)
     return NULL;
@@ -236,8 +241,9 @@ hs_cli_lean_load (HsStore       *store,
         g_array_append_val (lean->early_close_days, d->day);
     }
   if (lean->market_days->len == 0 && session == HS_SESSION_US_EQUITY)
-    g_printerr ("hindsight-cli: warning: no us_equity calendar: no early closes (LEAN's: "
-                "hindsight-cli import calendar FILE --kind early-closes, and --kind holidays)\n");
+    g_ptr_array_add (lean->warnings,
+                     g_strdup ("no us_equity calendar: no early closes (LEAN's: hindsight-cli "
+                               "import calendar FILE --kind early-closes, and --kind holidays)"));
   if (intraday)
     {
       quotes = hs_store_load_quote_bars (store, instrument_id, interval, from_ts, to_ts, error);
@@ -250,9 +256,11 @@ hs_cli_lean_load (HsStore       *store,
   if (first_day != G_MININT64)
     lean->asset_id = hs_lean_equity_id (symbol, first_day);
   if (quotes != NULL && quotes->n == 0)
-    g_printerr ("hindsight-cli: warning: no %s quote bars for %s: market orders fill at the "
-                "trade close (LEAN fills at the ask or bid: hindsight-cli import quotebars "
-                "FILE --symbol %s --interval %s)\n", interval, symbol, symbol, interval);
+    g_ptr_array_add (lean->warnings,
+                     g_strdup_printf ("no %s quote bars for %s: market orders fill at the trade "
+                                      "close (LEAN fills at the ask or bid: hindsight-cli import "
+                                      "quotebars FILE --symbol %s --interval %s)", interval,
+                                      symbol, symbol, interval));
   else if (quotes != NULL)
     {
       lean->bid_close = g_new (double, bars->n ? bars->n : 1);
