@@ -1266,6 +1266,34 @@ test_stream_cancel (void)
   g_assert_cmpint (g_unlink (db), ==, 0);
 }
 
+/* A connection that stays silent past the idle timeout is closed and opened again. */
+static void
+test_stream_idle (void)
+{
+  g_autofree char *db = temp_db ("idle.db");
+  g_autoptr(HsTestWsServer) server = hs_test_ws_server_new_files ("coinbase-hold.script",
+                                                                  "coinbase-hold.script", NULL);
+  HsStreamRequest req;
+  Run run = { 0 };
+
+  request_for (&req, HS_STREAM_COINBASE, "BTC-USD", server, db, &run);
+  req.idle_timeout_s = 1;
+  hs_stream_async (&req, run.cancellable, done_cb, &run);
+  hs_test_ws_server_wait_script_done (server, 1);
+  g_cancellable_cancel (run.cancellable);
+  while (!run.finished)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  /* The server never closes: the second connection is the stream's. Two at least: a third
+   * could open if this thread were held up past another idle second. */
+  g_assert_cmpint (run.stats.connections, >=, 2);
+  g_assert_cmpint (run.stats.reconnects, ==, run.stats.connections - 1);
+  g_assert_cmpint (run.stats.messages, ==, 0);
+  run_clear (&run);
+  g_assert_cmpint (g_unlink (db), ==, 0);
+}
+
 static void
 test_stream_refused_requests (void)
 {
@@ -1338,6 +1366,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/stream/reconnect", test_stream_reconnect);
   g_test_add_func ("/hs/jobs/stream/malformed", test_stream_malformed);
   g_test_add_func ("/hs/jobs/stream/cancel", test_stream_cancel);
+  g_test_add_func ("/hs/jobs/stream/idle", test_stream_idle);
   g_test_add_func ("/hs/jobs/stream/refused-requests", test_stream_refused_requests);
   status = g_test_run ();
   g_rmdir (tmpdir);
