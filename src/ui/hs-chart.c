@@ -585,10 +585,10 @@ hs_chart_ticks_time (int64_t        min_us,
 /* ------------------------------------------------------------------------------------------ */
 /* Drawing helpers                                                                             */
 
-/* One PangoContext per thread, kept: pango_cairo_create_layout() makes a new context on
- * every call, and a fresh context resolves its fonts again, which cost more than a whole
- * million-point chart (about a millisecond per paint). The context is brought in line with
- * each cairo_t (its font options and transformation) before use. */
+/* One PangoContext per thread, kept for the thread's life (painting happens on the main
+ * thread, or on long-lived workers for exports): pango_cairo_create_layout() makes a new
+ * context on every call, and a fresh context resolves its fonts again. The context is brought
+ * in line with each cairo_t (its font options and transformation) before use. */
 static __thread PangoContext *thread_context;
 
 void
