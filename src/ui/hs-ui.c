@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "hs-chart-widget.h"
 #include "hs-coverage-bar.h"
 #include "hs-coverage-item.h"
 #include "hs-ui-resources.h"
@@ -36,6 +37,7 @@ hs_ui_init (void)
       hs_ui_register_resource ();
       g_type_ensure (HS_TYPE_COVERAGE_ITEM);
       g_type_ensure (HS_TYPE_COVERAGE_BAR);
+      g_type_ensure (HS_TYPE_CHART_WIDGET);
       g_once_init_leave (&initialized, 1);
     }
 }
