@@ -79,5 +79,6 @@ int hs_cli_gaps         (int argc, char **argv);
 int hs_cli_retention    (int argc, char **argv);
 int hs_cli_health       (int argc, char **argv);
 int hs_cli_alerts       (int argc, char **argv);
+int hs_cli_stream       (int argc, char **argv);
 
 G_END_DECLS

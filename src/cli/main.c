@@ -46,6 +46,8 @@ static const HsCliCommand commands[] = {
   { "health", "Data providers' latest figures (requests, errors, latency) and open alerts",
     hs_cli_health },
   { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
+  { "stream", "Stream a product's trades and book from Coinbase or Kraken into the database",
+    hs_cli_stream },
 };
 
 static void

@@ -585,10 +585,10 @@ hs_chart_ticks_time (int64_t        min_us,
 /* ------------------------------------------------------------------------------------------ */
 /* Drawing helpers                                                                             */
 
-/* One PangoContext per thread, kept: pango_cairo_create_layout() makes a new context on
- * every call, and a fresh context resolves its fonts again, which cost more than a whole
- * million-point chart (about a millisecond per paint). The context is brought in line with
- * each cairo_t (its font options and transformation) before use. */
+/* One PangoContext per thread, kept for the thread's life (painting happens on the main
+ * thread, or on long-lived workers for exports): pango_cairo_create_layout() makes a new
+ * context on every call, and a fresh context resolves its fonts again. The context is brought
+ * in line with each cairo_t (its font options and transformation) before use. */
 static __thread PangoContext *thread_context;
 
 void
@@ -1215,14 +1215,21 @@ hs_chart_draw_line (cairo_t              *cr,
       polyline (cr, m, points, n, FALSE);
       cairo_stroke (cr);
     }
-  else if (dense_spans (cr, m, points, n, line_width / 2, FALSE, 0))
-    {
-      cairo_fill (cr);
-      polyline (cr, m, points, n, TRUE);
-      cairo_stroke (cr);
-    }
   else
-    cairo_fill (cr);
+    {
+      gboolean gaps;
+
+      /* Whole-pixel boxes need no antialiasing, and cairo composites them faster without. */
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+      gaps = dense_spans (cr, m, points, n, line_width / 2, FALSE, 0);
+      cairo_fill (cr);
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
+      if (gaps)
+        {
+          polyline (cr, m, points, n, TRUE);
+          cairo_stroke (cr);
+        }
+    }
   cairo_restore (cr);
 }
 
@@ -1250,7 +1257,10 @@ hs_chart_draw_area (cairo_t              *cr,
   clip_to (cr, &m->rect);
   hs_chart_set_color_alpha (cr, color, alpha);
   if (is_dense (m, n))
-    dense_spans (cr, m, points, n, 0, TRUE, base_y);
+    {
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);   /* whole-pixel boxes, as above */
+      dense_spans (cr, m, points, n, 0, TRUE, base_y);
+    }
   else
     {
       gboolean open = FALSE;
