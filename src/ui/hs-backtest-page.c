@@ -287,13 +287,15 @@ hs_backtest_page_init (HsBacktestPage *self)
   self->results = HS_BACKTEST_RESULTS (hs_backtest_results_new ());
   self->history = HS_BACKTEST_HISTORY (hs_backtest_history_new ());
   self->compare = HS_BACKTEST_COMPARE (hs_backtest_compare_new ());
-  add_view (self, GTK_WIDGET (self->setup), "setup", _("New Backtest"),
+  add_view (self, GTK_WIDGET (self->setup), "setup", _("Setup"),
             "media-playback-start-symbolic");
   add_view (self, GTK_WIDGET (self->results), "results", _("Result"),
             "x-office-spreadsheet-symbolic");
   add_view (self, GTK_WIDGET (self->history), "history", _("History"),
             "document-open-recent-symbolic");
-  add_view (self, GTK_WIDGET (self->compare), "compare", _("Comparison"), "view-dual-symbolic");
+  add_view (self, GTK_WIDGET (self->compare), "compare", _("Compare"), "view-dual-symbolic");
+  /* A wide hidden view must not hold the window wide. */
+  adw_view_stack_set_hhomogeneous (self->stack, FALSE);
 
   adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), self->stack);
   adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_NARROW);

@@ -34,12 +34,13 @@
 static const struct
 {
   const char *name;
-  const char *title;
+  const char *title;         /* the switcher's */
+  const char *chart_title;   /* the chart's accessible name and export title */
 } chart_pages[] = {
-  { "equity", N_("Equity & Drawdown") },
-  { "monthly", N_("Monthly Returns") },
-  { "histogram", N_("Trade Returns") },
-  { "scatter", N_("MFE / MAE") },
+  { "equity", N_("Equity"), N_("Equity and drawdown") },
+  { "monthly", N_("Monthly"), N_("Monthly returns") },
+  { "histogram", N_("Returns"), N_("Trade returns") },
+  { "scatter", N_("MFE/MAE"), N_("MFE/MAE scatter of the trades") },
 };
 
 struct _HsBacktestResults
@@ -640,7 +641,7 @@ hs_backtest_results_init (HsBacktestResults *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (chart_pages); i++)
     {
-      self->charts[i] = hs_backtest_chart_new (_(chart_pages[i].title));
+      self->charts[i] = hs_backtest_chart_new (_(chart_pages[i].chart_title));
       gtk_stack_add_titled (self->charts_stack, self->charts[i], chart_pages[i].name,
                             _(chart_pages[i].title));
     }

@@ -81,9 +81,11 @@ struct _HsBacktestSetup
   HsExprEditor         *entry_editor;
   HsExprEditor         *exit_editor;
   GtkSpinButton        *cash_spin;
+  AdwActionRow         *fee_amount_row;
   GtkSpinButton        *fee_spin;
   GtkDropDown          *fee_dropdown;
   GtkSpinButton        *slippage_spin;
+  AdwActionRow         *size_amount_row;
   GtkSpinButton        *size_spin;
   GtkDropDown          *size_dropdown;
   GtkDropDown          *benchmark_dropdown;
@@ -684,7 +686,22 @@ update_state (HsBacktestSetup *self)
   gtk_widget_set_visible (GTK_WIDGET (self->rules_group), rules);
   gtk_widget_set_visible (GTK_WIDGET (self->param_form), !rules);
   fee = gtk_drop_down_get_selected (self->fee_dropdown);
-  gtk_widget_set_visible (GTK_WIDGET (self->fee_spin), fee != FEE_NONE && fee != FEE_IBKR);
+  gtk_widget_set_visible (GTK_WIDGET (self->fee_amount_row), fee != FEE_NONE && fee != FEE_IBKR);
+  {
+    static const char *const fee_units[] = { NULL, NULL, N_("Basis points of the order's value"),
+                                             N_("Account currency per order"),
+                                             N_("Account currency per share") };
+    static const char *const size_units[] = { N_("Percent of the equity"),
+                                              N_("Account currency per trade"),
+                                              N_("Units per trade"),
+                                              N_("Percent of the equity lost at the stop") };
+    guint size = gtk_drop_down_get_selected (self->size_dropdown);
+
+    if (fee < G_N_ELEMENTS (fee_units) && fee_units[fee] != NULL)
+      adw_action_row_set_subtitle (self->fee_amount_row, _(fee_units[fee]));
+    if (size < G_N_ELEMENTS (size_units))
+      adw_action_row_set_subtitle (self->size_amount_row, _(size_units[size]));
+  }
 
   problem = check (self);
   gtk_widget_set_visible (GTK_WIDGET (self->sweep_group), self->sweep);
@@ -1521,9 +1538,11 @@ hs_backtest_setup_class_init (HsBacktestSetupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, entry_editor);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, exit_editor);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, cash_spin);
+  gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, fee_amount_row);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, fee_spin);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, fee_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, slippage_spin);
+  gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, size_amount_row);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, size_spin);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, size_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestSetup, benchmark_dropdown);

@@ -232,22 +232,28 @@ add_row (HsParamForm       *self,
                                  G_CONNECT_SWAPPED);
         gtk_box_append (GTK_BOX (suffix), GTK_WIDGET (r->value));
 
-        r->range_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+        /* From, to and step one above the other, so a row fits a narrow window. */
+        r->range_box = gtk_grid_new ();
+        gtk_grid_set_row_spacing (GTK_GRID (r->range_box), 4);
+        gtk_grid_set_column_spacing (GTK_GRID (r->range_box), 6);
+        gtk_widget_set_margin_top (r->range_box, 6);
+        gtk_widget_set_margin_bottom (r->range_box, 6);
         for (int k = 0; k < 3; k++)
           {
             GtkWidget *caption = gtk_label_new (parts[k]);
 
             g_free (label);
             label = g_strdup_printf ("%s %s", spec->name, parts[k]);
+            gtk_label_set_xalign (GTK_LABEL (caption), 1);
             gtk_widget_add_css_class (caption, "dim-label");
-            gtk_box_append (GTK_BOX (r->range_box), caption);
+            gtk_grid_attach (GTK_GRID (r->range_box), caption, 0, k, 1, 1);
             r->range[k] = new_spin (spec, k == RANGE_STEP ? spec->step : spec->def,
                                     k == RANGE_STEP ? spec->step : spec->min, spec->step,
                                     label);
             gtk_widget_set_tooltip_text (GTK_WIDGET (r->range[k]), tooltip);
             g_signal_connect_object (r->range[k], "value-changed",
                                      G_CALLBACK (value_changed_cb), self, G_CONNECT_SWAPPED);
-            gtk_box_append (GTK_BOX (r->range_box), GTK_WIDGET (r->range[k]));
+            gtk_grid_attach (GTK_GRID (r->range_box), GTK_WIDGET (r->range[k]), 1, k, 1, 1);
           }
         gtk_widget_set_visible (r->range_box, FALSE);
         gtk_box_append (GTK_BOX (suffix), r->range_box);

@@ -368,6 +368,32 @@ test_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The page fits a 360 px window (the narrowest the window allows): nothing holds it wider. */
+static void
+test_narrow (void)
+{
+  HsBacktestPage *page = HS_BACKTEST_PAGE (hs_backtest_page_new ());
+  GtkWidget *window = hs_gui_test_window (GTK_WIDGET (page), 360, 720);
+  HsBacktestSetup *setup = hs_backtest_page_get_setup (page);
+  int min_width = 0;
+
+  hs_backtest_page_set_database_path (page, db_path);
+  hs_gui_test_spin_until (setup_loaded, setup);
+  g_assert_true (hs_param_form_set_range (hs_backtest_setup_get_param_form (setup), "fast", 5,
+                                          15, 5));
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL,
+                      NULL);
+  g_test_message ("minimum width of the page: %d", min_width);
+  g_assert_cmpint (min_width, <=, 360);
+  hs_gui_test_screenshot (window, "backtest-page-narrow-setup.png");
+  hs_backtest_page_show (page, "history");
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  hs_gui_test_screenshot (window, "backtest-page-narrow-history.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_new_destroy (void)
 {
@@ -402,6 +428,7 @@ main (int    argc,
   g_test_add_func ("/hs/ui/backtest-history/compare", test_compare);
   g_test_add_func ("/hs/ui/backtest-history/delete", test_delete);
   g_test_add_func ("/hs/ui/backtest-history/page", test_page);
+  g_test_add_func ("/hs/ui/backtest-history/narrow", test_narrow);
   status = g_test_run ();
   hs_gui_test_remove_db (db_path);
   g_rmdir (dir);
