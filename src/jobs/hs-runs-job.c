@@ -2,7 +2,8 @@
  *
  * The run history's jobs: list the stored runs (statistics only, one row each) with the
  * strategy comparison view; load runs in full (trades and equity curve) for the results view
- * and the comparison; delete runs in one transaction. Each runs on a GTask worker with its own
+ * and the comparison; delete runs in one transaction. And the backtest setup's: the stored
+ * series (hs_store_list_coverage()), without creating a database that is not there. Each runs on a GTask worker with its own
  * connection (hs-job-worker.c). A list of 10,000 runs reads in a few tens of milliseconds; a
  * full run costs about 1 µs per bar and per trade.
  */
@@ -237,4 +238,40 @@ hs_runs_job_delete_finish (GAsyncResult  *result,
                            GError       **error)
 {
   return hs_job_run_finish (result, hs_runs_job_delete_async, error) != NULL;
+}
+
+static gpointer
+series_run (HsStore           *store,
+            gconstpointer      request,
+            HsJobProgressFunc  progress,
+            gpointer           progress_data,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  return hs_store_list_coverage (store, error);
+}
+
+/**
+ * hs_runs_job_series_async:
+ *
+ * Reads what the database stores per instrument and kind of data (hs_store_list_coverage()):
+ * the backtest setup's instruments, intervals and periods.
+ */
+void
+hs_runs_job_series_async (const char          *db_path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  hs_job_run_async (db_path, NULL, NULL, series_run, (GDestroyNotify) g_ptr_array_unref, NULL,
+                    NULL, cancellable, callback, user_data, hs_runs_job_series_async,
+                    "hs-runs-series");
+}
+
+/* Returns: (transfer full) (element-type HsCoverage): the series, or %NULL with @error set */
+GPtrArray *
+hs_runs_job_series_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return hs_job_run_finish (result, hs_runs_job_series_async, error);
 }

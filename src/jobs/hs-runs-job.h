@@ -6,11 +6,12 @@
 
 #include "hs-store-backtest.h"
 #include "hs-store-bt-compare.h"
+#include "hs-store-market.h"
 
 G_BEGIN_DECLS
 
-/* The stored backtest runs as the window's run history reads and changes them, each on a worker
- * with its own connection (hs-runs-job.c). */
+/* The stored backtest runs as the window's run history reads and changes them, and the stored
+ * series a run can read, each on a worker with its own connection (hs-runs-job.c). */
 
 /* Which runs to list: as #HsBtRunFilter, with texts owned. */
 typedef struct
@@ -56,6 +57,13 @@ void        hs_runs_job_delete_async  (const char          *db_path,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
 gboolean    hs_runs_job_delete_finish (GAsyncResult        *result,
+                                       GError             **error);
+
+void        hs_runs_job_series_async  (const char          *db_path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+GPtrArray  *hs_runs_job_series_finish (GAsyncResult        *result,
                                        GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRunsList, hs_runs_list_free)

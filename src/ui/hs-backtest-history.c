@@ -20,11 +20,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "hs-list-model-util.h"
 #include "hs-runs-job.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
 #include "hs-ui.h"
+#include "hs-widget-util.h"
 
 /* ---- one run ---- */
 
@@ -998,6 +998,8 @@ hs_backtest_history_init (HsBacktestHistory *self)
   expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   gtk_drop_down_set_expression (self->symbol_filter, expression);
   gtk_drop_down_set_model (self->strategy_filter, G_LIST_MODEL (self->strategy_names));
+  hs_drop_down_set_accessible_name (self->strategy_filter, _("Filter by strategy"));
+  hs_drop_down_set_accessible_name (self->symbol_filter, _("Filter by symbol"));
   gtk_drop_down_set_model (self->symbol_filter, G_LIST_MODEL (self->symbol_names));
   g_signal_connect_object (self->strategy_filter, "notify::selected",
                            G_CALLBACK (filters_changed_cb), self, G_CONNECT_SWAPPED);

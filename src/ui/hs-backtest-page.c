@@ -270,6 +270,26 @@ add_view (HsBacktestPage *self,
   adw_view_stack_page_set_icon_name (page, icon);
 }
 
+/* libadwaita 1.2's switcher buttons show their page's title but give it no accessible name:
+ * each button gets its page's title, in order. */
+static void
+name_switcher_buttons (HsBacktestPage *self,
+                       GtkWidget      *switcher)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->stack);
+  guint i = 0;
+
+  for (GtkWidget *b = gtk_widget_get_first_child (switcher); b != NULL;
+       b = gtk_widget_get_next_sibling (b), i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      if (page != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (b), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        adw_view_stack_page_get_title (page), -1);
+    }
+}
+
 static void
 hs_backtest_page_init (HsBacktestPage *self)
 {
@@ -301,6 +321,7 @@ hs_backtest_page_init (HsBacktestPage *self)
   adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_NARROW);
   gtk_accessible_update_property (GTK_ACCESSIBLE (switcher), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Backtest views"), -1);
+  name_switcher_buttons (self, switcher);
   gtk_center_box_set_center_widget (GTK_CENTER_BOX (bar), switcher);
   gtk_widget_add_css_class (bar, "toolbar");
   gtk_box_append (GTK_BOX (box), bar);

@@ -61,6 +61,7 @@ struct _HsBacktestResults
   GtkLabel          *warnings_label;
   HsBacktestStats   *stats;
   GtkWidget         *charts_box;
+  GtkWidget         *charts_switcher;
   GtkStack          *charts_stack;
   GtkWidget         *trades_box;
   GtkLabel          *trades_heading;
@@ -82,11 +83,23 @@ G_DEFINE_FINAL_TYPE (HsBacktestResults, hs_backtest_results, GTK_TYPE_WIDGET)
 
 enum
 {
+  PROP_0,
+  PROP_VISIBLE_CHART,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
   SIGNAL_RERUN,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+void hs_backtest_results_scroll_to (HsBacktestResults *self,
+                                    const char        *section);
 
 static void
 set_loading (HsBacktestResults *self,
@@ -412,6 +425,14 @@ trade_selected_cb (HsBacktestResults *self,
 }
 
 static void
+chart_chosen_cb (HsBacktestResults *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_CHART]);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->charts_stack)))
+    hs_backtest_results_scroll_to (self, "charts");
+}
+
+static void
 rerun_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -517,7 +538,9 @@ hs_backtest_results_show_chart (HsBacktestResults *self,
                                 const char        *name)
 {
   g_return_if_fail (HS_IS_BACKTEST_RESULTS (self));
-  gtk_stack_set_visible_child_name (self->charts_stack, name);
+
+  if (name != NULL && gtk_stack_get_child_by_name (self->charts_stack, name) != NULL)
+    gtk_stack_set_visible_child_name (self->charts_stack, name);
 }
 
 /**
@@ -585,6 +608,42 @@ hs_backtest_results_finalize (GObject *object)
 }
 
 static void
+hs_backtest_results_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HsBacktestResults *self = HS_BACKTEST_RESULTS (object);
+
+  switch (prop_id)
+    {
+    case PROP_VISIBLE_CHART:
+      g_value_set_string (value, hs_backtest_results_get_visible_chart (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_backtest_results_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HsBacktestResults *self = HS_BACKTEST_RESULTS (object);
+
+  switch (prop_id)
+    {
+    case PROP_VISIBLE_CHART:
+      hs_backtest_results_show_chart (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hs_backtest_results_class_init (HsBacktestResultsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -597,6 +656,14 @@ hs_backtest_results_class_init (HsBacktestResultsClass *klass)
 
   object_class->dispose = hs_backtest_results_dispose;
   object_class->finalize = hs_backtest_results_finalize;
+  object_class->get_property = hs_backtest_results_get_property;
+  object_class->set_property = hs_backtest_results_set_property;
+
+  /* The chart shown: "equity", "monthly", "histogram" or "scatter". */
+  properties[PROP_VISIBLE_CHART] =
+    g_param_spec_string ("visible-chart", NULL, NULL, "equity",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * HsBacktestResults::rerun:
@@ -622,6 +689,7 @@ hs_backtest_results_class_init (HsBacktestResultsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, warnings_label);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, stats);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, charts_switcher);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, charts_stack);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, trades_box);
   gtk_widget_class_bind_template_child (widget_class, HsBacktestResults, trades_heading);
@@ -631,6 +699,8 @@ hs_backtest_results_class_init (HsBacktestResultsClass *klass)
   gtk_widget_class_install_action (widget_class, "results.rerun", NULL, rerun_action);
   gtk_widget_class_install_action (widget_class, "results.back-to-sweep", NULL,
                                    back_to_sweep_action);
+  /* The chart tabs: a property action on the charts stack's visible page. */
+  gtk_widget_class_install_property_action (widget_class, "results.chart", "visible-chart");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -641,10 +711,21 @@ hs_backtest_results_init (HsBacktestResults *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (chart_pages); i++)
     {
+      GtkWidget *button = gtk_toggle_button_new_with_label (_(chart_pages[i].title));
+
       self->charts[i] = hs_backtest_chart_new (_(chart_pages[i].chart_title));
       gtk_stack_add_titled (self->charts_stack, self->charts[i], chart_pages[i].name,
                             _(chart_pages[i].title));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "results.chart");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", chart_pages[i].name);
+      gtk_widget_set_tooltip_text (button, _(chart_pages[i].chart_title));
+      gtk_flow_box_append (GTK_FLOW_BOX (self->charts_switcher), button);
+      /* The flow box's child is not what a person clicks. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
     }
+  /* Choosing a chart brings the charts into view. */
+  g_signal_connect_object (self->charts_stack, "notify::visible-child",
+                           G_CALLBACK (chart_chosen_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->charts[3], "point-activated",
                            G_CALLBACK (scatter_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->trade_list, "trade-selected", G_CALLBACK (trade_selected_cb),

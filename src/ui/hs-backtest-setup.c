@@ -33,10 +33,11 @@
 
 #include "hs-expr-editor.h"
 #include "hs-interval.h"
-#include "hs-job-coverage.h"
 #include "hs-rules-json.h"
+#include "hs-runs-job.h"
 #include "hs-time.h"
 #include "hs-ui.h"
+#include "hs-widget-util.h"
 
 /* The largest grid expanded on the main thread to count the valid combinations. */
 #define COUNT_LIMIT 20000
@@ -394,30 +395,25 @@ set_series (HsBacktestSetup *self,
 }
 
 static void
-coverage_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+series_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(HsBacktestSetup) self = user_data;
-  g_autoptr(HsCoverageResult) coverage = NULL;
+  g_autoptr(GPtrArray) series = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert (hs_is_main_thread ());
 
-  coverage = hs_job_coverage_finish (result, &error);
+  series = hs_runs_job_series_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->loading = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-  if (coverage == NULL)
-    {
-      g_clear_pointer (&self->error_message, g_free);
-      self->error_message = g_strdup (error->message);
-      set_series (self, NULL);
-      return;
-    }
   g_clear_pointer (&self->error_message, g_free);
-  set_series (self, coverage->coverage);
+  if (series == NULL)
+    self->error_message = g_strdup (error->message);
+  set_series (self, series);
 }
 
 /**
@@ -425,7 +421,8 @@ coverage_cb (GObject      *source,
  * @path: (nullable): the database the runs read and are stored in
  *
  * Reads the stored series (instruments and intervals with their first and last bar) on a
- * worker; the form offers them when the job answers.
+ * worker, without creating a database that is not there; the form offers them when the job
+ * answers.
  */
 void
 hs_backtest_setup_set_database_path (HsBacktestSetup *self,
@@ -450,7 +447,7 @@ hs_backtest_setup_set_database_path (HsBacktestSetup *self,
   self->loading = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   update_state (self);
-  hs_job_coverage_async (path, self->load_cancellable, coverage_cb, g_object_ref (self));
+  hs_runs_job_series_async (path, self->load_cancellable, series_cb, g_object_ref (self));
 }
 
 const char *
@@ -1595,6 +1592,20 @@ hs_backtest_setup_init (HsBacktestSetup *self)
   g_ptr_array_add (names, NULL);
   self->strategies = gtk_string_list_new ((const char *const *) names->pdata);
   gtk_drop_down_set_model (self->strategy_dropdown, G_LIST_MODEL (self->strategies));
+  hs_drop_down_set_accessible_name (self->instrument_dropdown, _("Instrument"));
+  hs_drop_down_set_accessible_name (self->interval_dropdown, _("Interval"));
+  hs_drop_down_set_accessible_name (self->strategy_dropdown, _("Strategy"));
+  hs_drop_down_set_accessible_name (self->side_dropdown, _("Side"));
+  hs_drop_down_set_accessible_name (self->fee_dropdown, _("Fee model"));
+  hs_drop_down_set_accessible_name (self->size_dropdown, _("Position sizing"));
+  hs_drop_down_set_accessible_name (self->benchmark_dropdown, _("Benchmark"));
+  hs_drop_down_set_accessible_name (self->rank_dropdown, _("Rank by"));
+  hs_spin_button_set_accessible_name (self->cash_spin, _("Initial cash"));
+  hs_spin_button_set_accessible_name (self->fee_spin, _("Fee amount"));
+  hs_spin_button_set_accessible_name (self->slippage_spin, _("Slippage in basis points"));
+  hs_spin_button_set_accessible_name (self->size_spin, _("Position size amount"));
+  hs_spin_button_set_accessible_name (self->stop_loss_spin, _("Stop loss percent"));
+  hs_spin_button_set_accessible_name (self->take_profit_spin, _("Take profit percent"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (hs_expr_editor_get_text_view (self->entry_editor)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Entry rule"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (hs_expr_editor_get_text_view (self->exit_editor)),

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hs-interval.h"
+#include "hs-widget-util.h"
 
 enum
 {
@@ -160,8 +161,7 @@ new_spin (const HsParamSpec *spec,
   gtk_spin_button_set_update_policy (spin, GTK_UPDATE_IF_VALID);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_valign (GTK_WIDGET (spin), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible_label, -1);
+  hs_spin_button_set_accessible_name (spin, accessible_label);
   return spin;
 }
 
@@ -316,8 +316,7 @@ add_row (HsParamForm       *self,
         gtk_drop_down_set_selected (r->choice, selected);
         gtk_widget_set_valign (GTK_WIDGET (r->choice), GTK_ALIGN_CENTER);
         gtk_widget_set_tooltip_text (GTK_WIDGET (r->choice), spec->help);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (r->choice),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, spec->name, -1);
+        hs_drop_down_set_accessible_name (r->choice, spec->name);
         g_signal_connect_object (r->choice, "notify::selected", G_CALLBACK (value_changed_cb),
                                  self, G_CONNECT_SWAPPED);
         gtk_box_append (GTK_BOX (suffix), GTK_WIDGET (r->choice));

@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "hs-backtest-charts.h"
-#include "hs-list-model-util.h"
 #include "hs-records.h"
 #include "hs-stat-meta.h"
+#include "hs-widget-util.h"
 
 /* ---- one combination ---- */
 
@@ -455,6 +455,10 @@ update_heatmap (HsSweepResults *self)
       return;
     }
   selected_axes (self, &ax, &ay);
+  /* With one varied parameter, the row is a fixed one's single value (named in the title). */
+  for (guint a = 0; ay == NULL && a < o->grid->axes->len; a++)
+    if (o->grid->axes->pdata[a] != ax)
+      ay = o->grid->axes->pdata[a];
   hs_backtest_chart_set_sweep (self->heatmap, ax->name, (const char *const *) ax->values->pdata,
                                nx, ay != NULL ? ay->name : NULL,
                                ay != NULL ? (const char *const *) ay->values->pdata : NULL, ny,
@@ -871,20 +875,14 @@ hs_sweep_results_init (HsSweepResults *self)
                                                        NULL));
   self->y_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->axis_names)),
                                                        NULL));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->x_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Parameter across"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->y_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Parameter down"), -1);
+  hs_drop_down_set_accessible_name (self->x_dropdown, _("Parameter across"));
+  hs_drop_down_set_accessible_name (self->y_dropdown, _("Parameter down"));
   g_signal_connect_object (self->x_dropdown, "notify::selected", G_CALLBACK (update_heatmap), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->y_dropdown, "notify::selected", G_CALLBACK (update_heatmap), self,
                            G_CONNECT_SWAPPED);
-  {
-    GtkWidget *title = heading (_("Heat Map"));
-
-    gtk_widget_set_hexpand (title, TRUE);
-    gtk_box_append (GTK_BOX (axes), title);
-  }
+  /* The heading above the choices, so the row fits a narrow window. */
+  gtk_box_append (GTK_BOX (self->heatmap_box), heading (_("Heat Map")));
   gtk_box_append (GTK_BOX (axes), gtk_label_new (_("Across")));
   gtk_box_append (GTK_BOX (axes), GTK_WIDGET (self->x_dropdown));
   gtk_box_append (GTK_BOX (axes), gtk_label_new (_("Down")));

@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "hs-bt-run.h"
-#include "hs-list-model-util.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
+#include "hs-widget-util.h"
 
 /* ---- HsTradeItem ---- */
 

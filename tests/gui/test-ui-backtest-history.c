@@ -391,6 +391,29 @@ test_narrow (void)
                       NULL);
   g_assert_cmpint (min_width, <=, 360);
   hs_gui_test_screenshot (window, "backtest-page-narrow-history.png");
+
+  /* A sweep's results, then one of its runs. */
+  hs_backtest_setup_run (setup);
+  hs_gui_test_spin_until (setup_idle, setup);
+  hs_backtest_page_show (page, "results");
+  g_assert_cmpstr (hs_backtest_results_get_view (hs_backtest_page_get_results (page)), ==,
+                   "sweep");
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  hs_gui_test_screenshot (window, "backtest-page-narrow-sweep.png");
+  {
+    const HsSweepOutcome *o = hs_sweep_results_get_outcome (
+      hs_backtest_results_get_sweep_view (hs_backtest_page_get_results (page)));
+
+    hs_backtest_results_show_run (hs_backtest_page_get_results (page),
+                                  o->run_ids[g_array_index (o->result->ranking, guint, 0)]);
+  }
+  hs_gui_test_spin_until (results_loaded, hs_backtest_page_get_results (page));
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  hs_gui_test_screenshot (window, "backtest-page-narrow-result.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
