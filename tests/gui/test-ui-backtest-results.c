@@ -225,6 +225,15 @@ synthetic_outcome (guint n)
   return outcome;
 }
 
+/* The table's content is taller than its view: its model is attached and laid out. */
+static gboolean
+table_scrollable (gpointer data)
+{
+  GtkAdjustment *adj = data;
+
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) + 1;
+}
+
 static void
 test_trades_100k (void)
 {
@@ -255,10 +264,11 @@ test_trades_100k (void)
   g_assert_cmpuint (hs_trade_item_get_index (first), ==, max_index);
   g_assert_cmpfloat (hs_trade_item_get_trade (first)->pnl, ==, max_pnl);
 
-  /* To the end of the list and back: the rows drawn are the ones in view. */
+  /* To the end of the list: the table gets its model after its first layout (an idle), then
+   * its rows' height; the rows drawn are the ones in view. */
   scroller = hs_gui_test_find_type (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
   vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  hs_gui_test_wait_frames (window, 2);
+  hs_gui_test_spin_until (table_scrollable, vadj);
   gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
   hs_backtest_results_scroll_to (results, "trades");
   hs_gui_test_wait_frames (window, 2);
