@@ -11,7 +11,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 
+#include "hs-backtest-job.h"
+#include "hs-bt-run.h"
 #include "hs-import.h"
 #include "hs-ui.h"
 
@@ -321,3 +324,74 @@ hs_gui_test_init (int    *argc,
   gtk_icon_theme_add_resource_path (theme, "/io/github/hindsight/Hindsight/icons");
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
+
+/* A result of @n trades from a fixed linear congruential sequence, no equity curve. */
+static HsBtResult *
+synthetic_trades (guint n)
+{
+  HsBtResult *r = hs_bt_result_new_empty (0);
+  guint32 x = 12345;
+
+  hs_statistics_init_undefined (&r->stats);
+  for (guint i = 0; i < n; i++)
+    {
+      HsBtTrade t = { 0 };
+
+      x = x * 1664525u + 1013904223u;
+      t.entry_ts = (G_GINT64_CONSTANT (1704067200) + (int64_t) i * 3600) * G_USEC_PER_SEC;
+      t.exit_ts = t.entry_ts + 1800 * G_USEC_PER_SEC;
+      t.side = (x >> 8) % 2 ? 1 : -1;
+      t.quantity = 1 + (x >> 12) % 100;
+      t.entry_price = 100 + (x >> 4) % 1000 / 10.0;
+      t.pnl = ((int) ((x >> 16) % 20001) - 10000) / 10.0;
+      t.exit_price = t.entry_price + t.pnl / t.quantity * t.side;
+      t.pnl_pct = t.pnl / (t.quantity * t.entry_price) * 100;
+      t.mfe_pct = fabs (t.pnl_pct) + (x % 100) / 50.0;
+      t.mae_pct = (x >> 20) % 100 / 40.0;
+      t.bars_held = 1 + (x >> 24) % 30;
+      t.exit_reason = HS_EXIT_SIGNAL;
+      g_array_append_val (r->trades, t);
+    }
+  r->stats.total_trades = n;
+  return r;
+}
+
+/**
+ * hs_gui_test_synthetic_outcome:
+ *
+ * A run of @n trades from a fixed linear congruential sequence (varied sides, sizes, P&L,
+ * excursions) and a three-point equity curve, as a job's outcome.
+ *
+ * Returns: (transfer full):
+ */
+HsBacktestOutcome *
+hs_gui_test_synthetic_outcome (guint n)
+{
+  HsBacktestOutcome *outcome = g_new0 (HsBacktestOutcome, 1);
+  HsBtResult *r = synthetic_trades (n);
+
+  /* A short curve so the view has one to draw. */
+  r->n = 3;
+  r->ts = g_new (int64_t, 3);
+  r->equity = g_new (double, 3);
+  r->drawdown = g_new (double, 3);
+  r->cash = g_new0 (double, 3);
+  r->holdings = g_new0 (double, 3);
+  for (int i = 0; i < 3; i++)
+    {
+      r->ts[i] = (G_GINT64_CONSTANT (1704067200) + i * 86400) * G_USEC_PER_SEC;
+      r->equity[i] = 100000 + i * 10;
+      r->drawdown[i] = 0;
+    }
+  outcome->id = 0;
+  outcome->info = hs_bt_run_info_new ();
+  outcome->info->strategy_name = g_strdup ("synthetic");
+  outcome->info->symbol = g_strdup ("SYN");
+  outcome->info->interval = g_strdup ("1h");
+  outcome->info->start_ts = r->ts[0];
+  outcome->info->end_ts = r->ts[2] + 1;
+  outcome->info->initial_cash = 100000;
+  outcome->result = r;
+  return outcome;
+}
+

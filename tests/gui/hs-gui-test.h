@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "hs-backtest-job.h"
+
 G_BEGIN_DECLS
 
 /* What the backtest pages' GUI tests share (hs-gui-test.c): a database with real bars, waiting
@@ -27,6 +29,7 @@ GtkWidget *hs_gui_test_find_accessible (GtkWidget   *root,
                                         GType        type,
                                         const char  *label);
 GPtrArray *hs_gui_test_labels         (GtkWidget    *root);
+HsBacktestOutcome *hs_gui_test_synthetic_outcome (guint n);
 GtkWidget *hs_gui_test_window         (GtkWidget    *child,
                                        int           width,
                                        int           height);

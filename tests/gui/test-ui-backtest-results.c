@@ -163,68 +163,6 @@ test_run_statistics (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* A result of @n trades from a fixed linear congruential sequence, no equity curve. */
-static HsBtResult *
-synthetic_trades (guint n)
-{
-  HsBtResult *r = hs_bt_result_new_empty (0);
-  guint32 x = 12345;
-
-  hs_statistics_init_undefined (&r->stats);
-  for (guint i = 0; i < n; i++)
-    {
-      HsBtTrade t = { 0 };
-
-      x = x * 1664525u + 1013904223u;
-      t.entry_ts = (G_GINT64_CONSTANT (1704067200) + (int64_t) i * 3600) * G_USEC_PER_SEC;
-      t.exit_ts = t.entry_ts + 1800 * G_USEC_PER_SEC;
-      t.side = (x >> 8) % 2 ? 1 : -1;
-      t.quantity = 1 + (x >> 12) % 100;
-      t.entry_price = 100 + (x >> 4) % 1000 / 10.0;
-      t.pnl = ((int) ((x >> 16) % 20001) - 10000) / 10.0;
-      t.exit_price = t.entry_price + t.pnl / t.quantity * t.side;
-      t.pnl_pct = t.pnl / (t.quantity * t.entry_price) * 100;
-      t.mfe_pct = fabs (t.pnl_pct) + (x % 100) / 50.0;
-      t.mae_pct = (x >> 20) % 100 / 40.0;
-      t.bars_held = 1 + (x >> 24) % 30;
-      t.exit_reason = HS_EXIT_SIGNAL;
-      g_array_append_val (r->trades, t);
-    }
-  r->stats.total_trades = n;
-  return r;
-}
-
-static HsBacktestOutcome *
-synthetic_outcome (guint n)
-{
-  HsBacktestOutcome *outcome = g_new0 (HsBacktestOutcome, 1);
-  HsBtResult *r = synthetic_trades (n);
-
-  /* A short curve so the view has one to draw. */
-  r->n = 3;
-  r->ts = g_new (int64_t, 3);
-  r->equity = g_new (double, 3);
-  r->drawdown = g_new (double, 3);
-  r->cash = g_new0 (double, 3);
-  r->holdings = g_new0 (double, 3);
-  for (int i = 0; i < 3; i++)
-    {
-      r->ts[i] = (G_GINT64_CONSTANT (1704067200) + i * 86400) * G_USEC_PER_SEC;
-      r->equity[i] = 100000 + i * 10;
-      r->drawdown[i] = 0;
-    }
-  outcome->id = 0;
-  outcome->info = hs_bt_run_info_new ();
-  outcome->info->strategy_name = g_strdup ("synthetic");
-  outcome->info->symbol = g_strdup ("SYN");
-  outcome->info->interval = g_strdup ("1h");
-  outcome->info->start_ts = r->ts[0];
-  outcome->info->end_ts = r->ts[2] + 1;
-  outcome->info->initial_cash = 100000;
-  outcome->result = r;
-  return outcome;
-}
-
 /* The table's content is taller than its view: its model is attached and laid out. */
 static gboolean
 table_scrollable (gpointer data)
@@ -239,7 +177,7 @@ test_trades_100k (void)
 {
   HsBacktestResults *results = HS_BACKTEST_RESULTS (hs_backtest_results_new ());
   GtkWidget *window = hs_gui_test_window (GTK_WIDGET (results), 1200, 900);
-  HsBacktestOutcome *outcome = synthetic_outcome (100000);
+  HsBacktestOutcome *outcome = hs_gui_test_synthetic_outcome (100000);
   HsTradeList *list = hs_backtest_results_get_trade_list (results);
   GtkAdjustment *vadj = NULL;
   GtkWidget *scroller = NULL;
@@ -248,7 +186,7 @@ test_trades_100k (void)
   g_autoptr(HsTradeItem) first = NULL;
 
   for (guint i = 0; i < outcome->result->trades->len; i++)
-    if (g_array_index (outcome->result->trades, HsBtTrade, i).pnl >= max_pnl)
+    if (g_array_index (outcome->result->trades, HsBtTrade, i).pnl > max_pnl)
       {
         max_pnl = g_array_index (outcome->result->trades, HsBtTrade, i).pnl;
         max_index = i;
@@ -257,8 +195,7 @@ test_trades_100k (void)
   g_assert_cmpuint (hs_trade_list_get_n_trades (list), ==, 100000);
   hs_gui_test_wait_frames (window, 2);
 
-  /* Descending P&L reverses the whole order, ties (kept in entry order ascending) too: the
-   * first row is the last of the largest. */
+  /* Descending P&L: ties stay in entry order, so the first row is the first of the largest. */
   g_assert_true (hs_trade_list_sort_by (list, "pnl", TRUE));
   first = g_list_model_get_item (hs_trade_list_get_model (list), 0);
   g_assert_cmpuint (hs_trade_item_get_index (first), ==, max_index);
@@ -282,7 +219,7 @@ test_scatter_click (void)
 {
   HsBacktestResults *results = HS_BACKTEST_RESULTS (hs_backtest_results_new ());
   GtkWidget *window = hs_gui_test_window (GTK_WIDGET (results), 1200, 1000);
-  HsBacktestOutcome *outcome = synthetic_outcome (30);
+  HsBacktestOutcome *outcome = hs_gui_test_synthetic_outcome (30);
   HsTradeList *list = hs_backtest_results_get_trade_list (results);
   HsChartWidget *chart = NULL;
   const HsChartLayout *l = NULL;
@@ -295,6 +232,17 @@ test_scatter_click (void)
   chart = HS_CHART_WIDGET (hs_backtest_results_get_chart (results, "scatter"));
   /* The list sorted by something else: the row is found wherever it is. */
   g_assert_true (hs_trade_list_sort_by (list, "mae", FALSE));
+  /* The whole order, against the rule: MAE ascending, equal ones in entry order. */
+  for (guint i = 1; i < hs_trade_list_get_n_trades (list); i++)
+    {
+      g_autoptr(HsTradeItem) a = g_list_model_get_item (hs_trade_list_get_model (list), i - 1);
+      g_autoptr(HsTradeItem) b = g_list_model_get_item (hs_trade_list_get_model (list), i);
+      double ma = hs_trade_item_get_trade (a)->mae_pct, mb = hs_trade_item_get_trade (b)->mae_pct;
+
+      g_assert_cmpfloat (ma, <=, mb);
+      if (ma == mb)
+        g_assert_cmpuint (hs_trade_item_get_index (a), <, hs_trade_item_get_index (b));
+    }
   hs_gui_test_wait_frames (window, 3);
   l = hs_chart_widget_get_layout (chart);
   t = &g_array_index (hs_backtest_results_get_result (results)->trades, HsBtTrade, pick);
