@@ -395,8 +395,15 @@ test_json_body_guards (void)
   g_assert_null (hs_json_parse_body ("Invalid Access Token", 20, &error));
   g_assert_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SYNTAX);
   g_clear_error (&error);
-  /* A body with a NUL byte inside. */
+  /* A body with a NUL byte inside, and one with a string that is not UTF-8. */
   g_assert_null (hs_json_parse_body ("{\"a\":1}\0xx", 10, &error));
+  g_clear_error (&error);
+  {
+    const char *bad = "{\"symbol\":\"PLT\xb0\"}";
+
+    g_assert_null (hs_json_parse_body (bad, strlen (bad), &error));
+  }
+  g_assert_cmpstr (error->message, ==, "not valid JSON: the body is not UTF-8 text");
   g_clear_error (&error);
 }
 
@@ -529,6 +536,19 @@ test_kalshi_book (void)
   g_assert_cmpfloat (json_array_get_double_element (
                        json_array_get_array_element (json_node_get_array (asks), 17), 1), ==,
                      13553);
+
+  /* Only NO bids (found by the fuzzer): asks only, imbalance exactly −100, not
+   * −100.00000000000001, which orderbook_snapshots would refuse. */
+  {
+    const char *body = "{\"orderbook_fp\":{\"no_dollars\":[[\"0.0100\",\"1084\"],"
+                       "[\"0.0800\",\"544.32\"]]}}";
+    g_autoptr(HsProviderPage) one = parse_ok ("kalshi", HS_FETCH_BOOK, &q, body, strlen (body));
+
+    b = &g_array_index (one->books, HsBookSnapshot, 0);
+    g_assert_true (isnan (b->best_bid));
+    g_assert_cmpfloat (b->best_ask, ==, 0.92);
+    g_assert_cmpfloat (b->imbalance, ==, -100);
+  }
 }
 
 static void

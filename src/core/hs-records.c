@@ -357,8 +357,11 @@ hs_book_compute (HsBookSnapshot *book,
   for (size_t i = 0; i < n_asks && i < (size_t) depth; i++)
     book->ask_volume += a[i].size;
   if (book->bid_volume + book->ask_volume > 0)
-    book->imbalance = 100.0 * (book->bid_volume - book->ask_volume)
-                      / (book->bid_volume + book->ask_volume);
+    /* The ratio first: |b − a| ≤ b + a holds after rounding too, so the ratio stays within
+     * [−1, 1] and the percent within [−100, 100] (multiplying first gave −100.00000000000001
+     * for a book with asks only, which the table refuses). */
+    book->imbalance = 100.0 * ((book->bid_volume - book->ask_volume)
+                               / (book->bid_volume + book->ask_volume));
   else
     book->imbalance = NAN;
   g_free (book->bids_json);

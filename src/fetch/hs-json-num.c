@@ -7,8 +7,9 @@
  * everything else with an error that names the field's path (`candles[3].open: "abc" is not a
  * number`), and reads 64-bit integers exactly.
  *
- * hs_json_parse_body() guards json-glib against two kinds of hostile input first: nesting deep
- * enough to exhaust the stack (refused), and integer literals beyond 64 bits, which json-glib
+ * hs_json_parse_body() guards json-glib against three kinds of hostile input first: bytes that
+ * are not UTF-8 (refused: json-glib lets them through inside strings), nesting deep enough to
+ * exhaust the stack (refused), and integer literals beyond 64 bits, which json-glib
  * 1.6 silently wraps around (12345678901234567890 reads as -6101065172474983726): each such
  * literal is turned into a real number (".0" appended) before parsing, so a double read keeps
  * its magnitude and an integer read refuses it. Load: one pass over each body, a few µs per
@@ -179,8 +180,9 @@ integer_fits (const char *digits,
  * hs_json_parse_body:
  * @body: the response body (need not be NUL-terminated)
  *
- * Parses a provider's response. Nesting deeper than %HS_JSON_MAX_DEPTH is refused; integer
- * literals beyond 64 bits become real numbers (see the file comment).
+ * Parses a provider's response. A body that is not UTF-8 (or holds a NUL byte) and nesting
+ * deeper than %HS_JSON_MAX_DEPTH are refused; integer literals beyond 64 bits become real
+ * numbers (see the file comment).
  *
  * Returns: (transfer full): the document's root, or %NULL with @error set (%HS_JSON_ERROR)
  */
@@ -207,6 +209,14 @@ hs_json_parse_body (const char *body,
   if (len > G_MAXSSIZE)
     {
       g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SYNTAX, "the body is too large");
+      return NULL;
+    }
+  /* JSON is UTF-8 (RFC 8259), and json-glib does not check inside strings: a ticker with
+   * broken bytes would reach the database and every message that quotes it. */
+  if (!g_utf8_validate_len (body, len, NULL))
+    {
+      g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SYNTAX,
+                   "not valid JSON: the body is not UTF-8 text");
       return NULL;
     }
   for (size_t i = 0; i < len; i++)

@@ -185,6 +185,13 @@ hs_provider_fail (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  if (!g_utf8_validate (message, -1, NULL))
+    {
+      /* Quoted input (a symbol, a cursor) may be anything. */
+      g_autofree char *raw = g_steal_pointer (&message);
+
+      message = g_utf8_make_valid (raw, -1);
+    }
   g_set_error_literal (error, HS_PROVIDER_ERROR, code, message);
   return FALSE;
 }
@@ -519,7 +526,11 @@ page_warn_valist (HsProviderPage *page,
                   va_list         args)
 {
   if (page->warnings->len < MAX_WARNINGS)
-    g_ptr_array_add (page->warnings, g_strdup_vprintf (format, args));
+    {
+      g_autofree char *text = g_strdup_vprintf (format, args);
+
+      g_ptr_array_add (page->warnings, g_utf8_make_valid (text, -1));
+    }
 }
 
 /* Notes a value the page dropped (kept the row without it), for the job's log. */
