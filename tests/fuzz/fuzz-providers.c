@@ -12,7 +12,10 @@
  *   hs_option_quote_check() with a contract whose strike is positive; book summaries and
  *   prediction-market prices lie in their ranges (what the tables' CHECKs demand);
  * - the next cursor is never the query's own (the walk cannot loop on one page);
- * - hs_provider_error_message() returns NULL or UTF-8 text.
+ * - hs_provider_error_message() returns NULL or UTF-8 text;
+ * - a request built with the body's first line as the cursor and as the symbol either fails
+ *   with an error or is a URL under the base URL with no byte outside printable ASCII and no
+ *   space (everything escaped), whose headers hold no line break.
  *
  * Built with -Dfuzzing=true (tests/fuzz/meson.build); see docs/providers.md, "Fuzzing":
  *
@@ -171,6 +174,53 @@ check_page (const HsProviderPage *page,
            "the cursor did not move", c);
 }
 
+static void
+check_url (const HsProviderRequest *req,
+           const Case              *c)
+{
+  require (g_str_has_prefix (req->url, "http://h/") || g_str_has_prefix (req->url, "http://h?"),
+           "the URL left the base", c);
+  for (const char *p = req->url; *p; p++)
+    require (*p > ' ' && *p < 0x7f, "an unescaped byte in the URL", c);
+  for (char **h = req->headers; *h != NULL; h++)
+    require (strchr (*h, '\n') == NULL && strchr (*h, '\r') == NULL, "a line break in a header",
+             c);
+}
+
+/* Builds the case's request with the body's first line (up to 64 bytes) as its cursor, and
+ * once more as its symbol. */
+static void
+check_request (const Case *c,
+               const char *body,
+               size_t      len)
+{
+  size_t n = 0;
+  g_autofree char *line = NULL;
+
+  while (n < len && n < 64 && body[n] != '\n' && body[n] != '\0')
+    n++;
+  line = g_strndup (body, n);
+  for (int as_symbol = 0; as_symbol < 2; as_symbol++)
+    {
+      HsProviderQuery q = c->query;
+      g_auto(HsProviderRequest) req = { NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (as_symbol)
+        q.symbol = line;
+      else
+        q.cursor = line;
+      ok = hs_provider_build_request (hs_provider_lookup (c->provider), "http://h", "token", c->kind,
+                                      &q, &req, &error);
+      require (ok == (error == NULL) && ok == (req.url != NULL), "a request and an error", c);
+      if (ok)
+        check_url (&req, c);
+      else
+        require (g_utf8_validate (error->message, -1, NULL), "error text not UTF-8", c);
+    }
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
@@ -201,6 +251,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
              && g_str_has_prefix (error->message, c->provider), "a bad error message", c);
   message = hs_provider_error_message (provider, body, len);
   require (message == NULL || g_utf8_validate (message, -1, NULL), "error text not UTF-8", c);
+  check_request (c, body, len);
   return 0;
 }
 
