@@ -48,6 +48,11 @@ static const HsCliCommand commands[] = {
   { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
   { "stream", "Stream a product's trades and book from Coinbase or Kraken into the database",
     hs_cli_stream },
+  { "fetch", "Fetch candles, trades, books, snapshots or options from a provider",
+    hs_cli_fetch },
+  { "providers", "The market-data providers: what they serve, limits, whether a key is set",
+    hs_cli_providers },
+  { "keys", "A provider's token in the OS keyring: keys set|clear PROVIDER", hs_cli_keys },
 };
 
 static void
