@@ -83,5 +83,8 @@ int hs_cli_stream       (int argc, char **argv);
 int hs_cli_fetch        (int argc, char **argv);
 int hs_cli_providers    (int argc, char **argv);
 int hs_cli_keys         (int argc, char **argv);
+int hs_cli_watch        (int argc, char **argv);
+int hs_cli_poll         (int argc, char **argv);
+int hs_cli_backfill     (int argc, char **argv);
 
 G_END_DECLS

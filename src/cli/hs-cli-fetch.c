@@ -144,30 +144,43 @@ plural (int64_t     n,
   return n == 1 ? one : many;
 }
 
-/* "kraken trades BTC/USDT: 1000 rows, 1000 new, 0 duplicate, 0 skipped; 2 requests, 1.2 s" and,
- * when rows were stored, their time range on a second line. */
+/* "kraken trades BTC/USDT: 1000 rows, 1000 new, 0 duplicate, 0 skipped; 2 requests, 1.20 s"
+ * (and the new instruments, where an unfinished walk goes on), without a newline. */
+void
+hs_cli_fetch_line (GString              *out,
+                   const HsFetchRequest *request,
+                   const HsFetchResult  *result)
+{
+  const char *symbol = result->instrument != NULL ? result->instrument
+                       : request->symbol != NULL ? request->symbol : "";
+
+  g_string_append_printf (out, "%s %s %s%s%s: %" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT
+                          " new, %" G_GINT64_FORMAT " duplicate, %" G_GINT64_FORMAT
+                          " skipped; %" G_GINT64_FORMAT " %s, %.2f s", request->provider,
+                          hs_fetch_kind_to_string (request->kind), symbol,
+                          request->kind == HS_FETCH_CANDLES && request->interval ? " " : "",
+                          request->kind == HS_FETCH_CANDLES && request->interval
+                          ? request->interval : "",
+                          result->rows, plural (result->rows, "row", "rows"), result->inserted,
+                          result->duplicates, result->skipped, result->requests,
+                          plural (result->requests, "request", "requests"), result->seconds);
+  if (result->instruments > 0)
+    g_string_append_printf (out, "; %" G_GINT64_FORMAT " new %s", result->instruments,
+                            plural (result->instruments, "instrument", "instruments"));
+  if (result->next_cursor != NULL)
+    g_string_append_printf (out, "; stopped before the page at cursor %s", result->next_cursor);
+}
+
+/* The summary line and, when rows were stored, their time range on a second line. */
 void
 hs_cli_fetch_summary (FILE                 *out,
                       const HsFetchRequest *request,
                       const HsFetchResult  *result)
 {
-  const char *symbol = result->instrument != NULL ? result->instrument
-                       : request->symbol != NULL ? request->symbol : "";
+  g_autoptr(GString) line = g_string_new (NULL);
 
-  fprintf (out, "%s %s %s%s%s: %" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT " new, %"
-           G_GINT64_FORMAT " duplicate, %" G_GINT64_FORMAT " skipped; %" G_GINT64_FORMAT
-           " %s, %.2f s", request->provider, hs_fetch_kind_to_string (request->kind), symbol,
-           request->kind == HS_FETCH_CANDLES && request->interval ? " " : "",
-           request->kind == HS_FETCH_CANDLES && request->interval ? request->interval : "",
-           result->rows, plural (result->rows, "row", "rows"), result->inserted,
-           result->duplicates, result->skipped, result->requests,
-           plural (result->requests, "request", "requests"), result->seconds);
-  if (result->instruments > 0)
-    fprintf (out, "; %" G_GINT64_FORMAT " new %s", result->instruments,
-             plural (result->instruments, "instrument", "instruments"));
-  if (result->next_cursor != NULL)
-    fprintf (out, "; stopped before the page at cursor %s", result->next_cursor);
-  fputc ('\n', out);
+  hs_cli_fetch_line (line, request, result);
+  fprintf (out, "%s\n", line->str);
   if (result->first_ts != 0)
     {
       char a[40], b[40];
@@ -308,7 +321,7 @@ hs_cli_fetch (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
     { NULL }
   };
-  g_auto(HsFetchRequest) req;
+  g_auto(HsFetchRequest) req = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(HsStore) store = NULL;
   FetchRun run = { 0 };

@@ -22,6 +22,9 @@ gboolean hs_cli_run_interruptible (HsCliWorkFunc         work,
                                    gboolean             *interrupted,
                                    GError              **error);
 int      hs_cli_fetch_status      (const GError         *error);
+void     hs_cli_fetch_line        (GString              *out,
+                                   const HsFetchRequest *request,
+                                   const HsFetchResult  *result);
 void     hs_cli_fetch_summary     (FILE                 *out,
                                    const HsFetchRequest *request,
                                    const HsFetchResult  *result);

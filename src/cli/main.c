@@ -53,6 +53,11 @@ static const HsCliCommand commands[] = {
   { "providers", "The market-data providers: what they serve, limits, whether a key is set",
     hs_cli_providers },
   { "keys", "A provider's token in the OS keyring: keys set|clear PROVIDER", hs_cli_keys },
+  { "watch", "The poller's watch list: add, remove, list", hs_cli_watch },
+  { "poll", "Fetch the watch list's entries when due, in the foreground (--once: once each)",
+    hs_cli_poll },
+  { "backfill", "Fill a series' history from a date (resumable), or exactly its gaps",
+    hs_cli_backfill },
 };
 
 static void

@@ -112,6 +112,37 @@ hs_fetch_result_free (HsFetchResult *result)
   g_free (result);
 }
 
+/**
+ * hs_fetch_result_add:
+ *
+ * Adds the counts of @part (a run of several, as a backfill of gaps or a poller cycle makes)
+ * to @total: sums, the wider time range, the first instrument, warnings up to the limit.
+ */
+void
+hs_fetch_result_add (HsFetchResult       *total,
+                     const HsFetchResult *part)
+{
+  total->pages += part->pages;
+  total->requests += part->requests;
+  total->attempts += part->attempts;
+  total->rows += part->rows;
+  total->inserted += part->inserted;
+  total->duplicates += part->duplicates;
+  total->skipped += part->skipped;
+  total->instruments += part->instruments;
+  total->seconds += part->seconds;
+  total->alert_raised |= part->alert_raised;
+  if (part->first_ts != 0 && (total->first_ts == 0 || part->first_ts < total->first_ts))
+    total->first_ts = part->first_ts;
+  if (part->last_ts > total->last_ts)
+    total->last_ts = part->last_ts;
+  if (total->instrument == NULL && part->instrument != NULL)
+    total->instrument = g_strdup (part->instrument);
+  for (guint i = 0; part->warnings != NULL && i < part->warnings->len; i++)
+    if (total->warnings->len < MAX_WARNINGS)
+      g_ptr_array_add (total->warnings, g_strdup (part->warnings->pdata[i]));
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Instrument names                                                                            */
 

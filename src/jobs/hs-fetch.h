@@ -95,6 +95,8 @@ void            hs_fetch_request_free     (HsFetchRequest       *request);
 void            hs_fetch_result_init      (HsFetchResult        *result);
 void            hs_fetch_result_clear     (HsFetchResult        *result);
 void            hs_fetch_result_free      (HsFetchResult        *result);
+void            hs_fetch_result_add       (HsFetchResult        *total,
+                                           const HsFetchResult  *part);
 
 char           *hs_fetch_instrument_symbol (const HsProvider    *provider,
                                             const char          *symbol);
