@@ -645,62 +645,116 @@ note_failure (Job          *job,
   job->last_error = g_strdup (error->message);
 }
 
-/* One page: GET it (a body that says "too many requests" is asked again after a pause of the
- * provider) and parse it. */
-static HsProviderPage *
-fetch_page (Job                   *job,
-            const HsProviderQuery *query,
-            GError               **error)
+/**
+ * hs_fetch_get_page:
+ * @client: this thread's HTTP client
+ * @http: the provider's shared rate limiter and statistics (hs_http_provider_get())
+ * @base_url: (nullable): hs_provider_base_url()'s, or %NULL for the environment's or default
+ * @token: (nullable): for a provider that needs one
+ * @options: (nullable): the back-off used when a body says "too many requests"
+ * @call: (out caller-allocates) (optional): what the call cost: HTTP requests made (0 when the
+ *   request could not be built), attempts, bodies the parser refused
+ *
+ * One page, the way a fetch job asks for it: build the request, GET it through the provider's
+ * rate limiter and retries, parse the body. A body that is the provider's "too many requests"
+ * (Kraken's HTTP 200 EAPI:Rate limit exceeded) pauses the provider and is asked again, three
+ * times at most. Nothing is stored: the stream's repairs use it to read a REST book or trades.
+ *
+ * Returns: (transfer full): the page, or %NULL with @error set
+ */
+HsProviderPage *
+hs_fetch_get_page (HsHttpClient          *client,
+                   HsHttpProvider        *http,
+                   const HsProvider      *provider,
+                   const char            *base_url,
+                   const char            *token,
+                   HsFetchKind            kind,
+                   const HsProviderQuery *query,
+                   const HsHttpOptions   *options,
+                   GCancellable          *cancellable,
+                   HsFetchCall           *call,
+                   GError               **error)
 {
+  HsFetchCall unused;
+  HsHttpOptions defaults;
+
+  if (call == NULL)
+    call = &unused;
+  memset (call, 0, sizeof *call);
+  if (options == NULL)
+    {
+      hs_http_options_init (&defaults);
+      options = &defaults;
+    }
   for (int retry = 0;; retry++)
     {
       g_auto(HsProviderRequest) request = { NULL, NULL };
       g_autoptr(HsHttpResponse) response = NULL;
       g_autoptr(GError) local = NULL;
       HsProviderPage *page;
-      HsHttpRequest http;
+      HsHttpRequest req;
       const char *body;
       gsize len;
 
-      if (!hs_provider_build_request (job->provider, job->base_url, job->token, job->req->kind,
-                                      query, &request, error))
+      if (!hs_provider_build_request (provider, base_url, token, kind, query, &request, error))
         return NULL;
-      http.provider = job->http;
-      http.url = request.url;
-      http.headers = (const char * const *) request.headers;
-      http.expect = HS_HTTP_EXPECT_JSON;
-      job->result->requests++;
-      response = hs_http_get (job->client, &http, job->cancellable, &local);
+      req.provider = http;
+      req.url = request.url;
+      req.headers = (const char * const *) request.headers;
+      req.expect = HS_HTTP_EXPECT_JSON;
+      call->requests++;
+      response = hs_http_get (client, &req, cancellable, &local);
       if (response == NULL)
         {
-          note_failure (job, local);
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
-      job->result->attempts += response->attempts;
+      call->attempts += response->attempts;
       body = g_bytes_get_data (response->body, &len);
-      page = hs_provider_parse (job->provider, job->req->kind, query, body, len, &local);
+      page = hs_provider_parse (provider, kind, query, body, len, &local);
       if (page != NULL)
-        {
-          job->calls++;
-          job->successes++;
-          job->fail_tail = 0;
-          return page;
-        }
-      job->refused++;
+        return page;
+      call->refused++;
       if (g_error_matches (local, HS_PROVIDER_ERROR, HS_PROVIDER_ERROR_RATE_LIMITED)
           && retry < BODY_RATE_RETRIES)
         {
-          int64_t delay = hs_http_backoff_delay (&job->options, retry + 1,
-                                                 g_random_double ());
+          int64_t delay = hs_http_backoff_delay (options, retry + 1, g_random_double ());
 
-          hs_rate_limiter_pause (hs_http_provider_get_limiter (job->http), delay);
+          hs_rate_limiter_pause (hs_http_provider_get_limiter (http), delay);
           continue;
         }
-      note_failure (job, local);
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
+}
+
+/* One page of the walk, counted for the provider's failure streak: a call is a page's request
+ * and parse (its retries are one call); a request that could not be built is none. */
+static HsProviderPage *
+fetch_page (Job                   *job,
+            const HsProviderQuery *query,
+            GError               **error)
+{
+  g_autoptr(GError) local = NULL;
+  HsFetchCall call;
+  HsProviderPage *page = hs_fetch_get_page (job->client, job->http, job->provider, job->base_url,
+                                            job->token, job->req->kind, query, &job->options,
+                                            job->cancellable, &call, &local);
+
+  job->result->requests += call.requests;
+  job->result->attempts += call.attempts;
+  job->refused += call.refused;
+  if (page != NULL)
+    {
+      job->calls++;
+      job->successes++;
+      job->fail_tail = 0;
+      return page;
+    }
+  if (call.requests > 0)
+    note_failure (job, local);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
 }
 
 /* Walks every page of one request's @symbol; @quote_symbol (nullable) is whose quotes they

@@ -86,6 +86,14 @@ typedef gboolean (*HsFetchPageFunc) (HsStore             *store,
                                      gpointer             user_data,
                                      GError             **error);
 
+/* What one hs_fetch_get_page() call cost. */
+typedef struct
+{
+  int requests;   /* HTTP calls made, one per try of a body that said "too many requests" */
+  int attempts;   /* HTTP attempts, retries included, of the calls that got an answer */
+  int refused;    /* answers the parser refused */
+} HsFetchCall;
+
 GQuark          hs_fetch_error_quark      (void);
 
 void            hs_fetch_request_init     (HsFetchRequest       *request);
@@ -117,6 +125,17 @@ gboolean        hs_fetch_run_with         (HsStore              *store,
                                            gpointer              progress_data,
                                            GCancellable         *cancellable,
                                            HsFetchResult        *result,
+                                           GError              **error);
+HsProviderPage *hs_fetch_get_page         (HsHttpClient         *client,
+                                           HsHttpProvider       *http,
+                                           const HsProvider     *provider,
+                                           const char           *base_url,
+                                           const char           *token,
+                                           HsFetchKind           kind,
+                                           const HsProviderQuery *query,
+                                           const HsHttpOptions  *options,
+                                           GCancellable         *cancellable,
+                                           HsFetchCall          *call,
                                            GError              **error);
 void            hs_fetch_async            (const char           *db_path,
                                            const HsFetchRequest *request,

@@ -5,7 +5,8 @@
  * by its provider id, or without one by its price, size and side at that microsecond); how many
  * trades a range holds (to decide whether the running CVD can simply continue); filling in an
  * instrument's name, currency and expiry where they are unknown; and the failure streak of a
- * provider as the last health snapshots recorded it. Load: two point lookups per fetched trade,
+ * provider as the last health snapshots recorded it; and plain system_metrics rows (a stream's
+ * counts). Load: two point lookups per fetched trade,
  * on the (instrument_id, ts, seq) primary key; the rest once per page or per run.
  */
 #define G_LOG_DOMAIN "hs-store"
@@ -181,3 +182,48 @@ hs_store_provider_streak (HsStore    *store,
   *started = sqlite3_column_int64 (first, 0);
   return TRUE;
 }
+
+/**
+ * hs_store_write_metrics:
+ * @component: system_metrics.component, e.g. "stream.coinbase"
+ *
+ * Writes @n metrics at @ts with labels '{}', in one transaction (the caller's, if one is open).
+ * A metric already stored for the same component, name and time is kept.
+ */
+gboolean
+hs_store_write_metrics (HsStore        *store,
+                        int64_t         ts,
+                        const char     *component,
+                        const HsMetric *metrics,
+                        size_t          n,
+                        GError        **error)
+{
+  gboolean own = FALSE, ok = TRUE;
+
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  for (size_t i = 0; ok && i < n; i++)
+    {
+      g_autoptr(HsStmt) stmt = hs_store_prepare (store, "INSERT INTO system_metrics (ts, "
+                                                        "component, name, value, unit, labels) "
+                                                        "VALUES (?, ?, ?, ?, ?, '{}') "
+                                                        "ON CONFLICT DO NOTHING", error);
+      int rc;
+
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int64 (stmt, 1, ts);
+      sqlite3_bind_text (stmt, 2, component, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, metrics[i].name, -1, SQLITE_STATIC);
+      sqlite3_bind_double (stmt, 4, metrics[i].value);
+      hs_bind_text_or_null (stmt, 5, metrics[i].unit);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        ok = hs_store_set_error (store, rc, error, "writing a metric");
+    }
+  return hs_store_write_end (store, own, ok, error);
+}
+

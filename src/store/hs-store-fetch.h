@@ -26,6 +26,20 @@ gboolean hs_store_fill_instrument   (HsStore       *store,
                                      const char    *currency,
                                      int64_t        expiry,
                                      GError       **error);
+/* One system_metrics value. */
+typedef struct
+{
+  const char *name;
+  double      value;
+  const char *unit;    /* (nullable) */
+} HsMetric;
+
+gboolean hs_store_write_metrics     (HsStore        *store,
+                                     int64_t         ts,
+                                     const char     *component,
+                                     const HsMetric *metrics,
+                                     size_t          n,
+                                     GError        **error);
 gboolean hs_store_provider_streak   (HsStore       *store,
                                      const char    *provider,
                                      int           *failures,
