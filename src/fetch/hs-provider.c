@@ -329,7 +329,7 @@ hs_url_clear (HsUrl *url)
     g_string_free (g_steal_pointer (&url->s), TRUE);
 }
 
-/* The symbol of the query: required, one line, at most 256 bytes. */
+/* The symbol of the query: required, UTF-8, at most 256 bytes (escaped wherever it goes). */
 const char *
 hs_provider_symbol (const HsProvider      *provider,
                     const HsProviderQuery *query,
