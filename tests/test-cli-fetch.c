@@ -839,7 +839,8 @@ test_server_errors (void)
   }
 }
 
-/* Answers that cannot be used: not JSON, cut short, not JSON by its Content-Type. Each a clear
+/* Answers that cannot be used: not JSON, cut short, not JSON by its Content-Type, 50 MB (over
+ * the 32 MiB cap), never sent (a stalled connection, with a one-second timeout). Each a clear
  * error; the database (but its health rows) exactly as before. */
 static void
 test_bad_bodies (void)
@@ -850,6 +851,8 @@ test_bad_bodies (void)
   g_autofree char *before = NULL;
   HsTestResponse *cut = fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json");
   HsTestResponse *html = hs_test_response_new (200);
+  HsTestResponse *big = hs_test_response_new (200);
+  HsTestResponse *stall = hs_test_response_new (200);
   g_autoptr(JsonNode) seed = NULL;
   const struct
   {
@@ -861,6 +864,8 @@ test_bad_bodies (void)
     { "/trade-api/v2/markets/trades", "2", "bytes remaining to read (after 2 attempts)" },
     { "/trade-api/v2/markets/KXCOLONIZEMARS-50", "1", "expected application/json or text/json, "
                                                       "got text/html" },
+    { "/trade-api/v2/markets/KXBIG-1", "1", "larger than" },
+    { "/trade-api/v2/markets/KXSTALL-1", "1", "timed out after" },
   };
 
   /* Something stored first, so that "unchanged" means more than empty. */
@@ -877,25 +882,31 @@ test_bad_bodies (void)
   hs_test_response_set_body (html, "<html><body>We moved</body></html>", -1);
   hs_test_response_set_header (html, "Content-Type", "text/html");
   hs_test_server_add (server, cases[2].path, html);
+  hs_test_response_set_header (big, "Content-Type", "application/json");
+  hs_test_response_set_generated (big, G_GUINT64_CONSTANT (50) * 1024 * 1024, FALSE);
+  hs_test_server_add (server, cases[3].path, big);
+  hs_test_response_set_stall (stall);
+  hs_test_server_add (server, cases[4].path, stall);
 
   before = dump_without_health (db);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_auto(HsTestRun) r = { 0 };
-      const char *symbol = i == 2 ? "KXCOLONIZEMARS-50" : "KXELONMARS-99";
+      const char *const symbols[] = { "KXELONMARS-99", "KXELONMARS-99", "KXCOLONIZEMARS-50",
+                                      "KXBIG-1", "KXSTALL-1" };
       const char *kind = i == 0 ? "book" : i == 1 ? "trades" : "snapshots";
 
-      hs_test_cli (&r, db, "fetch", kind, "--provider", "kalshi", "--symbol", symbol,
-                   "--attempts", cases[i].attempts, "--base-url", url, "--now",
-                   "2026-06-12T18:00:00Z", NULL);
+      hs_test_cli (&r, db, "fetch", kind, "--provider", "kalshi", "--symbol", symbols[i],
+                   "--attempts", cases[i].attempts, "--timeout", "1", "--base-url", url,
+                   "--now", "2026-06-12T18:00:00Z", NULL);
       g_assert_cmpint (r.status, ==, 1);
       if (strstr (r.err, cases[i].message) == NULL)
         g_printerr ("case %zu: %s", i, r.err);
       g_assert_nonnull (strstr (r.err, cases[i].message));
       assert_dump (db, before);
     }
-  /* Each failure counted: the third in a row raised the alert. */
-  g_assert_cmpint (latest_metric (db, "kalshi", "consecutive_failures"), ==, 3);
+  /* Each failure counted: the third in a row raised the alert, the later ones no other. */
+  g_assert_cmpint (latest_metric (db, "kalshi", "consecutive_failures"), ==, 5);
   g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM alerts"), ==, 1);
 }
 
