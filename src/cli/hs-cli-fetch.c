@@ -136,6 +136,64 @@ hs_cli_parse_now (const char *text,
   return TRUE;
 }
 
+/**
+ * hs_cli_fetch_request_fill:
+ * @status: (out): the exit status when it fails
+ *
+ * Sets @request's provider, symbol, interval, base URL, range, now, attempts and timeout from
+ * the options; a bad time or a negative number is a usage error, printed.
+ */
+gboolean
+hs_cli_fetch_request_fill (HsFetchRequest          *request,
+                           const HsCliFetchOptions *o,
+                           int                     *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (o->attempts < 0 || o->timeout < 0)
+    {
+      *status = hs_cli_usage_error ("--attempts and --timeout must not be negative");
+      return FALSE;
+    }
+  if ((o->from != NULL && !hs_cli_parse_time_arg (o->from, FALSE, &request->from, &error))
+      || (o->to != NULL && !hs_cli_parse_time_arg (o->to, TRUE, &request->to, &error))
+      || (o->now != NULL && !hs_cli_parse_now (o->now, &request->now, &error)))
+    {
+      *status = hs_cli_usage_error ("%s", error->message);
+      return FALSE;
+    }
+  request->provider = g_strdup (o->provider);
+  request->symbol = g_strdup (o->symbol);
+  request->interval = g_strdup (o->interval);
+  request->base_url = g_strdup (o->base_url);
+  request->attempts = o->attempts;
+  request->timeout_s = o->timeout;
+  return TRUE;
+}
+
+/**
+ * hs_cli_prepare_db:
+ * @status: (out): the exit status when it fails
+ *
+ * Creates and migrates the database before a job starts, so that a bad path fails before any
+ * request.
+ *
+ * Returns: (transfer full) (nullable): its path, for the job's own connection
+ */
+char *
+hs_cli_prepare_db (int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsStore) store = hs_cli_open_store (hs_cli_db_option, &error);
+
+  if (store == NULL)
+    {
+      *status = hs_cli_fail (g_steal_pointer (&error));
+      return NULL;
+    }
+  return hs_cli_db_path (hs_cli_db_option);
+}
+
 static const char *
 plural (int64_t     n,
         const char *one,
@@ -323,7 +381,6 @@ hs_cli_fetch (int    argc,
   };
   g_auto(HsFetchRequest) req = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = NULL;
   FetchRun run = { 0 };
   gboolean ok;
 
@@ -343,30 +400,22 @@ hs_cli_fetch (int    argc,
                                "instruments", argv[1]);
   if (provider == NULL)
     return hs_cli_usage_error ("fetch needs --provider (see `hindsight-cli providers`)");
-  if (limit < 0 || depth < 0 || max_pages < 0 || attempts < 0 || timeout < 0)
-    return hs_cli_usage_error ("--limit, --depth, --max-pages, --attempts and --timeout must not "
-                               "be negative");
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &req.from, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &req.to, &error))
-      || (now != NULL && !hs_cli_parse_now (now, &req.now, &error)))
-    return hs_cli_usage_error ("%s", error->message);
-  req.provider = g_strdup (provider);
-  req.symbol = g_strdup (symbol);
-  req.interval = g_strdup (interval);
-  req.base_url = g_strdup (base_url);
+  if (limit < 0 || depth < 0 || max_pages < 0)
+    return hs_cli_usage_error ("--limit, --depth and --max-pages must not be negative");
+  {
+    HsCliFetchOptions o = { provider, symbol, interval, base_url, from, to, now, attempts,
+                            timeout };
+
+    if (!hs_cli_fetch_request_fill (&req, &o, &status))
+      return status;
+  }
   req.cursor = g_strdup (cursor);
   req.limit = limit;
   req.depth = depth;
   req.max_pages = max_pages;
-  req.attempts = attempts;
-  req.timeout_s = timeout;
-
-  /* Create and migrate the database first, so that a bad path fails before any request. */
-  store = hs_cli_open_store (hs_cli_db_option, &error);
-  if (store == NULL)
-    return hs_cli_fail (g_steal_pointer (&error));
-  g_clear_pointer (&store, hs_store_close);
-  db = hs_cli_db_path (hs_cli_db_option);
+  db = hs_cli_prepare_db (&status);
+  if (db == NULL)
+    return status;
 
   run.db = db;
   run.request = &req;

@@ -36,4 +36,17 @@ gboolean hs_cli_parse_now         (const char           *text,
                                    int64_t              *out,
                                    GError              **error);
 
+/* The options fetch and backfill share, as given on the command line. */
+typedef struct
+{
+  const char *provider, *symbol, *interval, *base_url;
+  const char *from, *to, *now;   /* (nullable) times as typed */
+  int         attempts, timeout;
+} HsCliFetchOptions;
+
+gboolean hs_cli_fetch_request_fill (HsFetchRequest          *request,
+                                    const HsCliFetchOptions *options,
+                                    int                     *status);
+char    *hs_cli_prepare_db         (int                     *status);
+
 G_END_DECLS

@@ -361,7 +361,6 @@ hs_cli_poll (int    argc,
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = NULL;
   PollRun run = { 0 };
   gboolean ok;
 
@@ -379,12 +378,9 @@ hs_cli_poll (int    argc,
                                "not negative");
   if (now != NULL && !hs_cli_parse_now (now, &run.options.now, &error))
     return hs_cli_usage_error ("%s", error->message);
-  store = hs_cli_open_store (hs_cli_db_option, &error);
-  if (store == NULL)
-    return hs_cli_fail (g_steal_pointer (&error));
-  g_clear_pointer (&store, hs_store_close);
-  db = hs_cli_db_path (hs_cli_db_option);
-
+  db = hs_cli_prepare_db (&status);
+  if (db == NULL)
+    return status;
   run.options.db_path = db;
   run.options.workers = workers;
   run.options.once = once;
@@ -601,7 +597,6 @@ hs_cli_backfill (int    argc,
   };
   g_auto(HsFetchRequest) req = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = NULL;
   BackfillRun run = { 0 };
   HsFetchKind k;
   gboolean ok;
@@ -627,27 +622,21 @@ hs_cli_backfill (int    argc,
     return hs_cli_usage_error ("a backfill fetches candles or trades");
   if (!gaps && from == NULL)
     return hs_cli_usage_error ("backfill needs --from (the start of the history) or --gaps");
-  if (max_windows < 0 || attempts < 0 || timeout < 0)
-    return hs_cli_usage_error ("--max-windows, --attempts and --timeout must not be negative");
+  if (max_windows < 0)
+    return hs_cli_usage_error ("--max-windows must not be negative");
   hs_fetch_request_init (&req);
   req.kind = k;
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &req.from, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &req.to, &error))
-      || (now != NULL && !hs_cli_parse_now (now, &req.now, &error)))
-    return hs_cli_usage_error ("%s", error->message);
-  req.provider = g_strdup (provider);
-  req.symbol = g_strdup (symbol);
-  req.interval = g_strdup (interval);
-  req.base_url = g_strdup (base_url);
-  req.max_pages = max_windows;
-  req.attempts = attempts;
-  req.timeout_s = timeout;
+  {
+    HsCliFetchOptions o = { provider, symbol, interval, base_url, from, to, now, attempts,
+                            timeout };
 
-  store = hs_cli_open_store (hs_cli_db_option, &error);
-  if (store == NULL)
-    return hs_cli_fail (g_steal_pointer (&error));
-  g_clear_pointer (&store, hs_store_close);
-  db = hs_cli_db_path (hs_cli_db_option);
+    if (!hs_cli_fetch_request_fill (&req, &o, &status))
+      return status;
+  }
+  req.max_pages = max_windows;
+  db = hs_cli_prepare_db (&status);
+  if (db == NULL)
+    return status;
   run.db = db;
   run.request = &req;
   run.gaps = gaps;

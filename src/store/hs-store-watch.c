@@ -56,6 +56,21 @@ interval_key (const char *interval)
   return interval != NULL ? interval : "";
 }
 
+/* Binds a series (provider, symbol, kind, interval) to parameters @first … @first + 3. */
+static void
+bind_series (sqlite3_stmt *stmt,
+             int           first,
+             const char   *provider,
+             const char   *symbol,
+             const char   *kind,
+             const char   *interval)
+{
+  sqlite3_bind_text (stmt, first, provider, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 1, symbol, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 3, interval_key (interval), -1, SQLITE_STATIC);
+}
+
 /**
  * hs_store_watch_add:
  * @interval: (nullable): candles only
@@ -99,10 +114,7 @@ hs_store_watch_add (HsStore    *store,
     sqlite3_bind_int64 (stmt, 3, *id);
   else
     {
-      sqlite3_bind_text (stmt, 4, provider, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, symbol, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, kind, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, interval_key (interval), -1, SQLITE_STATIC);
+      bind_series (stmt, 4, provider, symbol, kind, interval);
       sqlite3_bind_int64 (stmt, 8, now);
     }
   rc = sqlite3_step (stmt);
@@ -156,10 +168,7 @@ hs_store_watch_find (HsStore    *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, interval_key (interval), -1, SQLITE_STATIC);
+  bind_series (stmt, 1, provider, symbol, kind, interval);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "reading the watch list");
@@ -328,10 +337,7 @@ hs_store_backfill_get (HsStore    *store,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, interval_key (interval), -1, SQLITE_STATIC);
+  bind_series (stmt, 1, provider, symbol, kind, interval);
   sqlite3_bind_int64 (stmt, 5, start_ts);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -361,10 +367,7 @@ hs_store_backfill_create (HsStore    *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, provider, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, interval_key (interval), -1, SQLITE_STATIC);
+  bind_series (stmt, 1, provider, symbol, kind, interval);
   sqlite3_bind_int64 (stmt, 5, start_ts);
   if (end_ts > 0)
     sqlite3_bind_int64 (stmt, 6, end_ts);
