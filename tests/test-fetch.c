@@ -252,6 +252,71 @@ test_cancel (void)
   }
 }
 
+/* A page whose transaction fails (here its page_func, as a backfill's state write could) leaves
+ * nothing: the rows of the page before stay, its own are rolled back and not counted. */
+static gboolean
+fail_second_cb (HsStore             *store,
+                const char          *next_cursor,
+                const HsFetchResult *result,
+                gpointer             data,
+                GError             **error)
+{
+  int *calls = data;
+
+  if (++*calls == 2)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "the disk is full (a test)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_page_rollback (void)
+{
+  g_autoptr(HsStore) store = fresh_store ("rollback.db", NULL);
+  g_autoptr(HsTestServer) server = hs_test_server_new ();
+  g_auto(HsFetchRequest) req = { 0 };
+  g_auto(HsFetchResult) result = { 0 };
+  g_autoptr(GError) error = NULL;
+  int64_t count = -1;
+  int calls = 0;
+
+  /* Page 1: the recorded three trades (with a cursor); page 2: two more (written here). */
+  hs_test_server_add (server, "/trade-api/v2/markets/trades",
+                      hs_test_response_new_file (200, "application/json",
+                                                 "fixtures/kalshi/"
+                                                 "markets_trades_KXELONMARS-99_limit3.json"));
+  hs_test_server_add (server, "/trade-api/v2/markets/trades?ticker=KXELONMARS-99&limit=3&"
+                              "cursor=EhIKEFq9i3ERl0wsdoYvGaMHJ8kaCwikt7DRBhCwt946",
+                      hs_test_response_new_json (200,
+                        "{\"cursor\":\"\",\"trades\":[{\"count_fp\":\"5.00\","
+                        "\"created_time\":\"2026-06-12T13:00:00Z\",\"taker_outcome_side\":"
+                        "\"yes\",\"trade_id\":\"b\",\"yes_price_dollars\":\"0.0900\"},"
+                        "{\"count_fp\":\"2.00\",\"created_time\":\"2026-06-12T12:00:00Z\","
+                        "\"taker_outcome_side\":\"no\",\"trade_id\":\"a\","
+                        "\"yes_price_dollars\":\"0.0700\"}]}"));
+  hs_fetch_request_init (&req);
+  req.provider = g_strdup ("kalshi");
+  req.kind = HS_FETCH_TRADES;
+  req.symbol = g_strdup ("KXELONMARS-99");
+  req.limit = 3;
+  req.no_health = TRUE;
+  req.base_url = g_strconcat (hs_test_server_get_base_url (server), "/trade-api/v2", NULL);
+  g_assert_false (hs_fetch_run_with (store, NULL, &req, fail_second_cb, &calls, NULL, NULL, NULL,
+                                     &result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpint (calls, ==, 2);
+  g_assert_cmpint (result.pages, ==, 1);
+  g_assert_cmpint (result.rows, ==, 3);
+  g_assert_cmpint (result.inserted, ==, 3);
+  g_assert_cmpint (result.first_ts, ==, iso ("2026-06-12T14:45:56.123182Z"));
+  g_assert_cmpstr (result.next_cursor, ==, "EhIKEFq9i3ERl0wsdoYvGaMHJ8kaCwikt7DRBhCwt946");
+  g_clear_error (&error);
+  g_assert_true (hs_store_count_trades (store, 1, G_MININT64, G_MAXINT64, &count, &error));
+  g_assert_cmpint (count, ==, 3);
+}
+
 /* ----------------------------------------------------------------------------------------- */
 /* Trades into a range the store holds trades in                                              */
 
@@ -643,6 +708,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/fetch/instrument-symbol", test_instrument_symbol);
   g_test_add_func ("/hs/jobs/fetch/async", test_async);
   g_test_add_func ("/hs/jobs/fetch/cancel", test_cancel);
+  g_test_add_func ("/hs/jobs/fetch/page-rollback", test_page_rollback);
   g_test_add_func ("/hs/jobs/fetch/trade-overlap", test_trade_overlap);
   g_test_add_func ("/hs/jobs/fetch/streak", test_streak);
   g_test_add_func ("/hs/jobs/fetch/watch-store", test_watch_store);

@@ -567,6 +567,8 @@ store_page (Job                  *job,
             const char           *quote_symbol,
             GError              **error)
 {
+  HsFetchResult before = *job->result;
+
   if (!hs_store_begin (job->store, error))
     return FALSE;
   job->result->pages++;
@@ -582,8 +584,17 @@ store_page (Job                  *job,
           || job->page_func (job->store, page->next_cursor, job->result, job->page_data, error))
       && hs_store_commit (job->store, error))
     return TRUE;
+  /* Nothing of the page stays: neither its counts nor the instruments it created. */
   hs_store_rollback (job->store);
-  job->result->pages--;
+  job->result->pages = before.pages;
+  job->result->rows = before.rows;
+  job->result->inserted = before.inserted;
+  job->result->duplicates = before.duplicates;
+  job->result->skipped = before.skipped;
+  job->result->instruments = before.instruments;
+  job->result->first_ts = before.first_ts;
+  job->result->last_ts = before.last_ts;
+  g_hash_table_remove_all (job->instruments);
   return FALSE;
 }
 
