@@ -25,6 +25,7 @@ apt_packages=(
   libcurl4-openssl-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
   gettext desktop-file-utils appstream
   xvfb xauth dbus dbus-x11 at-spi2-core python3 python3-dogtail imagemagick
+  gnome-keyring
 )
 dnf_packages=(
   meson ninja-build pkgconf-pkg-config gcc glibc-devel tzdata libasan libubsan
@@ -33,6 +34,7 @@ dnf_packages=(
   gettext desktop-file-utils appstream
   xorg-x11-server-Xvfb xorg-x11-xauth dbus-daemon dbus-x11 at-spi2-core python3 python3-dogtail
   ImageMagick
+  gnome-keyring
 )
 
 install_deps() {

@@ -80,5 +80,11 @@ int hs_cli_retention    (int argc, char **argv);
 int hs_cli_health       (int argc, char **argv);
 int hs_cli_alerts       (int argc, char **argv);
 int hs_cli_stream       (int argc, char **argv);
+int hs_cli_fetch        (int argc, char **argv);
+int hs_cli_providers    (int argc, char **argv);
+int hs_cli_keys         (int argc, char **argv);
+int hs_cli_watch        (int argc, char **argv);
+int hs_cli_poll         (int argc, char **argv);
+int hs_cli_backfill     (int argc, char **argv);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "hs-gaps-job.h"
 #include "hs-interval.h"
 #include "hs-store-market.h"
+#include "hs-store-stream.h"
 #include "hs-time.h"
 
 /* Ranges and sequence gaps listed per section in the text report; --json lists all. */
@@ -30,8 +31,70 @@ append_time (GString *out,
   hs_cli_json_string (out, buf);
 }
 
+/* The breaks live streams recorded (stream_gaps, docs/streaming.md), as a JSON array. */
 static void
-print_json (const HsGapsReport *r)
+append_stream_gaps_json (GString   *out,
+                         GPtrArray *gaps)
+{
+  g_string_append (out, ",\n \"stream_gaps\": [");
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      const HsStreamGap *g = g_ptr_array_index (gaps, i);
+
+      g_string_append (out, i ? ",\n  {\"detected_at\": " : "\n  {\"detected_at\": ");
+      append_time (out, g->detected_at);
+      g_string_append (out, ", \"ts\": ");
+      if (g->ts > 0)
+        append_time (out, g->ts);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ", \"provider\": ");
+      hs_cli_json_string (out, g->provider);
+      g_string_append (out, ", \"channel\": ");
+      hs_cli_json_string (out, g->channel);
+      g_string_append (out, ", \"kind\": ");
+      hs_cli_json_string (out, g->kind);
+      if (g->from_seq >= 0)
+        g_string_append_printf (out, ", \"from\": %" G_GINT64_FORMAT ", \"to\": %"
+                                G_GINT64_FORMAT, g->from_seq, g->to_seq);
+      else
+        g_string_append (out, ", \"from\": null, \"to\": null");
+      g_string_append (out, ", \"resync\": ");
+      hs_cli_json_string (out, g->resync);
+      g_string_append (out, ", \"resync_error\": ");
+      hs_cli_json_text (out, g->resync_error);
+      g_string_append_printf (out, ", \"detail\": %s}", g->detail);
+    }
+  g_string_append (out, "]");
+}
+
+static void
+print_stream_gaps (GPtrArray *gaps)
+{
+  if (gaps->len == 0)
+    return;
+  printf ("stream gaps: %u recorded by live streams\n", gaps->len);
+  for (guint i = 0; i < MIN (gaps->len, MAX_LISTED); i++)
+    {
+      const HsStreamGap *g = g_ptr_array_index (gaps, i);
+      char when[40];
+
+      hs_time_format_iso_buf (g->ts > 0 ? g->ts : g->detected_at, when);
+      printf ("  %s  %s %s %s", when, g->provider, g->channel, g->kind);
+      if (g->from_seq >= 0)
+        printf (" %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT, g->from_seq, g->to_seq);
+      printf ("  repaired: %s", g->resync);
+      if (g->resync_error != NULL)
+        printf (" (REST failed: %s)", g->resync_error);
+      printf ("\n");
+    }
+  if (gaps->len > MAX_LISTED)
+    printf ("  … and %u more (--json lists them all)\n", gaps->len - MAX_LISTED);
+}
+
+static void
+print_json (const HsGapsReport *r,
+            GPtrArray          *stream_gaps)
 {
   g_autoptr(GString) out = g_string_new ("{\"symbol\": ");
 
@@ -103,7 +166,9 @@ print_json (const HsGapsReport *r)
         }
       g_string_append (out, "]}");
     }
-  g_string_append (out, "]}\n");
+  g_string_append (out, "]");
+  append_stream_gaps_json (out, stream_gaps);
+  g_string_append (out, "}\n");
   fputs (out->str, stdout);
 }
 
@@ -195,6 +260,7 @@ hs_cli_gaps (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("SYMBOL");
   g_autoptr(HsStore) store = NULL;
   g_autoptr(HsGapsReport) report = NULL;
+  g_autoptr(GPtrArray) stream_gaps = NULL;
   g_autofree char *interval = NULL, *from = NULL, *to = NULL, *exchange = NULL;
   int64_t from_ts = G_MININT64, to_ts = G_MAXINT64, id = 0;
   gboolean json = FALSE;
@@ -251,9 +317,15 @@ hs_cli_gaps (int    argc,
     }
   if (report == NULL)
     return hs_cli_fail (error);
+  stream_gaps = hs_store_list_stream_gaps (store, id, &error);
+  if (stream_gaps == NULL)
+    return hs_cli_fail (error);
   if (json)
-    print_json (report);
+    print_json (report, stream_gaps);
   else
-    print_text (report);
+    {
+      print_text (report);
+      print_stream_gaps (stream_gaps);
+    }
   return HS_EXIT_OK;
 }

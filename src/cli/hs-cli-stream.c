@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "hs-cli-common.h"
+#include "hs-fetch-repair.h"
 #include "hs-stream.h"
 
 typedef struct
@@ -158,6 +159,8 @@ hs_cli_stream (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(HsStore) store = NULL;
+  g_autoptr(HsFetchRepair) repair = NULL;
+  g_autoptr(GError) metrics_error = NULL;
   HsStreamRequest req;
   StreamRun run = { 0 };
   g_autofree char *used_url = NULL;
@@ -204,6 +207,10 @@ hs_cli_stream (int    argc,
   req.book_depth = book_depth;
   req.book_interval_us = (int64_t) (book_interval * G_USEC_PER_SEC);
   req.kraken_depth = kraken_depth;
+  /* Gaps are repaired over REST (the provider's book, the missing trades), and the stream's
+   * counts go to system_metrics (src/jobs/hs-fetch-repair.c). */
+  repair = hs_fetch_repair_new (db);
+  hs_fetch_repair_attach (repair, &req);
 
   loop = g_main_loop_new (NULL, FALSE);
   cancellable = g_cancellable_new ();
@@ -217,6 +224,9 @@ hs_cli_stream (int    argc,
   elapsed = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  if (!hs_fetch_repair_finish (repair, &run.stats, &metrics_error))
+    g_printerr ("hindsight-cli: the stream's counts were not recorded: %s\n",
+                metrics_error->message);
 
   if (json)
     print_json (&req, used_url, elapsed, &run);

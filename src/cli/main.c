@@ -48,6 +48,16 @@ static const HsCliCommand commands[] = {
   { "alerts", "Open alerts: list, ack ID…", hs_cli_alerts },
   { "stream", "Stream a product's trades and book from Coinbase or Kraken into the database",
     hs_cli_stream },
+  { "fetch", "Fetch candles, trades, books, snapshots or options from a provider",
+    hs_cli_fetch },
+  { "providers", "The market-data providers: what they serve, limits, whether a key is set",
+    hs_cli_providers },
+  { "keys", "A provider's token in the OS keyring: keys set|clear PROVIDER", hs_cli_keys },
+  { "watch", "The poller's watch list: add, remove, list", hs_cli_watch },
+  { "poll", "Fetch the watch list's entries when due, in the foreground (--once: once each)",
+    hs_cli_poll },
+  { "backfill", "Fill a series' history from a date (resumable), or exactly its gaps",
+    hs_cli_backfill },
 };
 
 static void

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "hs-records.h"
+#include "hs-time.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -356,8 +357,11 @@ hs_book_compute (HsBookSnapshot *book,
   for (size_t i = 0; i < n_asks && i < (size_t) depth; i++)
     book->ask_volume += a[i].size;
   if (book->bid_volume + book->ask_volume > 0)
-    book->imbalance = 100.0 * (book->bid_volume - book->ask_volume)
-                      / (book->bid_volume + book->ask_volume);
+    /* The ratio first: |b − a| ≤ b + a holds after rounding too, so the ratio stays within
+     * [−1, 1] and the percent within [−100, 100] (multiplying first gave −100.00000000000001
+     * for a book with asks only, which the table refuses). */
+    book->imbalance = 100.0 * ((book->bid_volume - book->ask_volume)
+                               / (book->bid_volume + book->ask_volume));
   else
     book->imbalance = NAN;
   g_free (book->bids_json);
@@ -424,4 +428,140 @@ hs_side_from_string (const char *text,
   else
     return FALSE;
   return TRUE;
+}
+
+const char *
+hs_option_right_to_string (HsOptionRight right)
+{
+  return right == HS_OPTION_PUT ? "put" : "call";
+}
+
+/**
+ * hs_occ_symbol_parse:
+ * @symbol: an OCC option symbol: the root (1–6 characters, in the 21-character OSI form padded
+ *   with spaces), the expiration as YYMMDD, C or P, and the strike × 1000 as 8 digits;
+ *   "SPY251219P00450000". A Polygon-style "O:" prefix is accepted.
+ * @contract: (out caller-allocates): the symbol, its root as the underlying ("SPY"), the
+ *   expiration date at 00:00 UTC, the strike (450.0) and the right (put); clear with
+ *   hs_option_contract_clear()
+ */
+gboolean
+hs_occ_symbol_parse (const char       *symbol,
+                     HsOptionContract *contract,
+                     GError          **error)
+{
+  const char *s = g_str_has_prefix (symbol, "O:") ? symbol + 2 : symbol;
+  size_t len = strlen (s), root_len;
+  const char *tail;
+  int yy, mm, dd;
+  int64_t strike_milli = 0;
+  static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  if (len < 16)
+    goto bad;
+  tail = s + len - 15;
+  for (int i = 0; i < 15; i++)
+    if (i != 6 && !g_ascii_isdigit (tail[i]))
+      goto bad;
+  if (tail[6] != 'C' && tail[6] != 'P')
+    goto bad;
+  root_len = len - 15;
+  while (root_len > 0 && s[root_len - 1] == ' ')
+    root_len--;
+  if (root_len == 0 || root_len > 6)
+    goto bad;
+  for (size_t i = 0; i < root_len; i++)
+    if (!g_ascii_isalnum (s[i]) && s[i] != '.')
+      goto bad;
+  yy = (tail[0] - '0') * 10 + (tail[1] - '0');
+  mm = (tail[2] - '0') * 10 + (tail[3] - '0');
+  dd = (tail[4] - '0') * 10 + (tail[5] - '0');
+  if (mm < 1 || mm > 12 || dd < 1 || (unsigned) dd > mdays[mm - 1]
+      || (mm == 2 && dd == 29 && yy % 4 != 0))
+    goto bad;
+  for (int i = 7; i < 15; i++)
+    strike_milli = strike_milli * 10 + (tail[i] - '0');
+  if (strike_milli == 0)
+    goto bad;
+
+  contract->symbol = g_strdup (symbol);
+  contract->underlying = g_strndup (s, root_len);
+  contract->expiry = hs_time_days_from_civil (2000 + yy, (unsigned) mm, (unsigned) dd)
+                     * G_GINT64_CONSTANT (86400000000);
+  contract->strike = (double) strike_milli / 1000.0;
+  contract->right = tail[6] == 'P' ? HS_OPTION_PUT : HS_OPTION_CALL;
+  return TRUE;
+
+bad:
+  g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+               "“%s” is not an OCC option symbol (ROOT + YYMMDD + C/P + strike × 1000 in "
+               "8 digits, e.g. SPY251219P00450000)", symbol);
+  return FALSE;
+}
+
+/**
+ * hs_option_quote_check:
+ *
+ * The rules option_quotes holds its rows to: bid, ask and last ≥ 0 and
+ * ask ≥ bid when both are given; volume and open interest ≥ 0 when given; iv ≥ 0, delta in
+ * [−1, 1], gamma ≥ 0, vega ≥ 0 and a positive underlying price when given.
+ */
+gboolean
+hs_option_quote_check (const HsOptionQuote *quote,
+                       GError             **error)
+{
+  struct { const char *name; double v; double lo, hi; } rules[] = {
+    { "bid", quote->bid, 0, INFINITY },
+    { "ask", quote->ask, 0, INFINITY },
+    { "last", quote->last, 0, INFINITY },
+    { "iv", quote->iv, 0, INFINITY },
+    { "delta", quote->delta, -1, 1 },
+    { "gamma", quote->gamma, 0, INFINITY },
+    { "vega", quote->vega, 0, INFINITY },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (!isnan (rules[i].v) && !(rules[i].v >= rules[i].lo && rules[i].v <= rules[i].hi
+                                 && isfinite (rules[i].v)))
+      {
+        g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+                     "%s %g is out of range", rules[i].name, rules[i].v);
+        return FALSE;
+      }
+  if (!isnan (quote->bid) && !isnan (quote->ask) && quote->ask < quote->bid)
+    {
+      g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+                   "ask %g is below bid %g (crossed quote)", quote->ask, quote->bid);
+      return FALSE;
+    }
+  if (quote->volume < -1 || quote->open_interest < -1)
+    {
+      g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+                   "volume and open interest must be zero or more");
+      return FALSE;
+    }
+  if (!isnan (quote->theta) && !isfinite (quote->theta))
+    {
+      g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE, "theta must be finite");
+      return FALSE;
+    }
+  if (!isnan (quote->rho) && !isfinite (quote->rho))
+    {
+      g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE, "rho must be finite");
+      return FALSE;
+    }
+  if (!isnan (quote->underlying_price) && !positive (quote->underlying_price))
+    {
+      g_set_error (error, HS_RECORD_ERROR, HS_RECORD_ERROR_RANGE,
+                   "underlying_price must be a positive price, not %g", quote->underlying_price);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hs_option_contract_clear (HsOptionContract *contract)
+{
+  g_clear_pointer (&contract->symbol, g_free);
+  g_clear_pointer (&contract->underlying, g_free);
 }

@@ -89,6 +89,34 @@ typedef struct
   char            *raw_json;      /* (owned) the line as received */
 } HsMarketSnapshot;
 
+/* An option contract's right. */
+typedef enum
+{
+  HS_OPTION_CALL,
+  HS_OPTION_PUT,
+} HsOptionRight;
+
+/* An option contract as instruments holds it (kind 'option'). */
+typedef struct
+{
+  char         *symbol;          /* (owned) the contract, OCC style: SPY251219P00450000 */
+  char         *underlying;      /* (owned) the underlying's symbol: SPY */
+  int64_t       expiry;          /* the expiration date at 00:00 UTC, µs */
+  double        strike;
+  HsOptionRight right;
+} HsOptionContract;
+
+/* An option_quotes row; NAN (doubles) or -1 (integers) where the column is NULL. */
+typedef struct
+{
+  int64_t ts;
+  double  bid, ask, last;
+  int64_t volume, open_interest;
+  double  iv;                        /* fraction: 0.32 = 32 % */
+  double  delta, gamma, theta, vega, rho;
+  double  underlying_price;
+} HsOptionQuote;
+
 GQuark      hs_record_error_quark     (void);
 
 gboolean    hs_parse_double           (const char  *text,
@@ -119,5 +147,15 @@ gboolean    hs_snapshot_source_from_string (const char       *text,
 const char *hs_side_to_string         (HsSide side);
 gboolean    hs_side_from_string       (const char *text,
                                        HsSide     *out);
+
+const char *hs_option_right_to_string (HsOptionRight right);
+gboolean    hs_occ_symbol_parse       (const char       *symbol,
+                                       HsOptionContract *contract,
+                                       GError          **error);
+void        hs_option_contract_clear  (HsOptionContract *contract);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsOptionContract, hs_option_contract_clear)
+gboolean    hs_option_quote_check     (const HsOptionQuote *quote,
+                                       GError             **error);
 
 G_END_DECLS

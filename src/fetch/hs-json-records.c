@@ -13,35 +13,21 @@
 
 #include <math.h>
 
+#include "hs-json-num.h"
 #include "hs-time.h"
 
 G_DEFINE_QUARK (hs-json-error-quark, hs_json_error)
 
-/* Reads a number from a JSON number or a numeric string ("0.0800"). */
+/* Reads a number from a JSON number or a numeric string ("0.0800"): the providers' reader
+ * (hs-json-num.c), with the importers' message. */
 static gboolean
 node_number (JsonNode   *node,
              const char *what,
              double     *out,
              GError    **error)
 {
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType t = json_node_get_value_type (node);
-
-      if (t == G_TYPE_INT64)
-        {
-          *out = (double) json_node_get_int (node);
-          return TRUE;
-        }
-      if (t == G_TYPE_DOUBLE)
-        {
-          *out = json_node_get_double (node);
-          if (isfinite (*out))
-            return TRUE;
-        }
-      if (t == G_TYPE_STRING && hs_parse_double (json_node_get_string (node), out))
-        return TRUE;
-    }
+  if (hs_json_number (node, NULL, HS_JSON_REQUIRED, out, NULL))
+    return TRUE;
   g_set_error (error, HS_JSON_ERROR, HS_JSON_ERROR_SHAPE, "“%s” is not a number", what);
   return FALSE;
 }

@@ -38,16 +38,7 @@ typedef struct
   double  imbalance;                 /* percent; NAN when unknown */
 } HsBookTop;
 
-/* An option_quotes row; NAN (doubles) or -1 (integers) where the column is NULL. */
-typedef struct
-{
-  int64_t ts;
-  double  bid, ask, last;
-  int64_t volume, open_interest;
-  double  iv;                        /* fraction: 0.32 = 32 % */
-  double  delta, gamma, theta, vega, rho;
-  double  underlying_price;
-} HsOptionQuote;
+/* HsOptionQuote, an option_quotes row, is in hs-records.h. */
 
 /* Sector table */
 GPtrArray *hs_store_list_sectors           (HsStore     *store,

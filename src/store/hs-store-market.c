@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "hs-interval.h"
+#include "hs-store-context.h"
 #include "hs-time.h"
 
 static gboolean
@@ -916,4 +917,86 @@ hs_store_load_instrument (HsStore *store,
   inst->exchange = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   inst->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   return inst;
+}
+
+/**
+ * hs_store_ensure_option_contract:
+ * @exchange: (nullable): the venue of the contract and its underlying; %NULL or "" for none
+ * @id: (out): the contract's instrument id
+ *
+ * Finds the contract's instrument by symbol and exchange, or creates it with kind 'option',
+ * its underlying (found by symbol and exchange, or created as a stock), expiry, strike and
+ * right. An instrument that exists already is used as it is.
+ */
+gboolean
+hs_store_ensure_option_contract (HsStore                *store,
+                                 const char             *exchange,
+                                 const HsOptionContract *contract,
+                                 int64_t                *id,
+                                 GError                **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(HsStmt) stmt = NULL;
+  int64_t underlying_id;
+
+  g_return_val_if_fail (contract->symbol != NULL && contract->underlying != NULL, FALSE);
+
+  if (hs_store_find_instrument (store, contract->symbol, exchange, id, &local))
+    return TRUE;
+  if (!g_error_matches (local, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!hs_store_ensure_instrument (store, contract->underlying, exchange, "stock",
+                                   &underlying_id, error))
+    return FALSE;
+  stmt = hs_store_prepare (store, "INSERT INTO instruments (symbol, exchange, kind, "
+                                  "underlying_id, expiry, strike, option_right, created_at) "
+                                  "VALUES (?, ?, 'option', ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, contract->symbol, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, exchange ? exchange : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, underlying_id);
+  sqlite3_bind_int64 (stmt, 4, contract->expiry);
+  sqlite3_bind_double (stmt, 5, contract->strike);
+  sqlite3_bind_text (stmt, 6, hs_option_right_to_string (contract->right), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, hs_time_now_us ());
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return hs_store_set_error (store, sqlite3_errcode (hs_store_get_db (store)), error,
+                               "adding an option contract");
+  *id = sqlite3_last_insert_rowid (hs_store_get_db (store));
+  return TRUE;
+}
+
+/**
+ * hs_store_add_option_quote:
+ * @exchange: (nullable): as for hs_store_ensure_option_contract()
+ * @inserted: (out) (optional): whether the quote was new
+ *
+ * What a provider's option chain is stored with: the contract's instrument is created on first
+ * sight (hs_store_ensure_option_contract()), then the quote is added unless the contract has
+ * one at that time already (hs_store_insert_option_quote(); idempotent on (instrument, ts)).
+ * Runs inside the caller's transaction, or in one of its own, so a contract is never created
+ * without its quote.
+ */
+gboolean
+hs_store_add_option_quote (HsStore                *store,
+                           const char             *exchange,
+                           const HsOptionContract *contract,
+                           const HsOptionQuote    *quote,
+                           gboolean               *inserted,
+                           GError                **error)
+{
+  gboolean own = FALSE, ok;
+  int64_t id = 0;
+
+  if (inserted != NULL)
+    *inserted = FALSE;
+  if (!hs_store_write_begin (store, &own, error))
+    return FALSE;
+  ok = hs_store_ensure_option_contract (store, exchange, contract, &id, error)
+       && hs_store_insert_option_quote (store, id, quote, inserted, error);
+  return hs_store_write_end (store, own, ok, error);
 }

@@ -124,6 +124,18 @@ HsInstrument *hs_store_load_instrument (HsStore *store,
                                         int64_t  id,
                                         GError **error);
 
+gboolean   hs_store_ensure_option_contract (HsStore                *store,
+                                            const char             *exchange,
+                                            const HsOptionContract *contract,
+                                            int64_t                *id,
+                                            GError                **error);
+gboolean   hs_store_add_option_quote  (HsStore                *store,
+                                       const char             *exchange,
+                                       const HsOptionContract *contract,
+                                       const HsOptionQuote    *quote,
+                                       gboolean               *inserted,
+                                       GError                **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsInstrument, hs_instrument_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsCoverage, hs_coverage_free)
 

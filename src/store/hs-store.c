@@ -567,6 +567,31 @@ hs_store_check (HsStore    *store,
   return TRUE;
 }
 
+/* Copies every page of @from's main database into @to's with SQLite's backup API, a few hundred
+ * pages at a time so that other connections keep writing (a write restarts the copy). */
+static gboolean
+copy_database (sqlite3  *to,
+               sqlite3  *from,
+               GError  **error)
+{
+  sqlite3_backup *b = sqlite3_backup_init (to, "main", from, "main");
+  int rc;
+
+  if (b == NULL)
+    return hs_sqlite_set_error (to, sqlite3_errcode (to), error, "backup");
+  do
+    {
+      rc = sqlite3_backup_step (b, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (20);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (b);
+  if (rc != SQLITE_DONE)
+    return hs_sqlite_set_error (to, rc, error, "backup");
+  return TRUE;
+}
+
 /**
  * hs_store_backup:
  * @dest_path: where the copy goes; replaced atomically when the copy is complete
@@ -581,7 +606,6 @@ hs_store_backup (HsStore    *store,
 {
   g_autofree char *tmp = g_strdup_printf ("%s.part", dest_path);
   sqlite3 *dest = NULL;
-  sqlite3_backup *b;
   int rc;
 
   rc = sqlite3_open_v2 (tmp, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -591,25 +615,8 @@ hs_store_backup (HsStore    *store,
       sqlite3_close (dest);
       return FALSE;
     }
-  b = sqlite3_backup_init (dest, "main", store->db, "main");
-  if (b == NULL)
+  if (!copy_database (dest, store->db, error))
     {
-      hs_sqlite_set_error (dest, sqlite3_errcode (dest), error, "backup");
-      sqlite3_close (dest);
-      g_unlink (tmp);
-      return FALSE;
-    }
-  do
-    {
-      rc = sqlite3_backup_step (b, 256);
-      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        sqlite3_sleep (20);
-    }
-  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-  sqlite3_backup_finish (b);
-  if (rc != SQLITE_DONE)
-    {
-      hs_sqlite_set_error (dest, rc, error, "backup");
       sqlite3_close (dest);
       g_unlink (tmp);
       return FALSE;
@@ -627,6 +634,23 @@ hs_store_backup (HsStore    *store,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * hs_store_restore_from:
+ * @store: the database to overwrite, open in read-write mode
+ * @source: a backup, opened (read-only is enough) and checked by the caller
+ *
+ * Replaces every page of @store's database by @source's, in one step as SQLite's backup API
+ * does it: other connections see either the old or the new database. The caller makes a
+ * backup of @store first.
+ */
+gboolean
+hs_store_restore_from (HsStore  *store,
+                       HsStore  *source,
+                       GError  **error)
+{
+  return copy_database (store->db, source->db, error);
 }
 
 /**

@@ -103,6 +103,9 @@ gboolean  hs_store_check         (HsStore          *store,
 gboolean  hs_store_backup        (HsStore          *store,
                                   const char       *dest_path,
                                   GError          **error);
+gboolean  hs_store_restore_from  (HsStore          *store,
+                                  HsStore          *source,
+                                  GError          **error);
 GPtrArray *hs_store_list_tables  (HsStore          *store,
                                   GError          **error);
 char      *hs_store_dump         (HsStore          *store,
