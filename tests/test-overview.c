@@ -251,7 +251,22 @@ test_gaps_by_hand (void)
   int64_t h0 = ts ("2024-05-01T00:00:00Z");
   int64_t sol = instrument (store, "SOL-USD", "crypto");
   int64_t qqq = instrument (store, "QQQ", "etf");
+  int64_t ibm = instrument (store, "IBM", "stock");
 
+  /* IBM daily bars on the weekdays 2024-01-10 … 2024-01-17 except Monday the 15th (Martin
+   * Luther King Day): with no calendar stored every weekday is a session, so that holiday is
+   * one gap of one bar, and the series says its gaps count holidays. */
+  {
+    const char *days[] = { "2024-01-10", "2024-01-11", "2024-01-12", "2024-01-16",
+                           "2024-01-17" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (days); i++)
+      {
+        g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", days[i]);
+
+        add_bar (store, ibm, "1d", ts (iso), 160 + (double) i);
+      }
+  }
   /* Hours 0..9 without 4, 5 and 6: one range of 3 missing bars (24/7 calendar). */
   for (int h = 0; h < 10; h++)
     if (h < 4 || h > 6)
@@ -262,11 +277,16 @@ test_gaps_by_hand (void)
   g_clear_pointer (&store, hs_store_close);
 
   o = read_overview (path, 16, 0);
-  g_assert_cmpint (o->n_instruments, ==, 2);
+  g_assert_cmpint (o->n_instruments, ==, 3);
+  s = find_series (o, "IBM", "1d");
+  g_assert_cmpint (s->gaps, ==, 1);
+  g_assert_cmpint (s->missing, ==, 1);
+  g_assert_true (s->weekdays_only);
   s = find_series (o, "SOL-USD", "1h");
   g_assert_cmpint (s->coverage->rows, ==, 7);
   g_assert_cmpint (s->gaps, ==, 1);
   g_assert_cmpint (s->missing, ==, 3);
+  g_assert_false (s->weekdays_only);
   /* 7 bars over 9 hours in 7 slices of 9/7 h: hour 3 → 2.33 (slice 2), hour 7 → 5.44 (slice 5),
    * so slices 3 and 4 (hours 3.86 to 6.43) hold no bar: the sparkline breaks over the gap. */
   g_assert_cmpuint (s->n_closes, ==, 7);
@@ -276,6 +296,7 @@ test_gaps_by_hand (void)
   s = find_series (o, "QQQ", "1w");
   g_assert_cmpint (s->gaps, ==, -1);
   g_assert_cmpint (s->missing, ==, -1);
+  g_assert_false (s->weekdays_only);
   g_assert_cmpuint (s->n_closes, ==, 2);
 }
 
@@ -627,6 +648,15 @@ test_import_job (void)
   Progress progress = { g_array_new (FALSE, FALSE, sizeof (double)),
                         g_ptr_array_new_with_free_func (g_free) };
 
+  /* A job never makes a database: that is opening one (the window's coverage job). */
+  g_ptr_array_add (reqs, bars_request (a, "AAA", "1d"));
+  g_assert_null (run_import (db, g_steal_pointer (&reqs), NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  hs_store_close (open_store (db));
+
+  reqs = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_import_request_free);
   g_ptr_array_add (reqs, bars_request (a, "AAA", "1d"));
   g_ptr_array_add (reqs, bars_request (b, "BBB", "1h"));
   result = run_import (db, g_steal_pointer (&reqs), &progress, NULL, &error);

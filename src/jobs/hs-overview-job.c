@@ -19,6 +19,8 @@
 
 #include "hs-gaps-job.h"
 #include "hs-job-worker.h"
+#include "hs-resample.h"
+#include "hs-store-lean.h"
 
 #define CANCEL_EVERY 65536
 
@@ -157,10 +159,18 @@ read_series (HsStore                 *store,
 {
   g_autoptr(GPtrArray) coverage = hs_store_list_coverage (store, error);
   g_autoptr(GPtrArray) out = NULL;
+  g_autoptr(GArray) holidays = NULL;
   int64_t last_id = 0;
 
   if (coverage == NULL)
     return NULL;
+  /* What the gap finder measures US stocks against (hs_gaps_report()). */
+  if (req->gaps)
+    {
+      holidays = hs_store_load_market_days (store, HS_MARKET_US_EQUITY, error);
+      if (holidays == NULL)
+        return NULL;
+    }
   out = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_overview_series_free);
   for (guint i = 0; i < coverage->len; i++)
     {
@@ -187,6 +197,9 @@ read_series (HsStore                 *store,
         return NULL;
       if (req->gaps && !measure_gaps (store, series, cancellable, error))
         return NULL;
+      series->weekdays_only = series->gaps >= 0 && holidays->len == 0
+                              && hs_session_kind_for_instrument (cov->kind)
+                                 == HS_SESSION_US_EQUITY;
     }
   return g_steal_pointer (&out);
 }

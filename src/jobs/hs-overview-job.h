@@ -28,6 +28,9 @@ typedef struct
   int64_t     missing;        /* candles: bars the session calendar expects but the database
                                * lacks (hs_gaps_candle_ranges()); −1 when not measured */
   int64_t     gaps;           /* candles: ranges of such missing bars; −1 when not measured */
+  gboolean    weekdays_only;  /* the gaps were measured on the US session without a stored
+                               * holiday calendar: every weekday counted as a session, so
+                               * holidays count as missing */
 } HsOverviewSeries;
 
 /* An open paper trade and what it is worth now. */

@@ -253,9 +253,17 @@ series_row (const HsOverviewSeries *s)
                                                  "%" G_GINT64_FORMAT " gaps", s->gaps), s->gaps);
           g_string_append_printf (sub, ngettext (" (%s bar missing)", " (%s bars missing)",
                                                  s->missing), missing);
+          if (s->weekdays_only)
+            g_string_append_printf (sub, " · %s", _("holidays included"));
         }
     }
   row = new_row (title, sub->str, "data");
+  if (s->weekdays_only && s->gaps > 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (row),
+                                 _("Gaps are counted on every weekday: no holiday calendar is "
+                                   "stored, so market holidays count as missing. Import the US "
+                                   "market calendar (hindsight-cli import calendar) to leave "
+                                   "them out."));
   if (s->n_closes > 0)
     {
       GtkWidget *spark = hs_sparkline_new ();

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A sparkline: a small line of a series' closes (hs_overview_read() samples them on a worker,
- * at most a hundred points), scaled from its lowest to its highest value, broken where a value
- * is NaN (a slice of time without bars, so gaps show), with a dot on the last value. Drawn with
- * cairo through GtkSnapshot in the accent colour.
+ * at most a hundred points), scaled from its lowest to its highest value, with a dot on the
+ * last value. A NaN (a slice of time without bars) is stepped over: nights and weekends would
+ * otherwise cut a stock's line into dashes, and the Overview states real gaps in words. Drawn
+ * with cairo through GtkSnapshot in the accent colour.
  */
 #define G_LOG_DOMAIN "hs-sparkline"
 
@@ -52,7 +53,6 @@ hs_sparkline_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   GtkStyleContext *style = gtk_widget_get_style_context (widget);
   double lo = INFINITY, hi = -INFINITY, step, last_x = NAN, last_y = NAN;
-  gboolean pen_down = FALSE;
   GdkRGBA accent;
   cairo_t *cr = NULL;
 
@@ -79,22 +79,14 @@ hs_sparkline_snapshot (GtkWidget   *widget,
       double x, y;
 
       if (!isfinite (v))
-        {
-          pen_down = FALSE;
-          continue;
-        }
+        continue;
       x = self->n > 1 ? PAD + step * (double) i : width / 2;
       /* A flat series sits in the middle. */
       y = hi > lo ? PAD + (hi - v) / (hi - lo) * (height - 2 * PAD) : height / 2;
-      if (pen_down)
+      if (isfinite (last_x))
         cairo_line_to (cr, x, y);
       else
-        {
-          cairo_move_to (cr, x, y);
-          /* A lone point between two gaps still shows. */
-          cairo_line_to (cr, x, y);
-        }
-      pen_down = TRUE;
+        cairo_move_to (cr, x, y);
       last_x = x;
       last_y = y;
     }
@@ -143,7 +135,7 @@ hs_sparkline_new (void)
 
 /**
  * hs_sparkline_set_values:
- * @values: (array length=n) (nullable): the points, NAN where the line breaks; copied
+ * @values: (array length=n) (nullable): the points, NAN where a slice has none; copied
  */
 void
 hs_sparkline_set_values (HsSparkline  *self,
