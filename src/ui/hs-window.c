@@ -783,8 +783,13 @@ build_sidebar (HsWindow *self)
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
       GtkWidget *label = gtk_label_new (gtk_stack_page_get_title (page));
 
-      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (
-                                       gtk_stack_page_get_icon_name (page)));
+      /* The icon only decorates the row's name: screen readers skip it. */
+      gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name",
+                                                   gtk_stack_page_get_icon_name (page),
+                                                   "accessible-role",
+                                                   GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_box_append (GTK_BOX (box), label);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);

@@ -155,10 +155,19 @@ def main():
         subprocess.run(['import', '-window', 'root',
                         os.path.join(shot_dir, 'e2e-coverage.png')], check=False)
 
-        # Filter as a person does: click Search, click into the entry, type, watch the table.
-        search = app.findChild(predicate.GenericPredicate(name='Search', roleName='push button'),
-                               retry=False, requireResult=False)
-        if check(search is not None, 'a button named Search'):
+        # Filter as a person does: go to the Data page, click Search, click into the entry,
+        # type, watch the table.
+        data = app.findChild(predicate.GenericPredicate(name='Data', roleName='list item'),
+                             retry=False, requireResult=False)
+        if check(data is not None, 'the sidebar lists the Data page'):
+            click_center(data)
+            wait_for(lambda: data.selected, 'the Data page is selected in the sidebar')
+        search = wait_for(lambda: app.findChild(
+            predicate.GenericPredicate(name='Search', roleName='toggle button'),
+            retry=False, requireResult=False) or app.findChild(
+            predicate.GenericPredicate(name='Search', roleName='push button'),
+            retry=False, requireResult=False), 'a button named Search')
+        if search is not None:
             click_center(search)
             entry = wait_for(lambda: app.findChild(
                 predicate.GenericPredicate(name='Filter instruments', roleName='entry'),
