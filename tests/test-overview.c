@@ -21,6 +21,7 @@
 #include "hs-store-alerts.h"
 #include "hs-store-backtest.h"
 #include "hs-store-market.h"
+#include "hs-test-db.h"
 #include "hs-time.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -43,44 +44,6 @@ temp_path (const char *name)
   /* G_TEST_OPTION_ISOLATE_DIRS gives every case its own data folder, removed afterwards. */
   g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
   return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
-
-static HsStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  HsStore *store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
-static int64_t
-instrument (HsStore    *store,
-            const char *symbol,
-            const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  int64_t id = 0;
-
-  g_assert_true (hs_store_ensure_instrument (store, symbol, NULL, kind, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-add_bar (HsStore    *store,
-         int64_t     id,
-         const char *interval,
-         int64_t     at,
-         double      close)
-{
-  g_autoptr(GError) error = NULL;
-  HsBar bar = { .ts = at, .open = close, .high = close + 1, .low = close - 1, .close = close,
-                .volume = 100, .vwap = NAN, .trade_count = -1 };
-
-  g_assert_true (hs_store_insert_bar (store, id, interval, &bar, NULL, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -141,18 +104,18 @@ static void
 test_sparkline_by_hand (void)
 {
   g_autofree char *path = temp_path ("spark.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(HsOverview) o = NULL;
   const HsOverviewSeries *s = NULL;
   int64_t day0 = ts ("2024-01-01T00:00:00Z");
-  int64_t btc = instrument (store, "BTC-USD", "crypto");
+  int64_t btc = hs_test_store_instrument (store, "BTC-USD", NULL, "crypto");
   /* By hand: 10 daily bars on days 0..9, closes 100..109, in 5 slices of 9/5 = 1.8 days. Day d
    * falls in slice floor(d / 1.8): days 0,1 → 0; 2,3 → 1; 4,5 → 2; 6,7 → 3; 8 → 4, and day 9
    * (9 / 1.8 = 5) is the last bar, in the last slice. Each slice keeps its last close. */
   const double expected[] = { 101, 103, 105, 107, 109 };
 
   for (int d = 0; d < 10; d++)
-    add_bar (store, btc, "1d", day0 + (int64_t) d * 86400 * G_USEC_PER_SEC, 100 + d);
+    hs_test_store_add_bar (store, btc, "1d", day0 + (int64_t) d * 86400 * G_USEC_PER_SEC, 100 + d);
   g_clear_pointer (&store, hs_store_close);
 
   o = read_overview (path, 5, 0);
@@ -182,7 +145,7 @@ static void
 test_sparkline_reference (void)
 {
   g_autofree char *path = temp_path ("spark-ref.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(HsOverview) o = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   const HsOverviewSeries *s = NULL;
@@ -195,14 +158,14 @@ test_sparkline_reference (void)
   int64_t bar_min[102];
   double bar_close[102];
   int n_bars = 0;
-  int64_t eth = instrument (store, "ETH-USD", "crypto");
+  int64_t eth = hs_test_store_instrument (store, "ETH-USD", NULL, "crypto");
 
   for (int64_t m = 0; m <= span_min; m++)
     if (m == 0 || m == span_min || g_rand_int_range (rand, 0, 100) < 30)
       {
         bar_min[n_bars] = m;
         bar_close[n_bars] = 2000 + g_rand_int_range (rand, -500, 500) / 10.0;
-        add_bar (store, eth, "1m", first + m * minute, bar_close[n_bars]);
+        hs_test_store_add_bar (store, eth, "1m", first + m * minute, bar_close[n_bars]);
         n_bars++;
       }
   g_clear_pointer (&store, hs_store_close);
@@ -245,13 +208,13 @@ static void
 test_gaps_by_hand (void)
 {
   g_autofree char *path = temp_path ("gaps.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(HsOverview) o = NULL;
   const HsOverviewSeries *s = NULL;
   int64_t h0 = ts ("2024-05-01T00:00:00Z");
-  int64_t sol = instrument (store, "SOL-USD", "crypto");
-  int64_t qqq = instrument (store, "QQQ", "etf");
-  int64_t ibm = instrument (store, "IBM", "stock");
+  int64_t sol = hs_test_store_instrument (store, "SOL-USD", NULL, "crypto");
+  int64_t qqq = hs_test_store_instrument (store, "QQQ", NULL, "etf");
+  int64_t ibm = hs_test_store_instrument (store, "IBM", NULL, "stock");
 
   /* IBM daily bars on the weekdays 2024-01-10 … 2024-01-17 except Monday the 15th (Martin
    * Luther King Day): with no calendar stored every weekday is a session, so that holiday is
@@ -264,16 +227,16 @@ test_gaps_by_hand (void)
       {
         g_autofree char *iso = g_strdup_printf ("%sT00:00:00Z", days[i]);
 
-        add_bar (store, ibm, "1d", ts (iso), 160 + (double) i);
+        hs_test_store_add_bar (store, ibm, "1d", ts (iso), 160 + (double) i);
       }
   }
   /* Hours 0..9 without 4, 5 and 6: one range of 3 missing bars (24/7 calendar). */
   for (int h = 0; h < 10; h++)
     if (h < 4 || h > 6)
-      add_bar (store, sol, "1h", h0 + (int64_t) h * 3600 * G_USEC_PER_SEC, 150 + h);
+      hs_test_store_add_bar (store, sol, "1h", h0 + (int64_t) h * 3600 * G_USEC_PER_SEC, 150 + h);
   /* Weekly bars have no grid to measure gaps on: not measured, not an error. */
-  add_bar (store, qqq, "1w", ts ("2024-04-29T00:00:00Z"), 430);
-  add_bar (store, qqq, "1w", ts ("2024-05-06T00:00:00Z"), 440);
+  hs_test_store_add_bar (store, qqq, "1w", ts ("2024-04-29T00:00:00Z"), 430);
+  hs_test_store_add_bar (store, qqq, "1w", ts ("2024-05-06T00:00:00Z"), 440);
   g_clear_pointer (&store, hs_store_close);
 
   o = read_overview (path, 16, 0);
@@ -377,15 +340,15 @@ static void
 test_backtests_positions_alerts (void)
 {
   g_autofree char *path = temp_path ("overview.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(HsOverview) o = NULL;
   g_autoptr(HsPaperTrade) lng = NULL, shrt = NULL, gone = NULL, closed = NULL;
   g_autoptr(GPtrArray) positions = NULL;
   g_autoptr(GError) error = NULL;
-  int64_t aapl = instrument (store, "AAPL", "stock");
+  int64_t aapl = hs_test_store_instrument (store, "AAPL", NULL, "stock");
   const HsOverviewPosition *p = NULL;
 
-  instrument (store, "MSFT", "stock");
+  hs_test_store_instrument (store, "MSFT", NULL, "stock");
   /* Three runs; the Overview asks for five, the store gives them newest first: the last
    * stored first (by id; created_at is the run's own time). */
   save_run (store, "sma_cross", ts ("2024-01-01T10:00:00Z"), 0.10, 12);
@@ -393,9 +356,9 @@ test_backtests_positions_alerts (void)
   save_run (store, "breakout", ts ("2024-01-02T10:00:00Z"), 0.20, 7);
 
   /* AAPL one-minute bars 14:30, 14:31, 14:32 closing 101, 102, 103. */
-  add_bar (store, aapl, "1m", ts ("2024-03-04T14:30:00Z"), 101);
-  add_bar (store, aapl, "1m", ts ("2024-03-04T14:31:00Z"), 102);
-  add_bar (store, aapl, "1m", ts ("2024-03-04T14:32:00Z"), 103);
+  hs_test_store_add_bar (store, aapl, "1m", ts ("2024-03-04T14:30:00Z"), 101);
+  hs_test_store_add_bar (store, aapl, "1m", ts ("2024-03-04T14:31:00Z"), 102);
+  hs_test_store_add_bar (store, aapl, "1m", ts ("2024-03-04T14:32:00Z"), 103);
   lng = open_trade (store, "AAPL", HS_PAPER_LONG, 10, 100, 1, "2024-03-04T14:30:30Z");
   shrt = open_trade (store, "AAPL", HS_PAPER_SHORT, 5, 105, 0, "2024-03-04T14:31:30Z");
   gone = open_trade (store, "MSFT", HS_PAPER_LONG, 1, 400, 0, "2024-03-04T14:32:00Z");
@@ -489,7 +452,7 @@ static void
 test_overview_empty (void)
 {
   g_autofree char *path = temp_path ("empty.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(HsOverview) o = NULL;
 
   g_clear_pointer (&store, hs_store_close);
@@ -546,10 +509,8 @@ write_file (const char *name,
             const char *text)
 {
   g_autofree char *path = temp_path (name);
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
+  hs_test_write_text (path, text);
   return g_steal_pointer (&path);
 }
 
@@ -603,7 +564,7 @@ count_bars (const char *db,
             const char *symbol,
             const char *interval)
 {
-  g_autoptr(HsStore) store = open_store (db);
+  g_autoptr(HsStore) store = hs_test_store_open (db);
   g_autoptr(HsBars) bars = NULL;
   g_autoptr(GError) error = NULL;
   int64_t id = 0;
@@ -654,7 +615,7 @@ test_import_job (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
-  hs_store_close (open_store (db));
+  hs_store_close (hs_test_store_open (db));
 
   reqs = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_import_request_free);
   g_ptr_array_add (reqs, bars_request (a, "AAA", "1d"));
@@ -777,17 +738,17 @@ static void
 test_bars_job (void)
 {
   g_autofree char *path = temp_path ("bars.db");
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(HsBars) bars = NULL;
   g_autoptr(GError) error = NULL;
-  int64_t id = instrument (store, "IBM", "stock");
+  int64_t id = hs_test_store_instrument (store, "IBM", NULL, "stock");
   HsBarsRequest req = { .symbol = (char *) "IBM", .interval = (char *) "1d",
                         .from_ts = G_MININT64, .to_ts = G_MAXINT64 };
 
-  add_bar (store, id, "1d", ts ("2024-01-02T00:00:00Z"), 160);
-  add_bar (store, id, "1d", ts ("2024-01-03T00:00:00Z"), 161.5);
-  add_bar (store, id, "1h", ts ("2024-01-03T15:00:00Z"), 999);
+  hs_test_store_add_bar (store, id, "1d", ts ("2024-01-02T00:00:00Z"), 160);
+  hs_test_store_add_bar (store, id, "1d", ts ("2024-01-03T00:00:00Z"), 161.5);
+  hs_test_store_add_bar (store, id, "1h", ts ("2024-01-03T15:00:00Z"), 999);
   g_clear_pointer (&store, hs_store_close);
 
   hs_job_bars_async (path, &req, NULL, done_cb, &res);

@@ -83,34 +83,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* A job in flight (see hs-overview-page.c): found again through a weak reference. */
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} JobData;
-
-static JobData *
-job_data_new (HsDataPage   *self,
-              GCancellable *cancellable)
-{
-  JobData *data = g_new0 (JobData, 1);
-
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (cancellable);
-  return data;
-}
-
-static void
-job_data_free (JobData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobData, job_data_free)
-
 static void
 toast (HsDataPage *self,
        const char *text)
@@ -188,8 +160,8 @@ bars_cb (GObject      *source,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  g_autoptr(JobData) data = user_data;
-  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsBars) bars = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -285,7 +257,7 @@ selection_changed_cb (HsDataPage         *self,
     };
 
     hs_job_bars_async (self->db_path, &req, self->bars_cancellable, bars_cb,
-                       job_data_new (self, self->bars_cancellable));
+                       hs_ui_job_new (self, self->bars_cancellable));
   }
   if (!was_loading)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING_BARS]);
@@ -322,8 +294,8 @@ import_progress_cb (double      fraction,
                     const char *message,
                     gpointer    user_data)
 {
-  JobData *data = user_data;
-  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->self);
+  HsUiJob *data = user_data;
+  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->owner);
 
   if (self == NULL || data->cancellable != self->import_cancellable)
     return;
@@ -363,8 +335,8 @@ import_cb (GObject      *source,
            GAsyncResult *res,
            gpointer      user_data)
 {
-  g_autoptr(JobData) data = user_data;
-  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsDataPage) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsImportJobResult) result = NULL;
   g_autoptr(GError) error = NULL;
   const GError *failure = NULL;
@@ -436,7 +408,7 @@ hs_data_page_start_import (HsDataPage *self,
   gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel-import", TRUE);
   {
-    JobData *data = job_data_new (self, self->import_cancellable);
+    HsUiJob *data = hs_ui_job_new (self, self->import_cancellable);
 
     hs_job_import_async (self->db_path, requests, import_progress_cb, data,
                          self->import_cancellable, import_cb, data);

@@ -65,35 +65,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* A job in flight: the worker never sees the page; the callback finds it through a weak
- * reference and drops the result of a job that was superseded. */
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} JobData;
-
-static JobData *
-job_data_new (HsOverviewPage *self,
-              GCancellable   *cancellable)
-{
-  JobData *data = g_new0 (JobData, 1);
-
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (cancellable);
-  return data;
-}
-
-static void
-job_data_free (JobData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobData, job_data_free)
-
 /* ------------------------------------------------------------------------------------------ */
 /* Formatting                                                                                  */
 
@@ -463,8 +434,8 @@ overview_cb (GObject      *source,
              GAsyncResult *res,
              gpointer      user_data)
 {
-  g_autoptr(JobData) data = user_data;
-  g_autoptr(HsOverviewPage) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsOverviewPage) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsOverview) overview = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -521,7 +492,7 @@ hs_overview_page_reload (HsOverviewPage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   set_loading (self, TRUE);
   hs_job_overview_async (self->db_path, &req, self->cancellable, overview_cb,
-                         job_data_new (self, self->cancellable));
+                         hs_ui_job_new (self, self->cancellable));
 }
 
 static void
@@ -529,8 +500,8 @@ positions_cb (GObject      *source,
               GAsyncResult *res,
               gpointer      user_data)
 {
-  g_autoptr(JobData) data = user_data;
-  g_autoptr(HsOverviewPage) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsOverviewPage) self = g_weak_ref_get (&data->owner);
   g_autoptr(GPtrArray) positions = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -568,7 +539,7 @@ hs_overview_page_refresh_positions (HsOverviewPage *self)
     return;
   self->positions_cancellable = g_cancellable_new ();
   hs_job_positions_async (self->db_path, 0, self->positions_cancellable, positions_cb,
-                          job_data_new (self, self->positions_cancellable));
+                          hs_ui_job_new (self, self->positions_cancellable));
 }
 
 static gboolean

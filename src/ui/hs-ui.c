@@ -46,3 +46,31 @@ hs_is_main_thread (void)
 {
   return main_thread == NULL || main_thread == g_thread_self ();
 }
+
+/**
+ * hs_ui_job_new:
+ * @owner: the widget (any GObject) the job reports to
+ * @cancellable: the job's cancellable, the widget's current one
+ *
+ * Returns: (transfer full): the callback's data for the job; free with hs_ui_job_free()
+ */
+HsUiJob *
+hs_ui_job_new (gpointer      owner,
+               GCancellable *cancellable)
+{
+  HsUiJob *job = g_new0 (HsUiJob, 1);
+
+  g_weak_ref_init (&job->owner, owner);
+  job->cancellable = g_object_ref (cancellable);
+  return job;
+}
+
+void
+hs_ui_job_free (HsUiJob *job)
+{
+  if (job == NULL)
+    return;
+  g_weak_ref_clear (&job->owner);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}

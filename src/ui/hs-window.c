@@ -85,24 +85,6 @@ static guint signals[N_SIGNALS];
 static const char *const page_names[] = { "overview", "data", "backtests", "trades", "export",
                                           NULL };
 
-/* A load in flight: the worker never sees the window, only the path; the callback finds the
- * window through a weak reference and drops results of a load that was superseded. */
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
-
 /* ------------------------------------------------------------------------------------------ */
 /* What shows                                                                                  */
 
@@ -361,8 +343,8 @@ load_cb (GObject      *source,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsWindow) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsWindow) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsCoverageResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -401,7 +383,6 @@ load_cb (GObject      *source,
 void
 hs_window_reload (HsWindow *self)
 {
-  LoadData *data = NULL;
   const char *view = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
@@ -417,15 +398,13 @@ hs_window_reload (HsWindow *self)
     }
 
   self->cancellable = g_cancellable_new ();
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
 
   view = gtk_stack_get_visible_child_name (self->main_stack);
   if (view == NULL || !g_str_equal (view, "pages"))
     show_view (self, "loading");
   set_loading (self, TRUE);
-  hs_job_coverage_async (self->database_path, self->cancellable, load_cb, data);
+  hs_job_coverage_async (self->database_path, self->cancellable, load_cb,
+                         hs_ui_job_new (self, self->cancellable));
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -13,11 +13,8 @@ Usage: shell.py BUILD_DIR [SCREENSHOT_DIR]     exit status 0 when every check pa
 
 import hashlib
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 
 import smoke  # noqa: F401  (sets dogtail's configuration before dogtail is used)
 from smoke import check, click_center, find_app, labels_in, wait_for
@@ -68,14 +65,11 @@ def screenshot(path):
 
 
 def main():
-    if len(sys.argv) < 2:
+    dirs = smoke.folders(sys.argv, 'hindsight-shell-')
+    if dirs is None:
         print(__doc__, file=sys.stderr)
         return 2
-    build_dir = os.path.abspath(sys.argv[1])
-    shot_dir = os.path.abspath(sys.argv[2] if len(sys.argv) > 2
-                               else os.path.join(build_dir, 'screenshots'))
-    os.makedirs(shot_dir, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix='hindsight-shell-')
+    build_dir, shot_dir, workdir = dirs
     app_proc = None
     try:
         db = make_demo(build_dir, workdir)
@@ -114,19 +108,8 @@ def main():
             last = digest or last
         check(app_proc.poll() is None, 'hindsight is still running')
     finally:
-        if app_proc is not None and app_proc.poll() is None:
-            app_proc.send_signal(signal.SIGTERM)
-            try:
-                app_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app_proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    if smoke.failures:
-        print('%d check(s) failed' % len(smoke.failures), flush=True)
-        return 1
-    print('all checks passed; screenshots in ' + shot_dir, flush=True)
-    return 0
+        smoke.stop(app_proc, workdir)
+    return smoke.summary(shot_dir)
 
 
 if __name__ == '__main__':

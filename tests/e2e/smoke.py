@@ -113,15 +113,43 @@ def labels_in(node):
     return {n.name for n in node.findChildren(predicate.GenericPredicate(roleName='label'))}
 
 
-def main():
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    build_dir = os.path.abspath(sys.argv[1])
-    shot_dir = os.path.abspath(sys.argv[2] if len(sys.argv) > 2
+def folders(argv, prefix):
+    """BUILD_DIR [SCREENSHOT_DIR] from argv, and a new temporary folder; None without them."""
+    if len(argv) < 2:
+        return None
+    build_dir = os.path.abspath(argv[1])
+    shot_dir = os.path.abspath(argv[2] if len(argv) > 2
                                else os.path.join(build_dir, 'screenshots'))
     os.makedirs(shot_dir, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix='hindsight-smoke-')
+    return build_dir, shot_dir, tempfile.mkdtemp(prefix=prefix)
+
+
+def stop(app_proc, workdir):
+    """Ends the app if it still runs and removes the temporary folder."""
+    if app_proc is not None and app_proc.poll() is None:
+        app_proc.send_signal(signal.SIGTERM)
+        try:
+            app_proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app_proc.kill()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def summary(shot_dir):
+    """The exit status: 1 when a check failed."""
+    if failures:
+        print('%d check(s) failed' % len(failures), flush=True)
+        return 1
+    print('all checks passed; screenshots in ' + shot_dir, flush=True)
+    return 0
+
+
+def main():
+    dirs = folders(sys.argv, 'hindsight-smoke-')
+    if dirs is None:
+        print(__doc__, file=sys.stderr)
+        return 2
+    build_dir, shot_dir, workdir = dirs
     app_proc = None
     try:
         db = make_database(build_dir, workdir)
@@ -187,19 +215,8 @@ def main():
                                 os.path.join(shot_dir, 'e2e-filtered.png')], check=False)
         check(app_proc.poll() is None, 'hindsight is still running')
     finally:
-        if app_proc is not None and app_proc.poll() is None:
-            app_proc.send_signal(signal.SIGTERM)
-            try:
-                app_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app_proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    if failures:
-        print('%d check(s) failed' % len(failures), flush=True)
-        return 1
-    print('all checks passed; screenshots in ' + shot_dir, flush=True)
-    return 0
+        stop(app_proc, workdir)
+    return summary(shot_dir)
 
 
 if __name__ == '__main__':

@@ -16,12 +16,16 @@
 #include "hs-time.h"
 #include "hs-ui.h"
 
+/* Returns: (transfer full): @name in ~/Trading of the case's own home folder, which
+ *   G_TEST_OPTION_ISOLATE_DIRS makes per case and removes afterwards (so the window's subtitle
+ *   reads ~/Trading in screenshots) */
 char *
 hs_test_temp_path (const char *name)
 {
-  /* G_TEST_OPTION_ISOLATE_DIRS gives every case its own data folder, removed afterwards. */
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
+  g_autofree char *dir = g_build_filename (g_get_home_dir (), "Trading", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return g_build_filename (dir, name, NULL);
 }
 
 

@@ -18,6 +18,7 @@
 #include "hs-data-page.h"
 #include "hs-import-dialog.h"
 #include "hs-store-market.h"
+#include "hs-test-db.h"
 #include "hs-test-ui.h"
 #include "hs-window-private.h"
 
@@ -25,10 +26,8 @@ static char *
 create_empty_db (const char *name)
 {
   g_autofree char *path = hs_test_temp_path (name);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
 
-  g_assert_no_error (error);
+  hs_store_close (hs_test_store_open (path));
   return g_steal_pointer (&path);
 }
 
@@ -37,10 +36,8 @@ write_file (const char *name,
             const char *text)
 {
   g_autofree char *path = hs_test_temp_path (name);
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
+  hs_test_write_text (path, text);
   return g_steal_pointer (&path);
 }
 
@@ -51,11 +48,10 @@ stored_bars (const char *db,
              const char *interval)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = hs_store_open (db, HS_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(HsStore) store = hs_test_store_open (db);
   g_autoptr(HsBars) bars = NULL;
   int64_t id = 0;
 
-  g_assert_no_error (error);
   if (!hs_store_find_instrument (store, symbol, NULL, &id, &error))
     {
       g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);

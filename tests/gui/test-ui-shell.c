@@ -24,6 +24,7 @@
 #include "hs-store-alerts.h"
 #include "hs-store-backtest.h"
 #include "hs-store-market.h"
+#include "hs-test-db.h"
 #include "hs-test-ui.h"
 #include "hs-time.h"
 #include "hs-window-private.h"
@@ -36,45 +37,6 @@ static const char *const pages[] = { "overview", "data", "backtests", "trades", 
 
 /* ------------------------------------------------------------------------------------------ */
 /* Databases                                                                                   */
-
-static HsStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  HsStore *store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
-static int64_t
-instrument (HsStore    *store,
-            const char *symbol,
-            const char *exchange,
-            const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  int64_t id = 0;
-
-  g_assert_true (hs_store_ensure_instrument (store, symbol, exchange, kind, &id, &error));
-  g_assert_no_error (error);
-  return id;
-}
-
-static void
-add_bar (HsStore    *store,
-         int64_t     id,
-         const char *interval,
-         int64_t     ts,
-         double      close)
-{
-  g_autoptr(GError) error = NULL;
-  HsBar bar = { .ts = ts, .open = close - 0.5, .high = close + 1, .low = close - 1,
-                .close = close, .volume = 1000, .vwap = NAN, .trade_count = -1 };
-
-  g_assert_true (hs_store_insert_bar (store, id, interval, &bar, NULL, &error));
-  g_assert_no_error (error);
-}
 
 static void
 add_run (HsStore    *store,
@@ -155,10 +117,10 @@ static char *
 create_rich_db (const char *name)
 {
   g_autofree char *path = hs_test_temp_path (name);
-  g_autoptr(HsStore) store = open_store (path);
-  int64_t spy = instrument (store, "SPY", "ARCA", "etf");
-  int64_t aapl = instrument (store, "AAPL", "NASDAQ", "stock");
-  int64_t eth = instrument (store, "ETH-USD", "COINBASE", "crypto");
+  g_autoptr(HsStore) store = hs_test_store_open (path);
+  int64_t spy = hs_test_store_instrument (store, "SPY", "ARCA", "etf");
+  int64_t aapl = hs_test_store_instrument (store, "AAPL", "NASDAQ", "stock");
+  int64_t eth = hs_test_store_instrument (store, "ETH-USD", "COINBASE", "crypto");
   int64_t day = hs_test_utc (2024, 1, 2, 0, 0);
   int n = 0;
 
@@ -168,13 +130,13 @@ create_rich_db (const char *name)
       int64_t weekday = (ts / DAY_US + 3) % 7;   /* 1970-01-01 was a Thursday: 0 = Monday */
 
       if (weekday < 5)
-        add_bar (store, spy, "1d", ts, 470 + n++);
+        hs_test_store_add_bar (store, spy, "1d", ts, 470 + n++);
     }
   for (int m = 0; m < 3; m++)
-    add_bar (store, aapl, "1m", hs_test_utc (2024, 3, 4, 14, 30) + m * MINUTE_US, 101 + m);
+    hs_test_store_add_bar (store, aapl, "1m", hs_test_utc (2024, 3, 4, 14, 30) + m * MINUTE_US, 101 + m);
   for (int h = 0; h < 10; h++)
     if (h < 4 || h > 6)
-      add_bar (store, eth, "1h", hs_test_utc (2024, 5, 1, 0, 0) + h * HOUR_US, 3000 + 10 * h);
+      hs_test_store_add_bar (store, eth, "1h", hs_test_utc (2024, 5, 1, 0, 0) + h * HOUR_US, 3000 + 10 * h);
 
   add_run (store, "sma_cross", "completed", 0.1234, 1.25, 0.081, 12);
   add_run (store, "rsi_reversion", "failed", NAN, NAN, NAN, -1);
@@ -198,7 +160,7 @@ static char *
 create_empty_db (const char *name)
 {
   g_autofree char *path = hs_test_temp_path (name);
-  g_autoptr(HsStore) store = open_store (path);
+  g_autoptr(HsStore) store = hs_test_store_open (path);
 
   return g_steal_pointer (&path);
 }
@@ -664,10 +626,10 @@ test_overview_lists (void)
    * repricing, here every second, shows the new P&L. Close 106: long (106 − 100) × 10 − 1 =
    * +59.00, +5.9 %; short (105 − 106) × 5 = −5.00, −1.0 %. */
   {
-    g_autoptr(HsStore) store = open_store (path);
-    int64_t id = instrument (store, "AAPL", "NASDAQ", "stock");
+    g_autoptr(HsStore) store = hs_test_store_open (path);
+    int64_t id = hs_test_store_instrument (store, "AAPL", "NASDAQ", "stock");
 
-    add_bar (store, id, "1m", hs_test_utc (2024, 3, 4, 14, 33), 106);
+    hs_test_store_add_bar (store, id, "1m", hs_test_utc (2024, 3, 4, 14, 33), 106);
   }
   hs_overview_page_set_refresh_interval (overview, 1);
   for (;;)
@@ -737,9 +699,9 @@ test_empty_states (void)
 
   /* A database with an instrument and nothing else: the lists say what goes in them. */
   {
-    g_autoptr(HsStore) store = open_store (path);
+    g_autoptr(HsStore) store = hs_test_store_open (path);
 
-    instrument (store, "MSFT", "NASDAQ", "stock");
+    hs_test_store_instrument (store, "MSFT", "NASDAQ", "stock");
   }
   hs_window_reload (window);
   hs_test_wait_for_load (window);
