@@ -256,6 +256,26 @@ test_gaps_by_hand (void)
   g_assert_true (isnan (s->closes[3]) && isnan (s->closes[4]));
   g_assert_cmpfloat (s->closes[2], ==, 153);
   g_assert_cmpfloat (s->closes[5], ==, 157);
+  /* Handed the coverage rows the window has read, the job reads the same. */
+  {
+    g_autoptr(HsStore) again = hs_test_store_open (path);
+    g_autoptr(GPtrArray) rows = hs_store_list_coverage (again, NULL);
+    HsOverviewRequest req = { .coverage = rows, .n_closes = 16, .gaps = TRUE };
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(HsOverview) o2 = NULL;
+    const HsOverviewSeries *s2 = NULL;
+
+    g_assert_nonnull (rows);
+    hs_job_overview_async (path, &req, NULL, done_cb, &res);
+    /* The job has its own copy of the rows. */
+    g_clear_pointer (&rows, g_ptr_array_unref);
+    o2 = hs_job_overview_finish (wait_result (&res), NULL);
+    g_assert_nonnull (o2);
+    g_assert_cmpint (o2->n_instruments, ==, 3);
+    s2 = find_series (o2, "SOL-USD", "1h");
+    g_assert_cmpint (s2->missing, ==, 3);
+    g_assert_true (isnan (s2->closes[3]) && s2->closes[5] == 157);
+  }
   s = find_series (o, "QQQ", "1w");
   g_assert_cmpint (s->gaps, ==, -1);
   g_assert_cmpint (s->missing, ==, -1);

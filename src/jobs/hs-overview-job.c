@@ -5,9 +5,9 @@
  * last stored price, and the newest alerts; and, every few seconds while the Overview shows, the
  * open trades alone again. Both run on a worker with their own connection (hs_job_run_async()).
  *
- * Load: one pass over each candle series' rows for its sparkline and one over its bar times for
+ * Load: 80 index seeks per candle series for its sparkline and one pass over its bar times for
  * its gaps (hs_gaps_candle_ranges(), about 7 M bars/s); a few rows for everything else. The
- * positions job reads one price per open trade.
+ * positions job reads one price per open trade (tests/bench/bench-overview.c).
  */
 #define G_LOG_DOMAIN "hs-overview-job"
 
@@ -21,8 +21,7 @@
 #include "hs-job-worker.h"
 #include "hs-resample.h"
 #include "hs-store-lean.h"
-
-#define CANCEL_EVERY 65536
+#include "hs-store-sample.h"
 
 void
 hs_overview_series_free (HsOverviewSeries *series)
@@ -55,68 +54,55 @@ hs_overview_free (HsOverview *overview)
   g_free (overview);
 }
 
-/* ---- Sparklines ---- */
-
-/* The bars of one series fall into n equal slices of [first, last] (the last bar into the last
- * slice); each slice keeps the close of its last bar. */
-typedef struct
+/**
+ * hs_coverage_list_copy:
+ * @coverage: (element-type HsCoverage): rows of hs_store_list_coverage()
+ *
+ * Returns: (transfer full) (element-type HsCoverage): a deep copy
+ */
+GPtrArray *
+hs_coverage_list_copy (const GPtrArray *coverage)
 {
-  int64_t       first;
-  double        width;        /* µs per slice; 0 when the series is one instant */
-  double       *out;
-  size_t        n;
-  uint64_t      seen;
-  GCancellable *cancellable;
-} Sampler;
+  GPtrArray *out = g_ptr_array_new_full (coverage->len, (GDestroyNotify) hs_coverage_free);
 
-static gboolean
-sample_bar_cb (const HsBar *bar,
-               gpointer     user_data,
-               GError     **error)
-{
-  Sampler *s = user_data;
-  size_t slot = 0;
-
-  if (++s->seen % CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (s->cancellable,
-                                                                             error))
-    return FALSE;
-  if (s->width > 0)
+  for (guint i = 0; i < coverage->len; i++)
     {
-      double k = floor ((double) (bar->ts - s->first) / s->width);
+      const HsCoverage *c = coverage->pdata[i];
+      HsCoverage *copy = g_new0 (HsCoverage, 1);
 
-      slot = k <= 0 ? 0 : k >= (double) (s->n - 1) ? s->n - 1 : (size_t) k;
+      *copy = *c;
+      copy->symbol = g_strdup (c->symbol);
+      copy->exchange = g_strdup (c->exchange);
+      copy->kind = g_strdup (c->kind);
+      copy->data = g_strdup (c->data);
+      copy->interval = g_strdup (c->interval);
+      g_ptr_array_add (out, copy);
     }
-  /* Bars come in time order, so the last one written to a slot is its last bar. */
-  s->out[slot] = bar->close;
-  return TRUE;
+  return out;
 }
 
+/* ---- Sparklines ---- */
+
+/* The sparkline: the last close of each of up to n_closes equal slices of the series' range,
+ * one index seek per slice (hs_store_sample_closes()). A series of fewer bars than points gets
+ * one point per bar's worth of slices; a series of one instant, one point. */
 static gboolean
 sample_closes (HsStore          *store,
                HsOverviewSeries *series,
                int               n_closes,
-               GCancellable     *cancellable,
                GError          **error)
 {
   const HsCoverage *cov = series->coverage;
-  Sampler s = { 0 };
+  size_t n = (size_t) MIN ((int64_t) n_closes, cov->rows);
 
-  /* Fewer points than bars: a series of 3 bars draws 3 points, not 3 among 60 empty slices. */
-  s.n = (size_t) MIN ((int64_t) n_closes, cov->rows);
-  if (s.n == 0)
+  if (n == 0)
     return TRUE;
   if (cov->last_ts == cov->first_ts)
-    s.n = 1;
-  s.first = cov->first_ts;
-  s.width = (double) (cov->last_ts - cov->first_ts) / (double) s.n;
-  s.out = g_new (double, s.n);
-  s.cancellable = cancellable;
-  for (size_t i = 0; i < s.n; i++)
-    s.out[i] = NAN;
-  series->closes = s.out;
-  series->n_closes = s.n;
-  return hs_store_each_bar (store, series->instrument_id, cov->interval, cov->first_ts,
-                            cov->last_ts, sample_bar_cb, &s, error);
+    n = 1;
+  series->closes = g_new (double, n);
+  series->n_closes = n;
+  return hs_store_sample_closes (store, series->instrument_id, cov->interval, cov->first_ts,
+                                 cov->last_ts, n, series->closes, error);
 }
 
 /* The gaps of a candle series; an interval without a grid (1w, 1mo, tick) or a missing time
@@ -157,7 +143,8 @@ read_series (HsStore                 *store,
              GCancellable            *cancellable,
              GError                 **error)
 {
-  g_autoptr(GPtrArray) coverage = hs_store_list_coverage (store, error);
+  g_autoptr(GPtrArray) coverage = req->coverage != NULL ? hs_coverage_list_copy (req->coverage)
+                                                       : hs_store_list_coverage (store, error);
   g_autoptr(GPtrArray) out = NULL;
   g_autoptr(GArray) holidays = NULL;
   int64_t last_id = 0;
@@ -193,7 +180,7 @@ read_series (HsStore                 *store,
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (req->n_closes > 0 && !sample_closes (store, series, req->n_closes, cancellable, error))
+      if (req->n_closes > 0 && !sample_closes (store, series, req->n_closes, error))
         return NULL;
       if (req->gaps && !measure_gaps (store, series, cancellable, error))
         return NULL;
@@ -305,11 +292,31 @@ overview_run (HsStore           *store,
   return hs_overview_read (store, request, cancellable, error);
 }
 
+/* The worker gets its own copy of the request, coverage rows included. */
+static gpointer
+overview_request_copy (const HsOverviewRequest *request)
+{
+  HsOverviewRequest *copy = g_memdup2 (request, sizeof *request);
+
+  if (request->coverage != NULL)
+    copy->coverage = hs_coverage_list_copy (request->coverage);
+  return copy;
+}
+
+static void
+overview_request_free (gpointer data)
+{
+  HsOverviewRequest *request = data;
+
+  g_clear_pointer (&request->coverage, g_ptr_array_unref);
+  g_free (request);
+}
+
 /**
  * hs_job_overview_async:
  * @db_path: the database file; copied. It must exist with the current schema (the window opens
  *   it with the coverage job first).
- * @request: copied
+ * @request: copied, with its coverage rows
  * @callback: runs on the thread-default main context of the caller
  *
  * hs_overview_read() on a worker with its own connection.
@@ -324,9 +331,9 @@ hs_job_overview_async (const char              *db_path,
   g_return_if_fail (db_path != NULL);
   g_return_if_fail (request != NULL);
 
-  hs_job_run_async (db_path, g_memdup2 (request, sizeof *request), g_free, overview_run,
-                    (GDestroyNotify) hs_overview_free, NULL, NULL, cancellable, callback,
-                    user_data, hs_job_overview_async, "[hindsight] overview");
+  hs_job_run_async (db_path, overview_request_copy (request), overview_request_free,
+                    overview_run, (GDestroyNotify) hs_overview_free, NULL, NULL, cancellable,
+                    callback, user_data, hs_job_overview_async, "[hindsight] overview");
 }
 
 /* Returns: (transfer full): the overview, or %NULL with @error set */

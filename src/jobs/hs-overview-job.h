@@ -55,6 +55,9 @@ typedef struct
 
 typedef struct
 {
+  GPtrArray *coverage;        /* (nullable) (element-type HsCoverage) the rows of
+                               * hs_store_list_coverage() when the caller has just read them
+                               * (the window's coverage job); NULL: read them */
   int     n_closes;           /* sparkline points per candle series; 0 for none */
   int     n_backtests;        /* at most this many runs; 0 for none */
   int     n_alerts;           /* at most this many alerts; 0 for none */
@@ -63,6 +66,7 @@ typedef struct
 } HsOverviewRequest;
 
 void        hs_overview_free            (HsOverview          *overview);
+GPtrArray  *hs_coverage_list_copy       (const GPtrArray     *coverage);
 void        hs_overview_series_free     (HsOverviewSeries    *series);
 void        hs_overview_position_free   (HsOverviewPosition  *position);
 

@@ -48,6 +48,8 @@ struct _HsOverviewPage
   GCancellable        *cancellable;            /* (owned) (nullable) the overview job's */
   GCancellable        *positions_cancellable;  /* (owned) (nullable) the positions job's */
   HsOverview          *overview;               /* (owned) (nullable) what the lists show */
+  GPtrArray           *coverage;               /* (owned) (nullable) rows read by the window,
+                                                * for the next read */
   unsigned             refresh_interval;       /* seconds; 0: no periodic refresh */
   guint                refresh_id;
   gboolean             loading;
@@ -476,9 +478,13 @@ hs_overview_page_reload (HsOverviewPage *self)
 {
   HsOverviewRequest req = { .n_closes = N_CLOSES, .n_backtests = N_BACKTESTS,
                             .n_alerts = N_ALERTS, .gaps = TRUE, .now = 0 };
+  g_autoptr(GPtrArray) coverage = NULL;
 
   g_return_if_fail (HS_IS_OVERVIEW_PAGE (self));
   g_assert (hs_is_main_thread ());
+
+  /* Rows the window has just read are used once; a later reload reads them afresh. */
+  coverage = g_steal_pointer (&self->coverage);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -491,6 +497,7 @@ hs_overview_page_reload (HsOverviewPage *self)
   if (self->overview == NULL)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   set_loading (self, TRUE);
+  req.coverage = coverage;
   hs_job_overview_async (self->db_path, &req, self->cancellable, overview_cb,
                          hs_ui_job_new (self, self->cancellable));
 }
@@ -604,6 +611,7 @@ hs_overview_page_finalize (GObject *object)
 
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->overview, hs_overview_free);
+  g_clear_pointer (&self->coverage, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hs_overview_page_parent_class)->finalize (object);
 }
@@ -719,14 +727,21 @@ hs_overview_page_new (void)
  * hs_overview_page_set_database:
  * @db_path: (nullable): the database to show; it must exist with the current schema (the
  *   window's coverage job creates and migrates it first)
+ * @coverage: (nullable) (element-type HsCoverage): what that job has just read of it, so
+ *   that the overview job does not read it again; copied
  *
  * Shows @db_path's overview, read on a worker.
  */
 void
 hs_overview_page_set_database (HsOverviewPage *self,
-                               const char     *db_path)
+                               const char     *db_path,
+                               GPtrArray      *coverage)
 {
   g_return_if_fail (HS_IS_OVERVIEW_PAGE (self));
+
+  g_clear_pointer (&self->coverage, g_ptr_array_unref);
+  if (coverage != NULL)
+    self->coverage = hs_coverage_list_copy (coverage);
 
   if (g_strcmp0 (self->db_path, db_path) != 0)
     {

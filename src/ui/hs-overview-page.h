@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (HsOverviewPage, hs_overview_page, HS, OVERVIEW_PAGE, AdwBi
 
 GtkWidget        *hs_overview_page_new                  (void);
 void              hs_overview_page_set_database         (HsOverviewPage *self,
-                                                         const char     *db_path);
+                                                         const char     *db_path,
+                                                         GPtrArray      *coverage);
 void              hs_overview_page_reload               (HsOverviewPage *self);
 void              hs_overview_page_refresh_positions    (HsOverviewPage *self);
 gboolean          hs_overview_page_get_loading          (HsOverviewPage *self);

@@ -366,7 +366,7 @@ load_cb (GObject      *source,
   g_clear_pointer (&self->error_message, g_free);
   hs_data_page_set_database (self->data_page, self->database_path);
   hs_data_page_set_coverage (self->data_page, result->coverage);
-  hs_overview_page_set_database (self->overview_page, self->database_path);
+  hs_overview_page_set_database (self->overview_page, self->database_path, result->coverage);
   hs_settings_remember_database (self->settings, self->database_path);
   set_loading (self, FALSE);
   show_view (self, "pages");
