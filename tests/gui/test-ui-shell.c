@@ -740,6 +740,123 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* An accelerator the application binds, parsed. */
+typedef struct
+{
+  guint            key;
+  GdkModifierType  mods;
+  char            *action;   /* detailed action name */
+} Bound;
+
+static void
+bound_clear (Bound *b)
+{
+  g_free (b->action);
+}
+
+/* Every shortcut the shortcuts window lists is bound on the application to an action the
+ * window or the application has, and the pages are Ctrl+1 … Ctrl+5 in sidebar order. */
+static void
+test_shortcuts (void)
+{
+  g_autoptr(HsApplication) app = hs_application_new ();
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) bound = g_array_new (FALSE, TRUE, sizeof (Bound));
+  g_autoptr(GPtrArray) window_actions = g_ptr_array_new ();
+  g_auto(GStrv) actions = NULL;
+  g_autoptr(GTypeClass) window_class = g_type_class_ref (HS_TYPE_WINDOW);
+  GSList *objects = NULL;
+  unsigned n_listed = 0;
+  const char *name = NULL, *property = NULL;
+  const GVariantType *parameter = NULL;
+  GType owner = G_TYPE_INVALID;
+
+  g_array_set_clear_func (bound, (GDestroyNotify) bound_clear);
+  /* Registering runs startup, which binds the accelerators. */
+  g_application_set_flags (G_APPLICATION (app), g_application_get_flags (G_APPLICATION (app))
+                                                | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (char **a = actions; *a != NULL; a++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), *a);
+
+      for (char **k = accels; *k != NULL; k++)
+        {
+          Bound b = { .action = g_strdup (*a) };
+
+          g_assert_true (gtk_accelerator_parse (*k, &b.key, &b.mods));
+          g_array_append_val (bound, b);
+        }
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *detailed = g_strdup_printf ("window.show-page('%s')", pages[i]);
+      g_autofree char *key = g_strdup_printf ("<Control>%zu", i + 1);
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    detailed);
+
+      g_assert_cmpstrv (accels, ((const char *const[]) { key, NULL }));
+    }
+
+  /* The shortcuts window's accelerators, each bound. */
+  builder = gtk_builder_new_from_resource ("/io/github/hindsight/Hindsight/gtk/help-overlay.ui");
+  objects = gtk_builder_get_objects (builder);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *listed = NULL;
+        g_auto(GStrv) keys = NULL;
+
+        g_object_get (l->data, "accelerator", &listed, NULL);
+        keys = g_strsplit (listed, " ", -1);
+        for (char **k = keys; *k != NULL; k++)
+          {
+            guint key = 0;
+            GdkModifierType mods = 0;
+            gboolean found = FALSE;
+
+            g_assert_true (gtk_accelerator_parse (*k, &key, &mods));
+            for (guint i = 0; i < bound->len; i++)
+              {
+                const Bound *b = &g_array_index (bound, Bound, i);
+
+                found |= b->key == key && b->mods == mods;
+              }
+            if (!found)
+              g_error ("the shortcuts window lists %s, which no action is bound to", *k);
+            n_listed++;
+          }
+      }
+  g_slist_free (objects);
+  /* Ctrl+O, Ctrl+N, Ctrl+I, F5, Ctrl+R, Ctrl+F; Ctrl+1 … Ctrl+5, F9; Ctrl+?, F1, Ctrl+W,
+   * Ctrl+Q. */
+  g_assert_cmpuint (n_listed, ==, 16);
+
+  /* Each bound action exists: the window's among the window class's actions, the
+   * application's in the application. */
+  for (guint i = 0; gtk_widget_class_query_action (GTK_WIDGET_CLASS (window_class), i, &owner,
+                                                   &name, &parameter, &property); i++)
+    g_ptr_array_add (window_actions, (gpointer) name);
+  for (guint i = 0; i < bound->len; i++)
+    {
+      const Bound *b = &g_array_index (bound, Bound, i);
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      g_assert_true (g_action_parse_detailed_name (b->action, &action, &target, NULL));
+      if (g_str_has_prefix (action, "window."))
+        g_assert_true (g_ptr_array_find_with_equal_func (window_actions, action, g_str_equal,
+                                                         NULL));
+      else if (g_str_has_prefix (action, "app."))
+        g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), action + 4));
+      else
+        g_assert_cmpstr (action, ==, "win.show-help-overlay");
+    }
+}
+
 static void
 test_pages_new_destroy (void)
 {
@@ -779,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/hs/ui/shell/overview-lists", test_overview_lists);
   g_test_add_func ("/hs/ui/shell/empty-states", test_empty_states);
   g_test_add_func ("/hs/ui/shell/dark", test_dark);
+  g_test_add_func ("/hs/ui/shell/shortcuts", test_shortcuts);
 
   return g_test_run ();
 }
