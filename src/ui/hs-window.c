@@ -300,9 +300,14 @@ update_recent_menu (HsWindow *self)
   g_auto(GStrv) recent = NULL;
 
   g_menu_remove_all (self->recent_menu);
-  if (self->settings == NULL)
-    return;
-  recent = g_settings_get_strv (self->settings, "recent-databases");
+  if (self->settings != NULL)
+    recent = g_settings_get_strv (self->settings, "recent-databases");
+  if (recent == NULL || recent[0] == NULL)
+    {
+      /* An item without an action shows, insensitive, what the submenu would hold. */
+      g_menu_append (self->recent_menu, _("No recent databases"), NULL);
+      return;
+    }
   for (char **p = recent; *p != NULL; p++)
     {
       g_autofree char *name = g_path_get_basename (*p);
@@ -799,8 +804,8 @@ hs_window_constructed (GObject *object)
         hs_window_show_page (self, page);
       g_signal_connect_object (self->settings, "changed::recent-databases",
                                G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
-      update_recent_menu (self);
     }
+  update_recent_menu (self);
   self->constructed = TRUE;
   update_titles (self);
   hs_window_reload (self);

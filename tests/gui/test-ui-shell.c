@@ -523,6 +523,15 @@ test_welcome (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (hs_window_get_visible_view (window), ==, "welcome");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Hindsight");
+  /* No recent databases yet: the submenu says so, with nothing to activate. */
+  {
+    GMenuModel *menu = hs_window_get_recent_menu (window);
+    g_autofree char *action = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+    g_assert_false (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                     &action));
+  }
   shoot (window, "shell-welcome.png");
   hs_test_collect_labels (GTK_WIDGET (window), texts);
   g_assert_true (hs_test_texts_contain (texts, "Create a Database"));
