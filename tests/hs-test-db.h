@@ -23,5 +23,22 @@ void     hs_test_store_add_bar    (HsStore    *store,
                                    double      close);
 void     hs_test_write_text       (const char *path,
                                    const char *text);
+int64_t  hs_test_count_bars       (const char *db_path,
+                                   const char *symbol,
+                                   const char *interval);
+
+/* A stored backtest run of SPY 1d and the statistics the window shows. */
+typedef struct
+{
+  const char *strategy;
+  const char *status;       /* NULL: completed; "failed" gets an error message */
+  int64_t     start_ts, end_ts;
+  int64_t     created_at;   /* 0: now */
+  double      net_profit, sharpe, max_drawdown;
+  int64_t     trades;
+} HsTestBtRun;
+
+void     hs_test_store_add_run    (HsStore           *store,
+                                   const HsTestBtRun *run);
 
 G_END_DECLS

@@ -286,33 +286,6 @@ test_gaps_by_hand (void)
 /* ------------------------------------------------------------------------------------------ */
 /* Backtests, positions, alerts                                                                */
 
-static void
-save_run (HsStore    *store,
-          const char *strategy,
-          int64_t     created_at,
-          double      net_profit,
-          int64_t     trades)
-{
-  g_autoptr(HsBtRunInfo) info = hs_bt_run_info_new ();
-  g_autoptr(HsBtResult) result = hs_bt_result_new_empty (0);
-  g_autoptr(GError) error = NULL;
-  int64_t id = 0;
-
-  info->strategy_name = g_strdup (strategy);
-  info->symbol = g_strdup ("SPY");
-  info->interval = g_strdup ("1d");
-  info->start_ts = ts ("2020-01-01T00:00:00Z");
-  info->end_ts = ts ("2021-01-01T00:00:00Z");
-  info->initial_cash = 10000;
-  info->created_at = created_at;
-  result->stats.net_profit = net_profit;
-  result->stats.sharpe_ratio = 1.25;
-  result->stats.max_drawdown = 0.08;
-  result->stats.total_trades = trades;
-  g_assert_true (hs_store_save_backtest (store, info, result, &id, &error));
-  g_assert_no_error (error);
-}
-
 static HsPaperTrade *
 open_trade (HsStore     *store,
             const char  *symbol,
@@ -371,9 +344,23 @@ test_backtests_positions_alerts (void)
   hs_test_store_instrument (store, "MSFT", NULL, "stock");
   /* Three runs; the Overview asks for five, the store gives them newest first: the last
    * stored first (by id; created_at is the run's own time). */
-  save_run (store, "sma_cross", ts ("2024-01-01T10:00:00Z"), 0.10, 12);
-  save_run (store, "rsi_reversion", ts ("2024-01-03T10:00:00Z"), -0.05, 30);
-  save_run (store, "breakout", ts ("2024-01-02T10:00:00Z"), 0.20, 7);
+  {
+    const char *names[] = { "sma_cross", "rsi_reversion", "breakout" };
+    const char *created[] = { "2024-01-01T10:00:00Z", "2024-01-03T10:00:00Z",
+                              "2024-01-02T10:00:00Z" };
+    const double profit[] = { 0.10, -0.05, 0.20 };
+    const int64_t trades[] = { 12, 30, 7 };
+
+    for (int i = 0; i < 3; i++)
+      {
+        HsTestBtRun run = { .strategy = names[i], .start_ts = ts ("2020-01-01T00:00:00Z"),
+                            .end_ts = ts ("2021-01-01T00:00:00Z"), .created_at = ts (created[i]),
+                            .net_profit = profit[i], .sharpe = 1.25, .max_drawdown = 0.08,
+                            .trades = trades[i] };
+
+        hs_test_store_add_run (store, &run);
+      }
+  }
 
   /* AAPL one-minute bars 14:30, 14:31, 14:32 closing 101, 102, 103. */
   hs_test_store_add_bar (store, aapl, "1m", ts ("2024-03-04T14:30:00Z"), 101);
@@ -579,26 +566,6 @@ run_import (const char *db,
   return hs_job_import_finish (wait_result (&res), error);
 }
 
-static int64_t
-count_bars (const char *db,
-            const char *symbol,
-            const char *interval)
-{
-  g_autoptr(HsStore) store = hs_test_store_open (db);
-  g_autoptr(HsBars) bars = NULL;
-  g_autoptr(GError) error = NULL;
-  int64_t id = 0;
-
-  if (!hs_store_find_instrument (store, symbol, NULL, &id, &error))
-    {
-      g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
-      return -1;
-    }
-  bars = hs_store_load_bars (store, id, interval, G_MININT64, G_MAXINT64, &error);
-  g_assert_no_error (error);
-  return (int64_t) bars->n;
-}
-
 static void
 test_import_job (void)
 {
@@ -647,8 +614,8 @@ test_import_job (void)
   g_assert_cmpuint (result->results->len, ==, 2);
   g_assert_cmpint (g_array_index (result->results, HsImportResult, 0).inserted, ==, 3);
   g_assert_cmpint (g_array_index (result->results, HsImportResult, 1).inserted, ==, 2);
-  g_assert_cmpint (count_bars (db, "AAA", "1d"), ==, 3);
-  g_assert_cmpint (count_bars (db, "BBB", "1h"), ==, 2);
+  g_assert_cmpint (hs_test_count_bars (db, "AAA", "1d"), ==, 3);
+  g_assert_cmpint (hs_test_count_bars (db, "BBB", "1h"), ==, 2);
   /* Progress: file 1 starts at 0, file 2 at 1/2, and the whole list ends at 1; between them
    * whatever the importer reports (every 65,536 rows, and when a file is done). */
   g_assert_cmpuint (progress.fractions->len, >=, 3);
@@ -688,9 +655,9 @@ test_import_job (void)
     g_assert_true (g_str_has_prefix (result->error->message, where));
     g_assert_nonnull (strstr (result->error->message, "high"));
   }
-  g_assert_cmpint (count_bars (db, "CCC", "1d"), ==, 2);
-  g_assert_cmpint (count_bars (db, "BAD", "1d"), ==, -1);     /* not even the instrument */
-  g_assert_cmpint (count_bars (db, "NEVER", "1d"), ==, -1);   /* not tried */
+  g_assert_cmpint (hs_test_count_bars (db, "CCC", "1d"), ==, 2);
+  g_assert_cmpint (hs_test_count_bars (db, "BAD", "1d"), ==, -1);     /* not even the instrument */
+  g_assert_cmpint (hs_test_count_bars (db, "NEVER", "1d"), ==, -1);   /* not tried */
   g_assert_cmpfloat (g_array_index (progress.fractions, double, progress.fractions->len - 1),
                      <, 1.0);
   g_clear_pointer (&result, hs_import_job_result_free);
@@ -702,7 +669,7 @@ test_import_job (void)
   result = run_import (db, g_steal_pointer (&reqs), NULL, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
-  g_assert_cmpint (count_bars (db, "ZZZ", "1d"), ==, -1);
+  g_assert_cmpint (hs_test_count_bars (db, "ZZZ", "1d"), ==, -1);
 
   g_array_unref (progress.fractions);
   g_ptr_array_unref (progress.messages);

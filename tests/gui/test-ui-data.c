@@ -41,27 +41,6 @@ write_file (const char *name,
   return g_steal_pointer (&path);
 }
 
-/* Bars stored for @symbol (any exchange "") and @interval; -1 when there is no instrument. */
-static int64_t
-stored_bars (const char *db,
-             const char *symbol,
-             const char *interval)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HsStore) store = hs_test_store_open (db);
-  g_autoptr(HsBars) bars = NULL;
-  int64_t id = 0;
-
-  if (!hs_store_find_instrument (store, symbol, NULL, &id, &error))
-    {
-      g_assert_error (error, HS_STORE_ERROR, HS_STORE_ERROR_NOT_FOUND);
-      return -1;
-    }
-  bars = hs_store_load_bars (store, id, interval, G_MININT64, G_MAXINT64, &error);
-  g_assert_no_error (error);
-  return (int64_t) bars->n;
-}
-
 /* Drops @paths on @window as its drop target does, and returns the import dialog. */
 static HsImportDialog *
 drop_files (HsWindow          *window,
@@ -172,7 +151,7 @@ test_import_by_drop (void)
   g_assert_cmpfloat (max_progress, ==, 1.0);
   g_assert_cmpfloat (hs_data_page_get_progress (page), ==, 1.0);
   g_assert_null (hs_data_page_get_last_error (page));
-  g_assert_cmpint (stored_bars (db, "XYZ", "1d"), ==, 5);
+  g_assert_cmpint (hs_test_count_bars (db, "XYZ", "1d"), ==, 5);
 
   /* The page asked the window to reload: XYZ is in the table, selected, its bars read. */
   hs_test_wait_for_load (window);
@@ -225,7 +204,7 @@ test_import_bad_csv (void)
   hs_test_save_screenshot (error_dialog, "data-import-error.png");
 
   /* Nothing written, not even the instrument; nothing to reload. */
-  g_assert_cmpint (stored_bars (db, "BAD", "1d"), ==, -1);
+  g_assert_cmpint (hs_test_count_bars (db, "BAD", "1d"), ==, -1);
   g_assert_false (hs_window_get_loading (window));
   g_assert_null (find_item (window, "BAD"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (error_dialog), "close");
@@ -315,7 +294,7 @@ test_import_cancel (void)
   /* Cancelling is not an error, and the file's transaction was rolled back. */
   g_assert_null (hs_data_page_get_last_error (page));
   g_assert_null (hs_data_page_get_error_dialog (page));
-  g_assert_cmpint (stored_bars (db, "BIG", "1m"), ==, -1);
+  g_assert_cmpint (hs_test_count_bars (db, "BIG", "1m"), ==, -1);
   hs_test_close_window (window);
 }
 

@@ -39,38 +39,6 @@ static const char *const pages[] = { "overview", "data", "backtests", "trades", 
 /* Databases                                                                                   */
 
 static void
-add_run (HsStore    *store,
-         const char *strategy,
-         const char *status,
-         double      net_profit,
-         double      sharpe,
-         double      max_dd,
-         int64_t     trades)
-{
-  g_autoptr(HsBtRunInfo) info = hs_bt_run_info_new ();
-  g_autoptr(HsBtResult) result = hs_bt_result_new_empty (0);
-  g_autoptr(GError) error = NULL;
-  int64_t id = 0;
-
-  info->strategy_name = g_strdup (strategy);
-  info->symbol = g_strdup ("SPY");
-  info->interval = g_strdup ("1d");
-  info->start_ts = hs_test_utc (2023, 1, 3, 0, 0);
-  info->end_ts = hs_test_utc (2024, 1, 2, 0, 0);
-  info->initial_cash = 10000;
-  g_free (info->status);
-  info->status = g_strdup (status);
-  if (g_str_equal (status, "failed"))
-    info->error_message = g_strdup ("no bars in the range");
-  result->stats.net_profit = net_profit;
-  result->stats.sharpe_ratio = sharpe;
-  result->stats.max_drawdown = max_dd;
-  result->stats.total_trades = trades;
-  g_assert_true (hs_store_save_backtest (store, info, result, &id, &error));
-  g_assert_no_error (error);
-}
-
-static void
 add_alert (HsStore    *store,
            int64_t     ts,
            const char *kind,
@@ -138,9 +106,22 @@ create_rich_db (const char *name)
     if (h < 4 || h > 6)
       hs_test_store_add_bar (store, eth, "1h", hs_test_utc (2024, 5, 1, 0, 0) + h * HOUR_US, 3000 + 10 * h);
 
-  add_run (store, "sma_cross", "completed", 0.1234, 1.25, 0.081, 12);
-  add_run (store, "rsi_reversion", "failed", NAN, NAN, NAN, -1);
-  add_run (store, "breakout", "completed", -0.052, -0.4, 0.15, 30);
+  {
+    const HsTestBtRun runs[] = {
+      { "sma_cross", NULL, 0, 0, 0, 0.1234, 1.25, 0.081, 12 },
+      { "rsi_reversion", "failed", 0, 0, 0, NAN, NAN, NAN, -1 },
+      { "breakout", NULL, 0, 0, 0, -0.052, -0.4, 0.15, 30 },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (runs); i++)
+      {
+        HsTestBtRun run = runs[i];
+
+        run.start_ts = hs_test_utc (2023, 1, 3, 0, 0);
+        run.end_ts = hs_test_utc (2024, 1, 2, 0, 0);
+        hs_test_store_add_run (store, &run);
+      }
+  }
 
   open_trade (store, "AAPL", HS_PAPER_LONG, 10, 100, 1, hs_test_utc (2024, 3, 4, 14, 30) + 30
                                                          * G_USEC_PER_SEC);
