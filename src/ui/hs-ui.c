@@ -3,7 +3,8 @@
  * What every part of the GUI needs once: the compiled templates, style sheet and icons
  * registered as a GResource (manually, because a constructor in a static library is dropped by
  * the linker when nothing else in its object file is used), the types templates name, and the
- * main thread's identity for hs_is_main_thread().
+ * main thread's identity for hs_is_main_thread(). And what every widget that starts a job
+ * uses to find itself again when the job answers (HsUiJob).
  */
 #define G_LOG_DOMAIN "hs-ui"
 
