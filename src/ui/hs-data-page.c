@@ -686,6 +686,14 @@ hs_data_page_get_coverage_page (HsDataPage *self)
   return self->coverage_page;
 }
 
+/* Returns: (transfer none) (nullable): the chart widget given to hs_data_page_set_chart() */
+GtkWidget *
+hs_data_page_get_chart (HsDataPage *self)
+{
+  g_return_val_if_fail (HS_IS_DATA_PAGE (self), NULL);
+  return self->chart;
+}
+
 /**
  * hs_data_page_set_chart:
  * @chart: (transfer floating): the chart widget, shown in the chart area instead of the

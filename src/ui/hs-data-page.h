@@ -34,6 +34,7 @@ void            hs_data_page_set_chart          (HsDataPage      *self,
                                                  gpointer         user_data,
                                                  GDestroyNotify   destroy);
 const HsBars   *hs_data_page_get_bars           (HsDataPage      *self);
+GtkWidget      *hs_data_page_get_chart          (HsDataPage      *self);
 const char     *hs_data_page_get_chart_title    (HsDataPage      *self);
 gboolean        hs_data_page_get_loading_bars   (HsDataPage      *self);
 

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "hs-application.h"
+#include "hs-chart-candles.h"
+#include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
 #include "hs-data-page.h"
 #include "hs-import-job.h"
@@ -968,6 +970,26 @@ hs_window_class_init (HsWindowClass *klass)
                                    show_data_sources_action);
 }
 
+/* The Data page's chart: the selected series as candlesticks with volume. */
+static void
+update_data_chart (GtkWidget    *chart,
+                   const HsBars *bars,
+                   const char   *title,
+                   gpointer      user_data)
+{
+  HsChartWidget *widget = HS_CHART_WIDGET (chart);
+
+  hs_chart_widget_set_title (widget, title != NULL ? title : _("Price"));
+  if (bars == NULL || bars->n == 0)
+    {
+      hs_chart_widget_set_chart (widget, NULL, NULL, NULL);
+      return;
+    }
+  hs_chart_widget_set_candles (widget, hs_candle_chart_data_new (bars->ts, bars->open, bars->high,
+                                                                 bars->low, bars->close,
+                                                                 bars->volume, bars->n, title));
+}
+
 static void
 hs_window_init (HsWindow *self)
 {
@@ -988,6 +1010,7 @@ hs_window_init (HsWindow *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->data_page, "imported", G_CALLBACK (imported_cb), self,
                            G_CONNECT_SWAPPED);
+  hs_data_page_set_chart (self->data_page, hs_chart_widget_new (), update_data_chart, NULL, NULL);
   /* A narrow window starts on the page, not the page list. */
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
 

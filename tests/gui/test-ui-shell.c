@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include "hs-chart-candles.h"
+#include "hs-chart-widget.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -227,6 +230,21 @@ test_every_page (void)
   g_assert_cmpstr (hs_window_get_visible_view (window), ==, "pages");
   wait_for_overview (window);
   wait_for_bars (window);
+  /* The Data page charts the selected series as candles: the chart holds its bars. */
+  {
+    HsDataPage *data = hs_window_get_data_page (window);
+    const HsBars *bars = hs_data_page_get_bars (data);
+    GtkWidget *chart = hs_data_page_get_chart (data);
+    const HsCandleChartData *candles;
+
+    g_assert_nonnull (bars);
+    g_assert_true (HS_IS_CHART_WIDGET (chart));
+    g_assert_true (hs_chart_widget_get_painter (HS_CHART_WIDGET (chart))
+                   == &hs_candle_chart_painter);
+    candles = hs_chart_widget_get_data (HS_CHART_WIDGET (chart));
+    g_assert_cmpuint (candles->n, ==, bars->n);
+    g_assert_cmpfloat (candles->close[bars->n - 1], ==, bars->close[bars->n - 1]);
+  }
   for (size_t i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *shot = g_strdup_printf ("shell-%s.png", pages[i]);
