@@ -113,7 +113,11 @@ case "$cmd" in
     demo_db
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$build/src/ui/hindsight" ]; then
       say "Opening Hindsight on $build/demo.db"
-      exec "$build/src/ui/hindsight" --db "$here/$build/demo.db"
+      # Run from the build tree: the window's settings schema is compiled in build/data, and
+      # "Load the Demo Data" finds the demo files in the source tree.
+      GSETTINGS_SCHEMA_DIR="$here/$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}" \
+      HINDSIGHT_DEMO_DIR="$here/data/demo" \
+        exec "$build/src/ui/hindsight" --db "$here/$build/demo.db"
     fi
     say "No display: the demo through hindsight-cli"
     "$build/src/cli/hindsight-cli" --db "$build/demo.db" instruments

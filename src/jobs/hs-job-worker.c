@@ -133,6 +133,15 @@ hs_job_worker (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  /* A job reads or adds to a database that exists: one deleted while the job waited for a
+   * thread is not made again, empty (only opening a database, as the coverage job does,
+   * creates one). */
+  if (!g_file_test (d->db_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such database",
+                               d->db_path);
+      return;
+    }
   store = hs_store_open (d->db_path, HS_STORE_OPEN_DEFAULT, &error);
   if (store == NULL)
     {
@@ -195,7 +204,8 @@ hs_job_run_async (const char          *db_path,
  * hs_job_run_finish:
  *
  * Returns: (transfer full): the job's result, or %NULL with @error set as the job's body set it
- *   (or as hs_store_open() does when the database cannot be opened)
+ *   (or as hs_store_open() does when the database cannot be opened, or %G_IO_ERROR_NOT_FOUND
+ *   when the file does not exist)
  */
 gpointer
 hs_job_run_finish (GAsyncResult *result,

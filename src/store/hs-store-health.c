@@ -285,20 +285,6 @@ hs_store_latest_provider_stats (HsStore *store,
   return g_steal_pointer (&out);
 }
 
-void
-hs_alert_free (HsAlert *alert)
-{
-  if (alert == NULL)
-    return;
-  g_free (alert->kind);
-  g_free (alert->severity);
-  g_free (alert->title);
-  g_free (alert->message);
-  g_free (alert->source);
-  g_free (alert->dedupe_key);
-  g_free (alert);
-}
-
 /**
  * hs_store_open_alerts:
  *
@@ -321,11 +307,12 @@ hs_store_open_alerts (HsStore *store,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      HsAlert *a = g_new0 (HsAlert, 1);
+      HsAlert *a = hs_alert_new ();
 
       a->id = sqlite3_column_int64 (stmt, 0);
       a->ts = sqlite3_column_int64 (stmt, 1);
       a->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_free (a->severity);   /* hs_alert_new()'s default */
       a->severity = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       a->title = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       a->message = g_strdup ((const char *) sqlite3_column_text (stmt, 5));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hs-provider-stats.h"
+#include "hs-store-alerts.h"
 #include "hs-store.h"
 
 G_BEGIN_DECLS
@@ -9,18 +10,6 @@ G_BEGIN_DECLS
 /* A provider failing this many calls in a row raises an alert (hs_store_write_provider_stats). */
 #define HS_PROVIDER_ALERT_THRESHOLD 3
 
-/* One row of the alerts table (migrations/005). */
-typedef struct
-{
-  int64_t id;
-  int64_t ts;
-  char   *kind;        /* provider_error, data_gap, … */
-  char   *severity;    /* debug, info, warning, error, critical */
-  char   *title;
-  char   *message;     /* (nullable) */
-  char   *source;      /* (nullable) the component that raised it: fetch.kalshi */
-  char   *dedupe_key;  /* (nullable) */
-} HsAlert;
 
 gboolean   hs_store_write_provider_stats  (HsStore               *store,
                                            const HsProviderStats *stats,
@@ -36,8 +25,5 @@ gboolean   hs_store_ack_alert             (HsStore               *store,
                                            int64_t                now,
                                            gboolean              *was_open,
                                            GError               **error);
-void       hs_alert_free                  (HsAlert               *alert);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsAlert, hs_alert_free)
 
 G_END_DECLS

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The application: parses `hindsight [--db PATH] [--version]`, decides which database a window
- * shows (--db, else $HINDSIGHT_DB, else ~/.local/share/hindsight/hindsight.db, as hindsight-cli
- * does) and opens one window per database. A second `hindsight` started while one runs hands its
- * command line to the first, which opens or raises the window for that database.
+ * shows (--db, else $HINDSIGHT_DB, else the database opened last, else the default
+ * ~/.local/share/hindsight/hindsight.db when it exists; with none of them the window offers to
+ * create one) and opens one window per database. A second `hindsight` started while one runs
+ * hands its command line to the first, which opens or raises the window for that database.
+ * The keyboard shortcuts of every window action are set here, so the menus show them.
  */
 #define G_LOG_DOMAIN "hs-application"
 
@@ -13,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hs-settings.h"
 #include "hs-ui.h"
 #include "hs-window.h"
 
@@ -43,22 +46,46 @@ hs_default_database_path (void)
 }
 
 /**
- * hs_resolve_database_path:
+ * hs_choose_database:
  * @option: (nullable): the --db argument
  * @env_value: (nullable): the value of $HINDSIGHT_DB
+ * @last: (nullable): the database opened last (GSettings last-database)
+ * @default_path: the default database, hs_default_database_path()
  *
- * Returns: (transfer full): @option, else @env_value, else the default path; empty strings count
- *   as not given
+ * Which database a window opens on start: @option, else @env_value (both as given: a missing
+ * file is created), else @last when the file is still there, else @default_path when it
+ * exists. Empty strings count as not given.
+ *
+ * Returns: (transfer full) (nullable): the path, or %NULL: offer to create a database
  */
 char *
-hs_resolve_database_path (const char *option,
-                          const char *env_value)
+hs_choose_database (const char *option,
+                    const char *env_value,
+                    const char *last,
+                    const char *default_path)
 {
   if (option != NULL && option[0] != '\0')
     return g_strdup (option);
   if (env_value != NULL && env_value[0] != '\0')
     return g_strdup (env_value);
-  return hs_default_database_path ();
+  if (last != NULL && last[0] != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (last);
+  if (default_path != NULL && g_file_test (default_path, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (default_path);
+  return NULL;
+}
+
+/* Returns: (transfer full) (nullable): hs_choose_database() with the remembered database */
+static char *
+choose_database (const char *option,
+                 const char *env_value)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  g_autofree char *last = settings != NULL ? g_settings_get_string (settings, "last-database")
+                                           : NULL;
+  g_autofree char *default_path = hs_default_database_path ();
+
+  return hs_choose_database (option, env_value, last, default_path);
 }
 
 static void
@@ -70,7 +97,7 @@ open_window (HsApplication *self,
 
   for (GList *l = windows; l != NULL; l = l->next)
     if (HS_IS_WINDOW (l->data)
-        && g_strcmp0 (hs_window_get_database_path (l->data), path) == 0)
+        && (path == NULL || g_strcmp0 (hs_window_get_database_path (l->data), path) == 0))
       {
         gtk_window_present (GTK_WINDOW (l->data));
         return;
@@ -102,8 +129,12 @@ hs_application_command_line (GApplication            *app,
   g_autoptr(GFile) file = NULL;
 
   g_variant_dict_lookup (options, "db", "^&ay", &db);
-  path = hs_resolve_database_path (db, g_application_command_line_getenv (cmdline,
-                                                                         "HINDSIGHT_DB"));
+  path = choose_database (db, g_application_command_line_getenv (cmdline, "HINDSIGHT_DB"));
+  if (path == NULL)
+    {
+      open_window (HS_APPLICATION (app), NULL);
+      return 0;
+    }
   /* A relative path is relative to the directory `hindsight` was started in, which for a
    * command line forwarded to a running instance is not ours. */
   file = g_application_command_line_create_file_for_arg (cmdline, path);
@@ -130,7 +161,7 @@ hs_application_activate (GApplication *app)
       gtk_window_present (window);
       return;
     }
-  path = hs_resolve_database_path (NULL, g_getenv ("HINDSIGHT_DB"));
+  path = choose_database (NULL, g_getenv ("HINDSIGHT_DB"));
   open_window (HS_APPLICATION (app), path);
 }
 
@@ -169,6 +200,29 @@ quit_action_cb (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* Every shortcut of the application, so that menus show them; the shortcuts window
+ * (ui/hs-shortcuts-window.ui) lists the same. */
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} shortcuts[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "window.close", { "<Control>w", NULL } },
+  { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
+  { "window.open-database", { "<Control>o", NULL } },
+  { "window.new-database", { "<Control>n", NULL } },
+  { "window.import", { "<Control>i", NULL } },
+  { "window.reload", { "F5", "<Control>r", NULL } },
+  { "window.search", { "<Control>f", NULL } },
+  { "window.show-sidebar", { "F9", NULL } },
+  { "window.show-page('overview')", { "<Control>1", NULL } },
+  { "window.show-page('data')", { "<Control>2", NULL } },
+  { "window.show-page('backtests')", { "<Control>3", NULL } },
+  { "window.show-page('trades')", { "<Control>4", NULL } },
+  { "window.show-page('export')", { "<Control>5", NULL } },
+};
+
 static void
 hs_application_startup (GApplication *app)
 {
@@ -176,15 +230,17 @@ hs_application_startup (GApplication *app)
     { .name = "about", .activate = about_action_cb },
     { .name = "quit", .activate = quit_action_cb },
   };
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (hs_application_parent_class)->startup (app);
 
   hs_ui_init ();
+  /* Light or dark as the desktop prefers (the default scheme, said explicitly). */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_DEFAULT);
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  for (size_t i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), shortcuts[i].action,
+                                           shortcuts[i].accels);
 }
 
 static void
@@ -204,8 +260,8 @@ hs_application_init (HsApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Shows what market data a Hindsight database "
-                                              "holds."));
+                                            _("The Hindsight window: market data, backtests "
+                                              "and paper trades of one database file."));
 }
 
 /* Returns: (transfer full): the application */

@@ -11,7 +11,9 @@ G_DECLARE_FINAL_TYPE (HsApplication, hs_application, HS, APPLICATION, AdwApplica
 
 HsApplication *hs_application_new                 (void);
 char          *hs_default_database_path           (void);
-char          *hs_resolve_database_path           (const char *option,
-                                                   const char *env_value);
+char          *hs_choose_database                 (const char *option,
+                                                   const char *env_value,
+                                                   const char *last,
+                                                   const char *default_path);
 
 G_END_DECLS

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The main window: a header bar naming the database file, and a stack of views over it — a
- * spinner while the coverage job opens the database on a worker, an error page when that fails
- * (for example a database written by a newer Hindsight), an empty state telling how to import
- * data when it holds no instruments, and the coverage page otherwise. Later issues add pages
- * beside the coverage page; the window only ever starts jobs and shows their results.
+ * The main window (docs/ui.md): a sidebar of pages — Overview, Data, Backtests, Trades, Export —
+ * beside the page area, in a leaflet that folds into one pane on narrow windows (down to
+ * 360 px), with a back button to the page list. The header names the database file (and its
+ * folder). Before the pages show, the window opens the database with the coverage job on a
+ * worker (a spinner meanwhile), or says why it cannot (an error page), or, with no database at
+ * all, offers to create or open one. Backtests, Trades and Export are placeholders that later
+ * parts fill with hs_window_set_page(). Size, maximized state, the last page, the last database
+ * and the recent ones are kept in GSettings. Files dropped on the window are imported on the
+ * Data page. The window only starts jobs and shows their results.
  */
 #define G_LOG_DOMAIN "hs-window"
 
@@ -17,8 +21,14 @@
 #include <string.h>
 
 #include "hs-application.h"
+#include "hs-chart-candles.h"
+#include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
+#include "hs-data-page.h"
+#include "hs-import-job.h"
 #include "hs-job-coverage.h"
+#include "hs-overview-page.h"
+#include "hs-settings.h"
 #include "hs-ui.h"
 
 struct _HsWindow
@@ -28,17 +38,25 @@ struct _HsWindow
   /* Template children */
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
-  GtkStack             *stack;
-  GtkToggleButton      *search_button;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sidebar_list;
+  GtkStack             *main_stack;
+  GtkStack             *page_stack;
+  GtkWidget            *search_button;
+  GtkWidget            *import_button;
   AdwStatusPage        *error_page;
-  GtkLabel             *import_command_label;
-  GtkLabel             *demo_command_label;
-  HsCoveragePage       *coverage_page;
+  GtkLabel             *default_path_label;
+  HsOverviewPage       *overview_page;
+  HsDataPage           *data_page;
+  AdwBin               *backtests_slot;
+  AdwBin               *trades_slot;
+  AdwBin               *export_slot;
+  GMenu                *recent_menu;
 
+  GSettings            *settings;         /* (owned) (nullable) when the schema is missing */
   char                 *database_path;    /* (owned) (nullable) */
   GCancellable         *cancellable;      /* (owned) (nullable) the running or last load */
   char                 *error_message;    /* (owned) (nullable) */
-  char                 *import_command;   /* (owned) */
   GtkNativeDialog      *file_chooser;     /* (owned) (nullable) */
   gboolean              loading;
   gboolean              constructed;
@@ -51,30 +69,61 @@ enum
   PROP_0,
   PROP_DATABASE_PATH,
   PROP_LOADING,
+  PROP_VISIBLE_PAGE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static const char demo_command[] = "build-aux/dev.sh run";
-
-/* A load in flight: the worker never sees the window, only the path; the callback finds the
- * window through a weak reference and drops results of a load that was superseded. */
-typedef struct
+enum
 {
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} LoadData;
+  SIGNAL_DATABASE_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The pages, in sidebar order; Ctrl+1 … Ctrl+5 follow it (hs-application.c). */
+static const char *const page_names[] = { "overview", "data", "backtests", "trades", "export",
+                                          NULL };
+
+/* ------------------------------------------------------------------------------------------ */
+/* What shows                                                                                  */
 
 static void
-load_data_free (LoadData *data)
+update_actions (HsWindow *self)
 {
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
+  const char *view = gtk_stack_get_visible_child_name (self->main_stack);
+  const char *page = gtk_stack_get_visible_child_name (self->page_stack);
+  gboolean pages = g_strcmp0 (view, "pages") == 0;
+  gboolean data = pages && g_strcmp0 (page, "data") == 0;
+  g_autofree char *demo = hs_import_demo_dir ();
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.reload",
+                                 self->database_path != NULL && !self->loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.import", pages);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.load-demo", pages && demo != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.search", data);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.show-data-sources", pages);
+  gtk_widget_set_visible (self->search_button, data);
+  gtk_widget_set_visible (self->import_button, pages);
+
+  {
+    HsCoveragePage *coverage = hs_data_page_get_coverage_page (self->data_page);
+
+    hs_coverage_page_set_key_capture_widget (coverage, data ? GTK_WIDGET (self) : NULL);
+    if (!data)
+      hs_coverage_page_set_search_mode_enabled (coverage, FALSE);
+  }
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
+static void
+show_view (HsWindow   *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+  update_actions (self);
+}
 
 static void
 set_loading (HsWindow *self,
@@ -83,23 +132,128 @@ set_loading (HsWindow *self,
   if (self->loading == loading)
     return;
   self->loading = loading;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.reload", !loading);
+  update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+static gboolean
+is_page_name (const char *name)
+{
+  return name != NULL && g_strv_contains (page_names, name);
+}
+
 static void
-show_view (HsWindow   *self,
+select_sidebar_row (HsWindow   *self,
+                    const char *name)
+{
+  for (int i = 0; page_names[i] != NULL; i++)
+    if (g_str_equal (page_names[i], name))
+      gtk_list_box_select_row (self->sidebar_list,
+                               gtk_list_box_get_row_at_index (self->sidebar_list, i));
+}
+
+/**
+ * hs_window_show_page:
+ * @name: "overview", "data", "backtests", "trades" or "export"
+ *
+ * Shows a page (and, in a folded window, the page rather than the page list); remembered as
+ * the last page.
+ */
+void
+hs_window_show_page (HsWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (is_page_name (name));
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), name) == 0)
+    return;
+  gtk_stack_set_visible_child_name (self->page_stack, name);
+  select_sidebar_row (self, name);
+  update_actions (self);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-page", name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_PAGE]);
+}
+
+/* Returns: the page showing (or that shows once a database is open) */
+const char *
+hs_window_get_visible_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->page_stack);
+}
+
+static AdwBin *
+page_slot (HsWindow   *self,
            const char *name)
 {
-  gboolean coverage = g_str_equal (name, "coverage");
+  if (g_strcmp0 (name, "backtests") == 0)
+    return self->backtests_slot;
+  if (g_strcmp0 (name, "trades") == 0)
+    return self->trades_slot;
+  if (g_strcmp0 (name, "export") == 0)
+    return self->export_slot;
+  return NULL;
+}
 
-  gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_set_visible (GTK_WIDGET (self->search_button), coverage);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.search", coverage);
-  hs_coverage_page_set_key_capture_widget (self->coverage_page,
-                                           coverage ? GTK_WIDGET (self) : NULL);
-  if (!coverage)
-    hs_coverage_page_set_search_mode_enabled (self->coverage_page, FALSE);
+/**
+ * hs_window_set_page:
+ * @name: "backtests", "trades" or "export": a page that shows a placeholder until set
+ * @widget: (transfer floating): the page's content, in place of the placeholder
+ *
+ * How a later part of the GUI fills its page. The widget follows the window's database through
+ * #HsWindow:database-path and #HsWindow::database-loaded.
+ */
+void
+hs_window_set_page (HsWindow   *self,
+                    const char *name,
+                    GtkWidget  *widget)
+{
+  AdwBin *slot = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  slot = page_slot (self, name);
+  g_return_if_fail (slot != NULL);
+
+  adw_bin_set_child (slot, widget);
+}
+
+/* Returns: (transfer none): the widget a page shows: the Overview and Data pages, or the
+ *   content of a placeholder page (its placeholder until hs_window_set_page()) */
+GtkWidget *
+hs_window_get_page (HsWindow   *self,
+                    const char *name)
+{
+  AdwBin *slot = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (is_page_name (name), NULL);
+
+  if (g_str_equal (name, "overview"))
+    return GTK_WIDGET (self->overview_page);
+  if (g_str_equal (name, "data"))
+    return GTK_WIDGET (self->data_page);
+  slot = page_slot (self, name);
+  return adw_bin_get_child (slot);
+}
+
+/* @toast: (transfer full) */
+void
+hs_window_add_toast (HsWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+toast (HsWindow   *self,
+       const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 /* Returns: (transfer full): @path's folder for display, with the home folder as ~ */
@@ -122,13 +276,12 @@ update_titles (HsWindow *self)
   g_autofree char *name = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *default_path = hs_default_database_path ();
-  g_autofree char *quoted = NULL;
 
   if (self->database_path == NULL)
     {
       adw_window_title_set_title (self->window_title, _("Hindsight"));
       adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), NULL);
       gtk_window_set_title (GTK_WINDOW (self), _("Hindsight"));
       return;
     }
@@ -141,18 +294,34 @@ update_titles (HsWindow *self)
   adw_window_title_set_subtitle (self->window_title, folder);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), self->database_path);
   gtk_window_set_title (GTK_WINDOW (self), title);
+}
 
-  /* The import command names the database only when hindsight-cli would not find it alone. */
-  g_clear_pointer (&self->import_command, g_free);
-  if (g_strcmp0 (self->database_path, default_path) == 0)
-    self->import_command = g_strdup ("hindsight-cli import bars FILE --symbol S --interval 1d");
-  else
+static void
+update_recent_menu (HsWindow *self)
+{
+  g_auto(GStrv) recent = NULL;
+
+  g_menu_remove_all (self->recent_menu);
+  if (self->settings != NULL)
+    recent = g_settings_get_strv (self->settings, "recent-databases");
+  if (recent == NULL || recent[0] == NULL)
     {
-      quoted = g_shell_quote (self->database_path);
-      self->import_command = g_strdup_printf ("hindsight-cli --db %s import bars FILE "
-                                              "--symbol S --interval 1d", quoted);
+      /* An item without an action shows, insensitive, what the submenu would hold. */
+      g_menu_append (self->recent_menu, _("No recent databases"), NULL);
+      return;
     }
-  gtk_label_set_text (self->import_command_label, self->import_command);
+  for (char **p = recent; *p != NULL; p++)
+    {
+      g_autofree char *name = g_path_get_basename (*p);
+      g_autofree char *folder = display_folder (*p);
+      /* Translators: a recent database in the menu, "demo.db (~/src/hindsight/build)" */
+      g_autofree char *label = g_strdup_printf (_("%s (%s)"), name, folder);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "window.open-recent",
+                                               g_variant_new_string (*p));
+      g_menu_append_item (self->recent_menu, item);
+    }
 }
 
 static void
@@ -181,8 +350,8 @@ load_cb (GObject      *source,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsWindow) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsWindow) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsCoverageResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -197,28 +366,30 @@ load_cb (GObject      *source,
   if (result == NULL)
     {
       g_debug ("load failed: %s", error->message);
+      set_loading (self, FALSE);
       show_error (self, error);
+      return;
     }
-  else
-    {
-      g_clear_pointer (&self->error_message, g_free);
-      hs_coverage_page_set_coverage (self->coverage_page, result->coverage);
-      show_view (self, result->coverage->len == 0 ? "empty" : "coverage");
-    }
+  g_clear_pointer (&self->error_message, g_free);
+  hs_data_page_set_database (self->data_page, self->database_path);
+  hs_data_page_set_coverage (self->data_page, result->coverage);
+  hs_overview_page_set_database (self->overview_page, self->database_path, result->coverage);
+  hs_settings_remember_database (self->settings, self->database_path);
   set_loading (self, FALSE);
+  show_view (self, "pages");
+  g_signal_emit (self, signals[SIGNAL_DATABASE_LOADED], 0);
 }
 
 /**
  * hs_window_reload:
  *
- * Reads the database's coverage again on a worker, superseding a load in flight. The current
- * view stays until the result arrives, except that a window with nothing to show yet, or an
- * error, shows the spinner.
+ * Opens the database again on a worker (creating and migrating it when needed) and reads what
+ * every page shows, superseding a load in flight. The pages stay until the result arrives,
+ * except that a window with nothing to show yet, or an error, shows the spinner.
  */
 void
 hs_window_reload (HsWindow *self)
 {
-  LoadData *data = NULL;
   const char *view = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
@@ -229,60 +400,87 @@ hs_window_reload (HsWindow *self)
   if (self->database_path == NULL)
     {
       set_loading (self, FALSE);
+      show_view (self, "welcome");
       return;
     }
 
   self->cancellable = g_cancellable_new ();
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
 
-  view = gtk_stack_get_visible_child_name (self->stack);
-  if (view == NULL || g_str_equal (view, "error"))
+  view = gtk_stack_get_visible_child_name (self->main_stack);
+  if (view == NULL || !g_str_equal (view, "pages"))
     show_view (self, "loading");
   set_loading (self, TRUE);
-  hs_job_coverage_async (self->database_path, self->cancellable, load_cb, data);
+  hs_job_coverage_async (self->database_path, self->cancellable, load_cb,
+                         hs_ui_job_new (self, self->cancellable));
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Actions                                                                                     */
+/* File choosers                                                                               */
 
-static void
-reload_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+static GtkFileChooserNative *
+new_chooser (HsWindow             *self,
+             const char           *title,
+             GtkFileChooserAction  action,
+             const char           *accept,
+             GCallback             response_cb)
 {
-  hs_window_reload (HS_WINDOW (widget));
+  GtkFileChooserNative *native = NULL;
+
+  if (self->file_chooser != NULL)
+    {
+      gtk_native_dialog_destroy (self->file_chooser);
+      g_clear_object (&self->file_chooser);
+    }
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_object (native, "response", response_cb, self, G_CONNECT_SWAPPED);
+  self->file_chooser = GTK_NATIVE_DIALOG (native);
+  return native;
 }
 
 static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+add_filter (GtkFileChooser     *chooser,
+            const char         *name,
+            const char *const  *suffixes)
 {
-  HsWindow *self = HS_WINDOW (widget);
-  gboolean on = hs_coverage_page_get_search_mode_enabled (self->coverage_page);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  hs_coverage_page_set_search_mode_enabled (self->coverage_page, !on);
+  gtk_file_filter_set_name (filter, name);
+  for (const char *const *s = suffixes; *s != NULL; s++)
+    gtk_file_filter_add_suffix (filter, *s);
+  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 static void
-copy_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+add_all_files_filter (GtkFileChooser *chooser)
 {
-  HsWindow *self = HS_WINDOW (widget);
-  const char *which = g_variant_get_string (parameter, NULL);
-  const char *text = g_str_equal (which, "demo") ? demo_command : self->import_command;
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied to clipboard")));
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (chooser, all);
 }
 
 static void
-file_chooser_response_cb (HsWindow        *self,
-                          int              response,
-                          GtkNativeDialog *dialog)
+start_in_database_folder (HsWindow       *self,
+                          GtkFileChooser *chooser)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->database_path == NULL)
+    return;
+  dir = g_path_get_dirname (self->database_path);
+  folder = g_file_new_for_path (dir);
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
+static const char *const database_suffixes[] = { "db", "sqlite", "sqlite3", NULL };
+
+static void
+open_response_cb (HsWindow        *self,
+                  int              response,
+                  GtkNativeDialog *dialog)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -301,42 +499,291 @@ open_database_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   HsWindow *self = HS_WINDOW (widget);
-  g_autoptr(GtkFileFilter) databases = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  GtkFileChooserNative *native = NULL;
+  GtkFileChooserNative *native = new_chooser (self, _("Open Database"),
+                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                              G_CALLBACK (open_response_cb));
 
-  if (self->file_chooser != NULL)
+  add_filter (GTK_FILE_CHOOSER (native), _("Hindsight databases"), database_suffixes);
+  add_all_files_filter (GTK_FILE_CHOOSER (native));
+  start_in_database_folder (self, GTK_FILE_CHOOSER (native));
+  gtk_native_dialog_show (self->file_chooser);
+}
+
+static void
+new_response_cb (HsWindow        *self,
+                 int              response,
+                 GtkNativeDialog *dialog)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
     {
-      gtk_native_dialog_show (self->file_chooser);
-      return;
-    }
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
-  native = gtk_file_chooser_native_new (_("Open Database"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (databases, _("Hindsight databases"));
-  gtk_file_filter_add_mime_type (databases, "application/vnd.sqlite3");
-  gtk_file_filter_add_suffix (databases, "db");
-  gtk_file_filter_add_suffix (databases, "sqlite");
-  gtk_file_filter_add_suffix (databases, "sqlite3");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), databases);
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
-  if (self->database_path != NULL)
+      /* The chooser has asked whether to replace a file that exists; Hindsight never deletes
+       * a database, so it opens it instead and says so. */
+      if (path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+        toast (self, _("The file exists: opened it instead of replacing it"));
+      if (path != NULL)
+        hs_window_set_database_path (self, path);
+    }
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+new_database_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  GtkFileChooserNative *native = new_chooser (self, _("New Database"),
+                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"),
+                                              G_CALLBACK (new_response_cb));
+
+  add_filter (GTK_FILE_CHOOSER (native), _("Hindsight databases"), database_suffixes);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "hindsight.db");
+  start_in_database_folder (self, GTK_FILE_CHOOSER (native));
+  gtk_native_dialog_show (self->file_chooser);
+}
+
+static void
+import_response_cb (HsWindow        *self,
+                    int              response,
+                    GtkNativeDialog *dialog)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autofree char *dir = g_path_get_dirname (self->database_path);
-      g_autoptr(GFile) folder = g_file_new_for_path (dir);
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      GSList *list = NULL;
 
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+      for (guint i = g_list_model_get_n_items (files); i > 0; i--)
+        list = g_slist_prepend (list, g_list_model_get_item (files, i - 1));
+      hs_window_import_files (self, list);
+      g_slist_free_full (list, g_object_unref);
     }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  g_signal_connect_object (native, "response", G_CALLBACK (file_chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  self->file_chooser = GTK_NATIVE_DIALOG (native);
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  GtkFileChooserNative *native = new_chooser (self, _("Import Files"),
+                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                                              G_CALLBACK (import_response_cb));
+  static const char *const data_suffixes[] = { "csv", "txt", "jsonl", "ndjson", "json", NULL };
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+  add_filter (GTK_FILE_CHOOSER (native), _("Market data (CSV, JSON Lines)"), data_suffixes);
+  add_all_files_filter (GTK_FILE_CHOOSER (native));
   gtk_native_dialog_show (self->file_chooser);
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Other actions                                                                               */
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  hs_window_reload (HS_WINDOW (widget));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  HsCoveragePage *coverage = hs_data_page_get_coverage_page (self->data_page);
+
+  hs_coverage_page_set_search_mode_enabled (coverage,
+                                            !hs_coverage_page_get_search_mode_enabled (coverage));
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (is_page_name (name))
+    hs_window_show_page (HS_WINDOW (widget), name);
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  adw_leaflet_set_visible_child_name (HS_WINDOW (widget)->leaflet, "sidebar");
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *text = g_strdup_printf (_("%s is gone; removed from the recent "
+                                                 "databases"), path);
+
+      hs_settings_forget_database (self->settings, path);
+      toast (self, text);
+      return;
+    }
+  hs_window_set_database_path (self, path);
+}
+
+static void
+create_database_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  g_autofree char *path = hs_default_database_path ();
+
+  hs_window_set_database_path (HS_WINDOW (widget), path);
+}
+
+static void
+load_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+  g_autofree char *dir = hs_import_demo_dir ();
+  GPtrArray *requests = dir != NULL ? hs_import_demo_requests (dir) : NULL;
+
+  if (requests == NULL)
+    {
+      toast (self, _("The demo files are not installed"));
+      return;
+    }
+  hs_window_show_page (self, "data");
+  hs_data_page_start_import (self->data_page, requests);
+}
+
+static void
+show_data_sources_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HsWindow *self = HS_WINDOW (widget);
+
+  hs_window_show_page (self, "data");
+  hs_data_page_show_data_sources (self->data_page);
+}
+
+/**
+ * hs_window_import_files:
+ * @files: (element-type GFile): files to import
+ *
+ * Shows the Data page and asks there how to import @files: what dropping files on the window
+ * and the import action do.
+ */
+void
+hs_window_import_files (HsWindow *self,
+                        GSList   *files)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "pages"))
+    {
+      toast (self, _("Open a database first"));
+      return;
+    }
+  hs_window_show_page (self, "data");
+  hs_data_page_import_files (self->data_page, files);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         HsWindow      *self)
+{
+  GdkFileList *list = g_value_get_boxed (value);
+  g_autoptr(GSList) files = list != NULL ? gdk_file_list_get_files (list) : NULL;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->toast_overlay), "hs-drop-target");
+  if (files == NULL)
+    return FALSE;
+  hs_window_import_files (self, files);
+  return TRUE;
+}
+
+static GdkDragAction
+drop_enter_cb (GtkDropTarget *target,
+               double         x,
+               double         y,
+               HsWindow      *self)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self->toast_overlay), "hs-drop-target");
+  return GDK_ACTION_COPY;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               HsWindow      *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->toast_overlay), "hs-drop-target");
+}
+
+static void
+sidebar_row_activated_cb (HsWindow      *self,
+                          GtkListBoxRow *row,
+                          GtkListBox    *list)
+{
+  int i = gtk_list_box_row_get_index (row);
+
+  if (i >= 0 && i < (int) G_N_ELEMENTS (page_names) - 1)
+    hs_window_show_page (self, page_names[i]);
+}
+
+static void
+imported_cb (HsWindow   *self,
+             guint       n_files,
+             HsDataPage *page)
+{
+  hs_window_reload (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+build_sidebar (HsWindow *self)
+{
+  for (int i = 0; page_names[i] != NULL; i++)
+    {
+      GtkWidget *child = gtk_stack_get_child_by_name (self->page_stack, page_names[i]);
+      GtkStackPage *page = gtk_stack_get_page (self->page_stack, child);
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (gtk_stack_page_get_title (page));
+
+      /* The icon only decorates the row's name: screen readers skip it. */
+      gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name",
+                                                   gtk_stack_page_get_icon_name (page),
+                                                   "accessible-role",
+                                                   GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_stack_page_get_title (page), -1);
+      gtk_list_box_append (self->sidebar_list, row);
+    }
+}
 
 static void
 hs_window_constructed (GObject *object)
@@ -345,6 +792,22 @@ hs_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (hs_window_parent_class)->constructed (object);
 
+  if (self->settings != NULL)
+    {
+      g_autofree char *page = g_settings_get_string (self->settings, "last-page");
+
+      g_settings_bind (self->settings, "window-width", self, "default-width",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height",
+                       G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized",
+                       G_SETTINGS_BIND_DEFAULT);
+      if (is_page_name (page))
+        hs_window_show_page (self, page);
+      g_signal_connect_object (self->settings, "changed::recent-databases",
+                               G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+    }
+  update_recent_menu (self);
   self->constructed = TRUE;
   update_titles (self);
   hs_window_reload (self);
@@ -363,6 +826,7 @@ hs_window_dispose (GObject *object)
       g_clear_object (&self->file_chooser);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
 }
@@ -374,7 +838,6 @@ hs_window_finalize (GObject *object)
 
   g_clear_pointer (&self->database_path, g_free);
   g_clear_pointer (&self->error_message, g_free);
-  g_clear_pointer (&self->import_command, g_free);
 
   G_OBJECT_CLASS (hs_window_parent_class)->finalize (object);
 }
@@ -394,6 +857,9 @@ hs_window_get_property (GObject    *object,
       break;
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
+      break;
+    case PROP_VISIBLE_PAGE:
+      g_value_set_string (value, hs_window_get_visible_page (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -420,6 +886,9 @@ hs_window_set_property (GObject      *object,
       else
         hs_window_set_database_path (self, g_value_get_string (value));
       break;
+    case PROP_VISIBLE_PAGE:
+      hs_window_show_page (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -432,7 +901,8 @@ hs_window_class_init (HsWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   hs_ui_init ();
-  g_type_ensure (HS_TYPE_COVERAGE_PAGE);
+  g_type_ensure (HS_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (HS_TYPE_DATA_PAGE);
 
   object_class->constructed = hs_window_constructed;
   object_class->dispose = hs_window_dispose;
@@ -446,51 +916,118 @@ hs_window_class_init (HsWindowClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VISIBLE_PAGE] =
+    g_param_spec_string ("visible-page", NULL, NULL, "overview",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HsWindow::database-loaded:
+   *
+   * The database has been opened (or reloaded, as after an import) and the Overview and Data
+   * pages are reading it: a page set with hs_window_set_page() refreshes here.
+   */
+  signals[SIGNAL_DATABASE_LOADED] =
+    g_signal_new ("database-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hindsight/Hindsight/hs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, page_stack);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, import_button);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, import_command_label);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, demo_command_label);
-  gtk_widget_class_bind_template_child (widget_class, HsWindow, coverage_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, default_path_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, backtests_slot);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, trades_slot);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, export_slot);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, recent_menu);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "window.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "window.open-database", NULL,
                                    open_database_action);
-  gtk_widget_class_install_action (widget_class, "window.copy", "s", copy_action);
+  gtk_widget_class_install_action (widget_class, "window.new-database", NULL,
+                                   new_database_action);
+  gtk_widget_class_install_action (widget_class, "window.create-database", NULL,
+                                   create_database_action);
+  gtk_widget_class_install_action (widget_class, "window.open-recent", "s",
+                                   open_recent_action);
+  gtk_widget_class_install_action (widget_class, "window.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "window.load-demo", NULL, load_demo_action);
+  gtk_widget_class_install_action (widget_class, "window.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "window.show-sidebar", NULL,
+                                   show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "window.show-data-sources", NULL,
+                                   show_data_sources_action);
+}
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "window.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "window.reload", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "window.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
-                                       "window.open-database", NULL);
+/* The Data page's chart: the selected series as candlesticks with volume. */
+static void
+update_data_chart (GtkWidget    *chart,
+                   const HsBars *bars,
+                   const char   *title,
+                   gpointer      user_data)
+{
+  HsChartWidget *widget = HS_CHART_WIDGET (chart);
+
+  hs_chart_widget_set_title (widget, title != NULL ? title : _("Price"));
+  if (bars == NULL || bars->n == 0)
+    {
+      hs_chart_widget_set_chart (widget, NULL, NULL, NULL);
+      return;
+    }
+  hs_chart_widget_set_candles (widget, hs_candle_chart_data_new (bars->ts, bars->open, bars->high,
+                                                                 bars->low, bars->close,
+                                                                 bars->volume, bars->n, title));
 }
 
 static void
 hs_window_init (HsWindow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  g_autofree char *default_path = hs_default_database_path ();
+  g_autofree char *folder = display_folder (default_path);
+  g_autofree char *shown = g_build_filename (folder, "hindsight.db", NULL);
+  GtkDropTarget *target = NULL;
 
-  self->import_command = g_strdup ("");
-  gtk_label_set_text (self->demo_command_label, demo_command);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = hs_settings_new ();
+
+  build_sidebar (self);
+  select_sidebar_row (self, "overview");
+  gtk_label_set_text (self->default_path_label, shown);
   g_object_bind_property (self->search_button, "active",
-                          self->coverage_page, "search-mode-enabled",
+                          hs_data_page_get_coverage_page (self->data_page),
+                          "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->data_page, "imported", G_CALLBACK (imported_cb), self,
+                           G_CONNECT_SWAPPED);
+  hs_data_page_set_chart (self->data_page, hs_chart_widget_new (), update_data_chart, NULL, NULL);
+  /* A narrow window starts on the page, not the page list. */
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  g_signal_connect (target, "enter", G_CALLBACK (drop_enter_cb), self);
+  g_signal_connect (target, "leave", G_CALLBACK (drop_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
   show_view (self, "loading");
 }
 
 /**
  * hs_window_new:
  * @application: (nullable): the application the window belongs to
- * @database_path: (nullable): the database file; the window opens it on a worker at once
+ * @database_path: (nullable): the database file; the window opens it on a worker at once.
+ *   %NULL: the window offers to create or open one.
  *
  * Returns: (transfer full): a new window
  */
@@ -528,7 +1065,8 @@ hs_window_set_database_path (HsWindow   *self,
   g_free (self->database_path);
   self->database_path = g_strdup (database_path);
   update_titles (self);
-  show_view (self, "loading");
+  if (database_path != NULL)
+    show_view (self, "loading");
   hs_window_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_PATH]);
 }
@@ -541,19 +1079,33 @@ hs_window_get_loading (HsWindow *self)
   return self->loading;
 }
 
-/* Returns: "loading", "error", "empty" or "coverage" */
+/* Returns: "loading", "error", "welcome" (no database) or "pages" */
 const char *
 hs_window_get_visible_view (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
-  return gtk_stack_get_visible_child_name (self->stack);
+  return gtk_stack_get_visible_child_name (self->main_stack);
 }
 
 HsCoveragePage *
 hs_window_get_coverage_page (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
-  return self->coverage_page;
+  return hs_data_page_get_coverage_page (self->data_page);
+}
+
+HsOverviewPage *
+hs_window_get_overview_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->overview_page;
+}
+
+HsDataPage *
+hs_window_get_data_page (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->data_page;
 }
 
 /* Returns: (nullable): the message the error view shows */
@@ -564,9 +1116,23 @@ hs_window_get_error_message (HsWindow *self)
   return self->error_message;
 }
 
-const char *
-hs_window_get_import_command (HsWindow *self)
+AdwLeaflet *
+hs_window_get_leaflet (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
-  return self->import_command;
+  return self->leaflet;
+}
+
+GtkListBox *
+hs_window_get_sidebar (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->sidebar_list;
+}
+
+GMenuModel *
+hs_window_get_recent_menu (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return G_MENU_MODEL (self->recent_menu);
 }

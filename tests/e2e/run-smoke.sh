@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Runs tests/e2e/smoke.py the way GUI-TESTING.md describes: a private X server (Xvfb), a private
-# D-Bus session, the AT-SPI bus in it, then the dogtail script against build/src/ui/hindsight.
-# Exits with the script's status (nonzero on any failed check), 77 (skip) when a tool is missing.
+# Runs a dogtail script of tests/e2e (smoke.py unless told) the way GUI-TESTING.md describes: a
+# private X server (Xvfb), a private D-Bus session, the AT-SPI bus in it, then the script against
+# build/src/ui/hindsight. Exits with the script's status (nonzero on any failed check), 77 (skip)
+# when a tool is missing.
 #
-# Usage: tests/e2e/run-smoke.sh [BUILD_DIR]       (default: build)
+# Usage: tests/e2e/run-smoke.sh [BUILD_DIR [SCRIPT]]     (default: build smoke.py)
 # Screenshots: BUILD_DIR/screenshots/e2e-*.png
 set -eu
 
@@ -35,7 +36,7 @@ if [ ! -x "$build/src/ui/hindsight" ] || [ ! -x "$build/src/cli/hindsight-cli" ]
   exit 1
 fi
 
-export HS_SMOKE_BUILD="$build" HS_SMOKE_SCRIPT="$here/smoke.py" HS_SMOKE_LAUNCHER="$launcher"
+export HS_SMOKE_BUILD="$build" HS_SMOKE_SCRIPT="$here/${2:-smoke.py}" HS_SMOKE_LAUNCHER="$launcher"
 exec xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- sh -c '
   gsettings set org.gnome.desktop.interface toolkit-accessibility true 2>/dev/null || true
   "$HS_SMOKE_LAUNCHER" --launch-immediately &

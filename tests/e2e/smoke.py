@@ -113,15 +113,43 @@ def labels_in(node):
     return {n.name for n in node.findChildren(predicate.GenericPredicate(roleName='label'))}
 
 
-def main():
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    build_dir = os.path.abspath(sys.argv[1])
-    shot_dir = os.path.abspath(sys.argv[2] if len(sys.argv) > 2
+def folders(argv, prefix):
+    """BUILD_DIR [SCREENSHOT_DIR] from argv, and a new temporary folder; None without them."""
+    if len(argv) < 2:
+        return None
+    build_dir = os.path.abspath(argv[1])
+    shot_dir = os.path.abspath(argv[2] if len(argv) > 2
                                else os.path.join(build_dir, 'screenshots'))
     os.makedirs(shot_dir, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix='hindsight-smoke-')
+    return build_dir, shot_dir, tempfile.mkdtemp(prefix=prefix)
+
+
+def stop(app_proc, workdir):
+    """Ends the app if it still runs and removes the temporary folder."""
+    if app_proc is not None and app_proc.poll() is None:
+        app_proc.send_signal(signal.SIGTERM)
+        try:
+            app_proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app_proc.kill()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def summary(shot_dir):
+    """The exit status: 1 when a check failed."""
+    if failures:
+        print('%d check(s) failed' % len(failures), flush=True)
+        return 1
+    print('all checks passed; screenshots in ' + shot_dir, flush=True)
+    return 0
+
+
+def main():
+    dirs = folders(sys.argv, 'hindsight-smoke-')
+    if dirs is None:
+        print(__doc__, file=sys.stderr)
+        return 2
+    build_dir, shot_dir, workdir = dirs
     app_proc = None
     try:
         db = make_database(build_dir, workdir)
@@ -155,10 +183,19 @@ def main():
         subprocess.run(['import', '-window', 'root',
                         os.path.join(shot_dir, 'e2e-coverage.png')], check=False)
 
-        # Filter as a person does: click Search, click into the entry, type, watch the table.
-        search = app.findChild(predicate.GenericPredicate(name='Search', roleName='push button'),
-                               retry=False, requireResult=False)
-        if check(search is not None, 'a button named Search'):
+        # Filter as a person does: go to the Data page, click Search, click into the entry,
+        # type, watch the table.
+        data = app.findChild(predicate.GenericPredicate(name='Data', roleName='list item'),
+                             retry=False, requireResult=False)
+        if check(data is not None, 'the sidebar lists the Data page'):
+            click_center(data)
+            wait_for(lambda: data.selected, 'the Data page is selected in the sidebar')
+        search = wait_for(lambda: app.findChild(
+            predicate.GenericPredicate(name='Search', roleName='toggle button'),
+            retry=False, requireResult=False) or app.findChild(
+            predicate.GenericPredicate(name='Search', roleName='push button'),
+            retry=False, requireResult=False), 'a button named Search')
+        if search is not None:
             click_center(search)
             entry = wait_for(lambda: app.findChild(
                 predicate.GenericPredicate(name='Filter instruments', roleName='entry'),
@@ -178,19 +215,8 @@ def main():
                                 os.path.join(shot_dir, 'e2e-filtered.png')], check=False)
         check(app_proc.poll() is None, 'hindsight is still running')
     finally:
-        if app_proc is not None and app_proc.poll() is None:
-            app_proc.send_signal(signal.SIGTERM)
-            try:
-                app_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                app_proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    if failures:
-        print('%d check(s) failed' % len(failures), flush=True)
-        return 1
-    print('all checks passed; screenshots in ' + shot_dir, flush=True)
-    return 0
+        stop(app_proc, workdir)
+    return summary(shot_dir)
 
 
 if __name__ == '__main__':
