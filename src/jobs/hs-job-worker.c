@@ -142,7 +142,8 @@ hs_job_worker (GTask        *task,
                                d->db_path);
       return;
     }
-  store = hs_store_open (d->db_path, HS_STORE_OPEN_DEFAULT, &error);
+  /* EXISTING as well: the file can go between the test above and the open. */
+  store = hs_store_open (d->db_path, HS_STORE_OPEN_EXISTING, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);

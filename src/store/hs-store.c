@@ -265,6 +265,9 @@ hs_store_open (const char      *path,
   int open_flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc;
 
+  if (flags & HS_STORE_OPEN_EXISTING)
+    open_flags &= ~SQLITE_OPEN_CREATE;
+
   g_return_val_if_fail (path != NULL, NULL);
 
   configure_sqlite_once ();

@@ -29,6 +29,7 @@ typedef enum
   HS_STORE_OPEN_DEFAULT = 0,        /* create if missing, migrate to the latest schema */
   HS_STORE_OPEN_NO_MIGRATE = 1 << 0,/* open only; the schema must already be current */
   HS_STORE_OPEN_READ_ONLY = 1 << 1, /* never write: for inspection of a file as it is */
+  HS_STORE_OPEN_EXISTING = 1 << 2,  /* never create the file: a missing one is an error */
 } HsStoreOpenFlags;
 
 typedef struct _HsStore HsStore;

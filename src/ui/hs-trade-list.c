@@ -558,7 +558,10 @@ hs_trade_list_select_trade (HsTradeList *self,
       if (self->model->order[i] == index)
         position = i;
   gtk_single_selection_set_selected (self->selection, position);
-  /* GTK 4.8 has no gtk_column_view_scroll_to(): its list view's action does it. */
+  /* GTK 4.8 has no gtk_column_view_scroll_to(): its list view's action does it, when the
+   * table shows its rows (a hidden one has no model yet, see hs-widget-util.c). */
+  if (gtk_column_view_get_model (self->view) == NULL)
+    return TRUE;
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_VIEW (child))

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "hs-application.h"
+#include "hs-backtest-attach.h"
 #include "hs-chart-candles.h"
 #include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
@@ -1003,6 +1004,7 @@ hs_window_init (HsWindow *self)
 
   build_sidebar (self);
   select_sidebar_row (self, "overview");
+  hs_backtest_page_attach (self);
   gtk_label_set_text (self->default_path_label, shown);
   g_object_bind_property (self->search_button, "active",
                           hs_data_page_get_coverage_page (self->data_page),

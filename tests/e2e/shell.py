@@ -37,7 +37,7 @@ DEMO = [
 PAGES = [
     ('Data', lambda s: any(t.startswith('5\u202f849 bars from') or t.startswith('5,849 bars from')
                            for t in s)),
-    ('Backtests', lambda s: any(t.startswith('Here you will set up a backtest') for t in s)),
+    ('Backtests', lambda s: 'Instrument' in s and 'Money and Costs' in s),
     ('Trades', lambda s: any(t.startswith('Here you will review paper trades') for t in s)),
     ('Export', lambda s: any(t.startswith('Here you will choose a training query') for t in s)),
     ('Overview', lambda s: '6 instruments' in s),

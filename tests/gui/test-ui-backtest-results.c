@@ -193,7 +193,10 @@ test_trades_100k (void)
       }
   hs_backtest_results_show_outcome (results, outcome);
   g_assert_cmpuint (hs_trade_list_get_n_trades (list), ==, 100000);
-  hs_gui_test_wait_frames (window, 2);
+  /* The table gets its model after its first layout (an idle), then its rows' height. */
+  scroller = hs_gui_test_find_type (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  hs_gui_test_spin_until (table_scrollable, vadj);
 
   /* Descending P&L: ties stay in entry order, so the first row is the first of the largest. */
   g_assert_true (hs_trade_list_sort_by (list, "pnl", TRUE));
@@ -201,11 +204,8 @@ test_trades_100k (void)
   g_assert_cmpuint (hs_trade_item_get_index (first), ==, max_index);
   g_assert_cmpfloat (hs_trade_item_get_trade (first)->pnl, ==, max_pnl);
 
-  /* To the end of the list: the table gets its model after its first layout (an idle), then
-   * its rows' height; the rows drawn are the ones in view. */
-  scroller = hs_gui_test_find_type (GTK_WIDGET (list), GTK_TYPE_SCROLLED_WINDOW);
-  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  hs_gui_test_spin_until (table_scrollable, vadj);
+  /* To the end of the list: the rows drawn are the ones in view. */
+  hs_gui_test_wait_frames (window, 2);
   gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
   hs_backtest_results_scroll_to (results, "trades");
   hs_gui_test_wait_frames (window, 2);
@@ -230,6 +230,9 @@ test_scatter_click (void)
   hs_backtest_results_show_outcome (results, outcome);
   hs_backtest_results_show_chart (results, "scatter");
   chart = HS_CHART_WIDGET (hs_backtest_results_get_chart (results, "scatter"));
+  hs_gui_test_spin_until (table_scrollable, gtk_scrolled_window_get_vadjustment (
+                            GTK_SCROLLED_WINDOW (hs_gui_test_find_type (GTK_WIDGET (list),
+                                                                        GTK_TYPE_SCROLLED_WINDOW))));
   /* The list sorted by something else: the row is found wherever it is. */
   g_assert_true (hs_trade_list_sort_by (list, "mae", FALSE));
   /* The whole order, against the rule: MAE ascending, equal ones in entry order. */
