@@ -204,29 +204,13 @@ hs_backtest_compare_set_runs (HsBacktestCompare *self,
   build (self);
 }
 
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
-
 static void
 load_cb (GObject      *source,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsBacktestCompare) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsBacktestCompare) self = g_weak_ref_get (&data->owner);
   g_autoptr(GError) error = NULL;
   GPtrArray *runs = NULL;
 
@@ -266,7 +250,7 @@ hs_backtest_compare_load (HsBacktestCompare *self,
                           const int64_t     *ids,
                           size_t             n_ids)
 {
-  LoadData *data = NULL;
+  HsUiJob *data = NULL;
 
   g_return_if_fail (HS_IS_BACKTEST_COMPARE (self));
 
@@ -276,9 +260,7 @@ hs_backtest_compare_load (HsBacktestCompare *self,
     return;
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
+  data = hs_ui_job_new (self, self->cancellable);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
   hs_runs_job_load_async (self->database_path, ids, n_ids, self->cancellable, load_cb, data);
 }

@@ -502,29 +502,13 @@ fill_choices (HsBacktestHistory *self)
                                   gtk_editable_get_text (GTK_EDITABLE (self->to_entry)));
 }
 
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
-
 static void
 list_cb (GObject      *source,
          GAsyncResult *res,
          gpointer      user_data)
 {
-  g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsBacktestHistory) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsBacktestHistory) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsRunsList) list = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -571,7 +555,7 @@ void
 hs_backtest_history_reload (HsBacktestHistory *self)
 {
   HsRunsQuery query;
-  LoadData *data = NULL;
+  HsUiJob *data = NULL;
 
   g_return_if_fail (HS_IS_BACKTEST_HISTORY (self));
 
@@ -585,9 +569,7 @@ hs_backtest_history_reload (HsBacktestHistory *self)
     }
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
+  data = hs_ui_job_new (self, self->cancellable);
   hs_runs_query_init (&query);
   hs_runs_job_list_async (self->database_path, &query, self->cancellable, list_cb, data);
 }
@@ -756,8 +738,8 @@ deleted_cb (GObject      *source,
             GAsyncResult *res,
             gpointer      user_data)
 {
-  g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsBacktestHistory) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsBacktestHistory) self = g_weak_ref_get (&data->owner);
   g_autoptr(GError) error = NULL;
   gboolean ok = hs_runs_job_delete_finish (res, &error);
 
@@ -771,12 +753,12 @@ static void
 delete_now (HsBacktestHistory *self)
 {
   g_autoptr(GArray) ids = hs_backtest_history_dup_selected_ids (self);
-  LoadData *data = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  HsUiJob *data = NULL;
 
   if (ids->len == 0 || self->database_path == NULL)
     return;
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
+  data = hs_ui_job_new (self, cancellable);
   hs_runs_job_delete_async (self->database_path, (const int64_t *) (const void *) ids->data,
                             ids->len, NULL, deleted_cb, data);
 }

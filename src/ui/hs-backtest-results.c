@@ -219,19 +219,18 @@ present (HsBacktestResults *self)
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->run_scroller), 0);
 }
 
+/* A load: the view through HsUiJob, and what the outcome said that the stored run does not. */
 typedef struct
 {
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-  gboolean      cache_hit;
-  GPtrArray    *warnings;      /* (owned) (nullable) */
+  HsUiJob   *job;         /* (owned) */
+  gboolean   cache_hit;
+  GPtrArray *warnings;    /* (owned) (nullable) */
 } LoadData;
 
 static void
 load_data_free (LoadData *data)
 {
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->job, hs_ui_job_free);
   g_clear_pointer (&data->warnings, g_ptr_array_unref);
   g_free (data);
 }
@@ -244,7 +243,7 @@ load_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(LoadData) data = user_data;
-  g_autoptr(HsBacktestResults) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsBacktestResults) self = g_weak_ref_get (&data->job->owner);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   HsBtRunRow *row = NULL;
@@ -252,7 +251,7 @@ load_cb (GObject      *source,
   g_assert (hs_is_main_thread ());
 
   rows = hs_runs_job_load_finish (res, &error);
-  if (self == NULL || data->cancellable != self->cancellable
+  if (self == NULL || data->job->cancellable != self->cancellable
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
@@ -290,8 +289,7 @@ load (HsBacktestResults *self,
     }
   self->cancellable = g_cancellable_new ();
   data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->cancellable);
+  data->job = hs_ui_job_new (self, self->cancellable);
   data->cache_hit = cache_hit;
   data->warnings = warnings;
   set_loading (self, TRUE);

@@ -829,23 +829,6 @@ hs_backtest_setup_build_request (HsBacktestSetup   *self,
 
 /* ---- running ---- */
 
-/* What a run's callbacks need: the form through a weak reference, and which run it was. */
-typedef struct
-{
-  GWeakRef      self;
-  GCancellable *cancellable;   /* (owned) */
-} RunData;
-
-static void
-run_data_free (RunData *data)
-{
-  g_weak_ref_clear (&data->self);
-  g_clear_object (&data->cancellable);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunData, run_data_free)
-
 static void
 set_running (HsBacktestSetup *self,
              gboolean         running)
@@ -895,8 +878,8 @@ backtest_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(RunData) data = user_data;
-  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsBacktestOutcome) outcome = g_new0 (HsBacktestOutcome, 1);
   g_autoptr(GError) error = NULL;
 
@@ -916,8 +899,8 @@ sweep_progress_cb (double      fraction,
                    const char *message,
                    gpointer    user_data)
 {
-  RunData *data = user_data;
-  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->self);
+  HsUiJob *data = user_data;
+  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->owner);
   g_autofree char *text = NULL;
 
   if (self == NULL || data->cancellable != self->run_cancellable)
@@ -935,8 +918,8 @@ sweep_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(RunData) data = user_data;
-  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->self);
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->owner);
   g_autoptr(HsSweepOutcome) outcome = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -961,7 +944,7 @@ hs_backtest_setup_run (HsBacktestSetup *self)
 {
   g_auto(HsBacktestRequest) q = { 0 };
   g_autoptr(GError) error = NULL;
-  RunData *data = NULL;
+  HsUiJob *data = NULL;
 
   g_return_if_fail (HS_IS_BACKTEST_SETUP (self));
   g_assert (hs_is_main_thread ());
@@ -981,9 +964,7 @@ hs_backtest_setup_run (HsBacktestSetup *self)
   self->run_cancellable = g_cancellable_new ();
   self->run_started = g_get_monotonic_time ();
   self->progress = 0;
-  data = g_new0 (RunData, 1);
-  g_weak_ref_init (&data->self, self);
-  data->cancellable = g_object_ref (self->run_cancellable);
+  data = hs_ui_job_new (self, self->run_cancellable);
 
   set_running (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);

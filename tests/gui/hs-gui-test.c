@@ -10,12 +10,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <locale.h>
 #include <math.h>
 
 #include "hs-backtest-job.h"
 #include "hs-bt-run.h"
 #include "hs-import.h"
+#include "hs-test-ui.h"
 #include "hs-ui.h"
 
 static void
@@ -81,33 +81,12 @@ hs_gui_test_remove_db (const char *path)
   g_unlink (shm);
 }
 
-static void
-count_paint_cb (GdkFrameClock *clock,
-                int           *count)
-{
-  (*count)++;
-}
-
 /* Spins until @window has been laid out and painted @n more times. */
 void
 hs_gui_test_wait_frames (GtkWidget *window,
                          int        n)
 {
-  GdkFrameClock *clock = NULL;
-  int count = 0;
-  gulong id;
-
-  while (!gtk_widget_get_mapped (window))
-    g_main_context_iteration (NULL, TRUE);
-  clock = gtk_widget_get_frame_clock (window);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint_cb), &count);
-  while (count < n)
-    {
-      gtk_widget_queue_draw (window);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
+  hs_test_wait_for_frames (window, n);
 }
 
 void
@@ -118,53 +97,24 @@ hs_gui_test_spin_until (gboolean (*done) (gpointer data),
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* Renders @widget as it is on screen into $HS_SCREENSHOT_DIR/@name, when that is set. */
+/* Renders @widget as it is on screen, laid out and painted, into $HS_SCREENSHOT_DIR/@name. */
 void
 hs_gui_test_screenshot (GtkWidget  *widget,
                         const char *name)
 {
   const char *dir = g_getenv ("HS_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
   if (dir == NULL || dir[0] == '\0')
     return;
-  /* Laid out and painted as it is now. */
-  hs_gui_test_wait_frames (GTK_WIDGET (gtk_widget_get_native (widget)), 2);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  hs_test_wait_for_frames (GTK_WIDGET (gtk_widget_get_native (widget)), 2);
+  hs_test_save_screenshot (widget, name);
 }
 
 GtkWidget *
 hs_gui_test_find_type (GtkWidget *root,
                        GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = hs_gui_test_find_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return hs_test_find_widget (root, type);
 }
 
 /* The first visible GtkLabel showing exactly @text. */
@@ -218,25 +168,13 @@ hs_gui_test_find_accessible (GtkWidget  *root,
   return NULL;
 }
 
-static void
-collect_labels (GtkWidget *widget,
-                GPtrArray *texts)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    collect_labels (c, texts);
-}
-
 /* Returns: (transfer full) (element-type utf8): the texts of every visible label under @root */
 GPtrArray *
 hs_gui_test_labels (GtkWidget *root)
 {
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 
-  collect_labels (root, texts);
+  hs_test_collect_labels (root, texts);
   return texts;
 }
 
@@ -255,74 +193,13 @@ hs_gui_test_window (GtkWidget *child,
   return window;
 }
 
-/* G_TEST_OPTION_ISOLATE_DIRS also replaces $XDG_DATA_DIRS, where GSettings schemas (which
- * libadwaita requires), the MIME database and the icon theme live: point those back at the
- * system's folders; the user folders, where the databases go, stay isolated. */
-static void
-use_system_data_dirs (char **system_dirs)
-{
-  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) schema_dirs = g_string_new (NULL);
-
-  for (char **dir = system_dirs; *dir != NULL; dir++)
-    {
-      g_autofree char *schemas = g_build_filename (*dir, "glib-2.0", "schemas", NULL);
-      g_autofree char *mime = g_build_filename (*dir, "mime", NULL);
-
-      if (g_file_test (schemas, G_FILE_TEST_IS_DIR))
-        g_string_append_printf (schema_dirs, "%s%s",
-                                schema_dirs->len ? G_SEARCHPATH_SEPARATOR_S : "", schemas);
-      if (g_file_test (mime, G_FILE_TEST_IS_DIR))
-        g_ptr_array_add (mime_dirs, g_steal_pointer (&mime));
-    }
-  g_ptr_array_add (mime_dirs, NULL);
-  g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dirs->str, TRUE);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
-}
-
-/**
- * hs_gui_test_init:
- *
- * gtk_test_init() with G_TEST_OPTION_ISOLATE_DIRS (GTK 4.8 passes no options to g_test_init()),
- * GTK's test accessibility backend, libadwaita, the application's style sheet and icons, and
- * no animations (a screenshot must not catch a transition halfway).
- */
+/* The GUI tests' set-up (hs_test_ui_init(): GTK's test accessibility backend, isolated
+ * folders, the application's style, no animations). */
 void
 hs_gui_test_init (int    *argc,
                   char ***argv)
 {
-  /* Read before GLib caches it; G_TEST_OPTION_ISOLATE_DIRS then replaces it. */
-  const char *xdg_data_dirs = g_getenv ("XDG_DATA_DIRS");
-  g_auto(GStrv) system_dirs = g_strsplit (xdg_data_dirs != NULL && xdg_data_dirs[0] != '\0'
-                                            ? xdg_data_dirs : "/usr/local/share/:/usr/share/",
-                                          G_SEARCHPATH_SEPARATOR_S, 0);
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = NULL;
-  GtkIconTheme *theme = NULL;
-
-  g_setenv ("GTK_A11Y", "test", FALSE);
-  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  use_system_data_dirs (system_dirs);
-  gtk_init ();
-  adw_init ();
-  hs_ui_init ();
-  display = gdk_display_get_default ();
-  theme = gtk_icon_theme_get_for_display (display);
-  for (char **dir = system_dirs; *dir != NULL; dir++)
-    {
-      g_autofree char *icons = g_build_filename (*dir, "icons", NULL);
-
-      if (g_file_test (icons, G_FILE_TEST_IS_DIR))
-        gtk_icon_theme_add_search_path (theme, icons);
-    }
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/hindsight/Hindsight/style.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_icon_theme_add_resource_path (theme, "/io/github/hindsight/Hindsight/icons");
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  hs_test_ui_init (argc, argv);
 }
 
 /* A result of @n trades from a fixed linear congruential sequence, no equity curve. */
