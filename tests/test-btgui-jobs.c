@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The jobs behind the window's backtest pages (src/jobs/hs-sweep-job.c, hs-runs-job.c), on a
- * real SQLite file with 200 daily bars of tests/data/gen-bars-200-seed42.csv, each spun on the
+ * real SQLite file with the 255 daily bars of tests/data/backtrader/2006-day-001.txt imported
+ * by the bars importer, each spun on the
  * main loop until its callback (never sleeps). What is checked:
  *   - a 3 × 3 sma_cross sweep stores 9 rows of one batch; every combination's statistics equal
  *     those of a single backtest of the same parameters run through hs_backtest_job_run() (a
  *     different path: the request's NAME=VALUE parameters, one engine run, no cache); the best
  *     is the one with the highest Sharpe ratio among those single runs, found by a plain loop
- *     here, and it alone has its equity curve (200 points) and trades;
+ *     here, and it alone has its equity curve (255 points) and trades;
  *   - progress arrives on the main thread, never decreasing, ending at 1;
  *   - a bad grid value is refused, a cancelled sweep is G_IO_ERROR_CANCELLED, and neither
  *     stores anything;
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "hs-backtest-job.h"
+#include "hs-import.h"
 #include "hs-runs-job.h"
 #include "hs-store-backtest.h"
 #include "hs-store-market.h"
@@ -30,42 +32,27 @@
 
 static char *tmpdir, *db_path;
 
+/* backtrader's 2006-day-001.txt (255 daily bars of 2006) through the bars importer. */
 static void
 load_bars (void)
 {
-  g_autofree char *csv = g_build_filename (g_getenv ("HS_TEST_DATA"),
-                                           "gen-bars-200-seed42.csv", NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GArray) bars = g_array_new (FALSE, TRUE, sizeof (HsBar));
+  g_autofree char *csv = g_build_filename (g_getenv ("HS_TEST_DATA"), "backtrader",
+                                           "2006-day-001.txt", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(HsStore) store = hs_store_open (db_path, HS_STORE_OPEN_DEFAULT, &error);
-  int64_t id = 0, inserted = 0;
+  HsImportRequest req = { 0 };
+  HsImportResult res = { 0 };
 
   g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
-  lines = g_strsplit (text, "\n", -1);
-  /* timestamp,open,high,low,close,volume; consecutive days from 2024-01-01. */
-  for (size_t i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
-      HsBar b = { 0 };
-
-      b.ts = (G_GINT64_CONSTANT (1704067200) + (int64_t) (i - 1) * 86400) * G_USEC_PER_SEC;
-      b.open = g_ascii_strtod (f[1], NULL);
-      b.high = g_ascii_strtod (f[2], NULL);
-      b.low = g_ascii_strtod (f[3], NULL);
-      b.close = g_ascii_strtod (f[4], NULL);
-      b.volume = g_ascii_strtod (f[5], NULL);
-      b.vwap = NAN;
-      b.trade_count = -1;
-      g_array_append_val (bars, b);
-    }
-  g_assert_cmpuint (bars->len, ==, 200);
-  g_assert_true (hs_store_ensure_instrument (store, "GEN", "", "stock", &id, &error));
-  g_assert_true (hs_store_insert_bars (store, id, "1d", (const HsBar *) (const void *) bars->data,
-                                       bars->len, &inserted, &error));
-  g_assert_cmpint (inserted, ==, 200);
+  req.kind = HS_IMPORT_BARS;
+  req.path = csv;
+  req.symbol = (char *) "GEN";
+  req.instrument_kind = (char *) "stock";
+  req.interval = (char *) "1d";
+  g_assert_true (hs_import_run (store, &req, NULL, NULL, NULL, &res, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (res.inserted, ==, 255);
+  hs_import_result_clear (&res);
 }
 
 static void
@@ -228,7 +215,7 @@ test_sweep (void)
           best_id = out->run_ids[i];
         }
       if (out->run_ids[i] == best_id && result->n > 0)
-        g_assert_cmpuint (result->n, ==, 200);
+        g_assert_cmpuint (result->n, ==, 255);
     }
   g_assert_cmpint (out->run_ids[g_array_index (out->result->ranking, guint, 0)], ==, best_id);
   {
@@ -236,7 +223,7 @@ test_sweep (void)
     g_autoptr(HsBtResult) result = NULL;
 
     g_assert_true (hs_store_load_backtest (store, best_id, &info, &result, &error));
-    g_assert_cmpuint (result->n, ==, 200);
+    g_assert_cmpuint (result->n, ==, 255);
     g_assert_cmpuint (result->trades->len, >, 0);
   }
   wait_clear (&w);
@@ -350,7 +337,7 @@ test_list_load_delete (void)
   g_assert_cmpint (((const HsBtRunRow *) loaded->pdata[0])->info->id, ==, ids[0]);
   g_assert_cmpint (((const HsBtRunRow *) loaded->pdata[1])->info->id, ==, ids[1]);
   /* The single runs (the newest 9) have their curve. */
-  g_assert_cmpuint (((const HsBtRunRow *) loaded->pdata[0])->result->n, ==, 200);
+  g_assert_cmpuint (((const HsBtRunRow *) loaded->pdata[0])->result->n, ==, 255);
 
   /* Delete those two: 16 left. */
   wait_init (&w);
