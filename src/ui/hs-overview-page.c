@@ -293,6 +293,9 @@ backtest_row (const HsBtRunRow *run)
         g_string_append_printf (sub, " · %s", _("from cache"));
     }
   row = new_row (title, sub->str, "backtests");
+  /* The run's result on the Backtests page (hs-backtest-attach.c), where the window has it. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "runs.open");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", info->id);
   if (g_strcmp0 (info->status, "completed") == 0)
     {
       g_autofree char *profit = hs_overview_format_fraction (st->net_profit);

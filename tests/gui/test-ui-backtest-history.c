@@ -23,10 +23,12 @@
 
 #include "hs-backtest-page.h"
 #include "hs-gui-test.h"
+#include "hs-test-ui.h"
 #include "hs-stat-meta.h"
 #include "hs-store-backtest.h"
 #include "hs-time.h"
 #include "hs-ui.h"
+#include "hs-window-private.h"
 
 static char *db_path;
 
@@ -417,6 +419,37 @@ test_narrow (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The page in the real window: it follows the window's database, its controls are named, and
+ * the window's runs.open(x) (the Overview's latest backtests) shows a run's result there. */
+static void
+test_in_window (void)
+{
+  HsWindow *window = hs_test_open_window (db_path);
+  HsBacktestPage *page = HS_BACKTEST_PAGE (hs_window_get_page (window, "backtests"));
+  g_autoptr(GPtrArray) rows = stored_runs ();
+  int64_t id = ((HsBtRunRow *) rows->pdata[rows->len - 1])->info->id;
+  unsigned n_checked = 0;
+
+  g_assert_true (HS_IS_BACKTEST_PAGE (page));
+  hs_gui_test_spin_until (setup_loaded, hs_backtest_page_get_setup (page));
+  g_assert_cmpstr (hs_backtest_setup_get_database_path (hs_backtest_page_get_setup (page)), ==,
+                   db_path);
+  g_assert_true (hs_backtest_setup_get_can_run (hs_backtest_page_get_setup (page)));
+  hs_window_show_page (window, "backtests");
+  hs_gui_test_wait_frames (GTK_WIDGET (window), 2);
+  hs_test_assert_controls_named (GTK_WIDGET (window), &n_checked);
+  g_assert_cmpuint (n_checked, >, 20);
+
+  hs_window_show_page (window, "overview");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "runs.open", "x", id));
+  g_assert_cmpstr (hs_window_get_visible_page (window), ==, "backtests");
+  g_assert_cmpstr (hs_backtest_page_get_visible (page), ==, "results");
+  hs_gui_test_spin_until (results_loaded, hs_backtest_page_get_results (page));
+  g_assert_cmpint (hs_backtest_results_get_info (hs_backtest_page_get_results (page))->id, ==, id);
+  hs_gui_test_screenshot (GTK_WIDGET (window), "backtest-window-result.png");
+  hs_test_close_window (window);
+}
+
 static void
 test_new_destroy (void)
 {
@@ -452,6 +485,7 @@ main (int    argc,
   g_test_add_func ("/hs/ui/backtest-history/delete", test_delete);
   g_test_add_func ("/hs/ui/backtest-history/page", test_page);
   g_test_add_func ("/hs/ui/backtest-history/narrow", test_narrow);
+  g_test_add_func ("/hs/ui/backtest-history/in-window", test_in_window);
   status = g_test_run ();
   hs_gui_test_remove_db (db_path);
   g_rmdir (dir);
