@@ -35,7 +35,7 @@ DEMO = [
 
 # Each page, and a text only that page shows (the placeholders say what they will hold).
 PAGES = [
-    ('Data', lambda s: any(t.startswith('5\u202f849 bars from') or t.startswith('5,849 bars from')
+    ('Data', lambda s: any(t.startswith('Live and historical data from market-data providers')
                            for t in s)),
     ('Backtests', lambda s: 'Instrument' in s and 'Money and Costs' in s),
     ('Trades', lambda s: any(t.startswith('Here you will review paper trades') for t in s)),
