@@ -48,7 +48,9 @@ toast (HsBacktestPage *self,
       adw_toast_set_button_label (t, button);
       adw_toast_set_action_name (t, action);
     }
-  adw_toast_set_timeout (t, 8);
+  /* A toast that offers to open a result stays until it is used or dismissed: a long run may
+   * finish while the user looks elsewhere. Others go after 8 s. */
+  adw_toast_set_timeout (t, button != NULL ? 0 : 8);
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
   adw_toast_overlay_add_toast (self->overlay, t);
