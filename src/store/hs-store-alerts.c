@@ -34,6 +34,7 @@ hs_alert_free (HsAlert *alert)
   g_free (alert->message);
   g_free (alert->source);
   g_free (alert->dedupe_key);
+  g_free (alert->payload);
   g_free (alert);
 }
 
@@ -56,8 +57,8 @@ hs_store_add_alert (HsStore       *store,
 {
   g_autoptr(HsStmt) stmt = hs_store_prepare (store,
     "INSERT INTO alerts (ts, kind, severity, title, message, source, acknowledged,"
-    " acknowledged_at, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-    " CASE WHEN ?7 = 1 THEN ?1 END, ?8)"
+    " acknowledged_at, dedupe_key, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+    " CASE WHEN ?7 = 1 THEN ?1 END, ?8, ?9)"
     " ON CONFLICT (dedupe_key) DO NOTHING", error);
   int rc;
 
@@ -73,6 +74,7 @@ hs_store_add_alert (HsStore       *store,
   hs_bind_text_or_null (stmt, 6, alert->source);
   sqlite3_bind_int (stmt, 7, alert->acknowledged ? 1 : 0);
   hs_bind_text_or_null (stmt, 8, alert->dedupe_key);
+  hs_bind_text_or_null (stmt, 9, alert->payload);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return hs_store_set_error (store, rc, error, "adding an alert");

@@ -19,6 +19,7 @@ typedef struct
   char    *source;         /* (owned) (nullable) the component that raised it */
   int      acknowledged;   /* 0 or 1 */
   char    *dedupe_key;     /* (owned) (nullable) raising the same key twice stores one row */
+  char    *payload;        /* (owned) (nullable) a JSON object with the details */
 } HsAlert;
 
 HsAlert  *hs_alert_new          (void);

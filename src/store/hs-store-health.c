@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "hs-store-health.h"
+#include "hs-store-fetch.h"
 #include "hs-store-private.h"
 #include "hs-time.h"
 
@@ -100,29 +101,17 @@ insert_metrics (HsStore               *store,
                 const char            *component,
                 GError               **error)
 {
+  HsMetric rows[G_N_ELEMENTS (metrics)];
+  size_t n = 0;
+
   for (size_t i = 0; i < G_N_ELEMENTS (metrics); i++)
     {
       double v = metric_value (stats, i);
-      g_autoptr(HsStmt) stmt = NULL;
-      int rc;
 
-      if (isnan (v))
-        continue;
-      stmt = hs_store_prepare (store, "INSERT INTO system_metrics (ts, component, name, value, "
-                                      "unit, labels) VALUES (?, ?, ?, ?, ?, '{}') "
-                                      "ON CONFLICT DO NOTHING", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, stats->ts);
-      sqlite3_bind_text (stmt, 2, component, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, metrics[i].name, -1, SQLITE_STATIC);
-      sqlite3_bind_double (stmt, 4, v);
-      hs_bind_text_or_null (stmt, 5, metrics[i].unit);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        return hs_store_set_error (store, rc, error, "writing a provider metric");
+      if (!isnan (v))
+        rows[n++] = (HsMetric) { metrics[i].name, v, metrics[i].unit };
     }
-  return TRUE;
+  return hs_store_write_metrics (store, stats->ts, component, rows, n, error);
 }
 
 /* One provider_error alert per failure streak: the streak's start is in the dedupe key, so
@@ -140,6 +129,7 @@ raise_alert (HsStore               *store,
   g_autofree char *title = g_strdup_printf ("%s: %d requests failed in a row", stats->provider,
                                             stats->consecutive_failures);
   g_autofree char *since = hs_time_format_iso (started);
+  g_autoptr(HsAlert) alert = hs_alert_new ();
   g_autoptr(HsStmt) stmt = NULL;
   int rc;
 
@@ -151,26 +141,28 @@ raise_alert (HsStore               *store,
       g_free (title);
       title = cut;
     }
-  stmt = hs_store_prepare (store, "INSERT INTO alerts (ts, kind, severity, title, message, "
-                                  "source, dedupe_key, payload) VALUES (?1, 'provider_error', "
-                                  "'error', ?2, ?3, ?4, ?5, json_object('provider', ?6, "
-                                  "'consecutive_failures', ?7, 'streak_started', ?8, "
-                                  "'last_error', ?3)) ON CONFLICT DO NOTHING", error);
+  /* The payload as SQLite's JSON writes it (the last error may hold any text). */
+  stmt = hs_store_prepare (store, "SELECT json_object('provider', ?1, 'consecutive_failures', "
+                                  "?2, 'streak_started', ?3, 'last_error', ?4)", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, stats->ts);
-  sqlite3_bind_text (stmt, 2, title, -1, SQLITE_STATIC);
-  hs_bind_text_or_null (stmt, 3, stats->last_error);
-  sqlite3_bind_text (stmt, 4, component, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, stats->provider, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 7, stats->consecutive_failures);
-  sqlite3_bind_text (stmt, 8, since, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, stats->provider, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, stats->consecutive_failures);
+  sqlite3_bind_text (stmt, 3, since, -1, SQLITE_STATIC);
+  hs_bind_text_or_null (stmt, 4, stats->last_error);
   rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW)
     return hs_store_set_error (store, rc, error, "raising a provider alert");
-  *raised = sqlite3_changes (hs_store_get_db (store)) > 0;
-  return TRUE;
+  alert->payload = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  alert->ts = stats->ts;
+  alert->kind = g_strdup ("provider_error");
+  g_free (alert->severity);
+  alert->severity = g_strdup ("error");
+  alert->title = g_steal_pointer (&title);
+  alert->message = g_strdup (stats->last_error);
+  alert->source = g_strdup (component);
+  alert->dedupe_key = g_steal_pointer (&key);
+  return hs_store_add_alert (store, alert, raised, error);
 }
 
 /**
