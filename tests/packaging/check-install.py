@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Install the built tree into a temporary folder and check the desktop finds everything.
 
-    check-install.py BUILD_DIR SOURCE_ROOT PREFIX BINDIR DATADIR MANDIR LOCALEDIR APP_ID
+    check-install.py BUILD_DIR SOURCE_ROOT PREFIX BINDIR DATADIR MANDIR LOCALEDIR APP_ID VERSION
 
 Runs `meson install --no-rebuild --destdir TMP` on the already-built tree (nothing is
-compiled), then checks, under TMP/PREFIX, the files a desktop looks for: both programs, the
+compiled), then checks, under TMP/PREFIX, the files a desktop looks for: both programs (which
+must run and print `NAME VERSION` for --version), the
 desktop file (whose Exec and Icon must resolve inside the install), the AppStream metainfo
 (whose launchable must be the installed desktop file), both icons, the GSettings schema, the
 man pages and one .mo catalogue per language in po/LINGUAS. Output is TAP. Standard library only.
@@ -20,10 +21,10 @@ import xml.etree.ElementTree as ET
 
 
 def main(argv):
-    if len(argv) != 9:
+    if len(argv) != 10:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    build, source, prefix, bindir, datadir, mandir, localedir, app_id = argv[1:]
+    build, source, prefix, bindir, datadir, mandir, localedir, app_id, version = argv[1:]
 
     def under(root, *parts):
         # Meson's directory options are relative to the prefix unless given absolute.
@@ -46,8 +47,14 @@ def main(argv):
 
         bin_hindsight = under(dest, bindir, 'hindsight')
         bin_cli = under(dest, bindir, 'hindsight-cli')
-        ok(os.access(bin_hindsight, os.X_OK), '%s/hindsight is an executable' % bindir)
-        ok(os.access(bin_cli, os.X_OK), '%s/hindsight-cli is an executable' % bindir)
+        for program in (bin_hindsight, bin_cli):
+            name = os.path.basename(program)
+            if ok(os.access(program, os.X_OK), '%s/%s is an executable' % (bindir, name)):
+                # --version is answered before GTK opens a display or D-Bus is reached.
+                out = subprocess.run([program, '--version'], capture_output=True, text=True)
+                ok(out.returncode == 0 and out.stdout == '%s %s\n' % (name, version),
+                   'the installed %s --version prints "%s %s" (got %r)'
+                   % (name, name, version, out.stdout))
 
         desktop = under(dest, datadir, 'applications', app_id + '.desktop')
         if ok(os.path.isfile(desktop), 'share/applications/%s.desktop' % app_id):
