@@ -268,9 +268,11 @@ hs_application_init (HsApplication *self)
 HsApplication *
 hs_application_new (void)
 {
-  /* The resource base path is derived from the id: /io/github/hindsight/Hindsight. */
+  /* The resources (style.css, gtk/help-overlay.ui, icons/) live under
+   * /io/github/hindsight/Hindsight, which is not derived from the id io.github.hindsight. */
   return g_object_new (HS_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
+                       "resource-base-path", "/io/github/hindsight/Hindsight",
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_SEND_ENVIRONMENT,
                        NULL);
 }

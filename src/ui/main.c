@@ -28,6 +28,8 @@ main (int   argc,
   hs_http_global_init ();   /* before any thread starts */
 
   hs_ui_init ();
+  /* The installed icon (data/icons), named like the application and its desktop file. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
   app = hs_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -885,6 +885,28 @@ test_pages_new_destroy (void)
   g_assert_finalize_object (spark);
 }
 
+/* The application id is the GSettings schema's id (one id everywhere, docs/packaging.md), and
+ * the resources the application loads by its base path (style.css, the shortcuts window) are
+ * found there although the base path is not the one derived from the id. */
+static void
+test_application_id (void)
+{
+  g_autoptr(HsApplication) app = hs_application_new ();
+  const char *base = NULL;
+  g_autofree char *css = NULL;
+  g_autofree char *overlay = NULL;
+
+  g_assert_cmpstr (g_application_get_application_id (G_APPLICATION (app)), ==,
+                   HS_SETTINGS_SCHEMA);
+  base = g_application_get_resource_base_path (G_APPLICATION (app));
+  g_assert_nonnull (base);
+  css = g_build_path ("/", base, "style.css", NULL);
+  overlay = g_build_path ("/", base, "gtk", "help-overlay.ui", NULL);
+  g_assert_true (g_resources_get_info (css, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
+  g_assert_true (g_resources_get_info (overlay, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL,
+                                       NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,6 +927,7 @@ main (int   argc,
   g_test_add_func ("/hs/ui/shell/empty-states", test_empty_states);
   g_test_add_func ("/hs/ui/shell/dark", test_dark);
   g_test_add_func ("/hs/ui/shell/shortcuts", test_shortcuts);
+  g_test_add_func ("/hs/ui/shell/application-id", test_application_id);
 
   return g_test_run ();
 }
