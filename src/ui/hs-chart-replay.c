@@ -189,6 +189,7 @@ draw_level (cairo_t             *cr,
             double               price,
             const HsChartRgba   *color,
             gboolean             dashed,
+            gboolean             below,
             const char          *name)
 {
   double y = row_of (l, price);
@@ -209,7 +210,12 @@ draw_level (cairo_t             *cr,
   cairo_restore (cr);
   hs_chart_format_value (price, 0, HS_CHART_FORMAT_NUMBER, value, sizeof value);
   text = g_strdup_printf ("%s %s", name, value);
-  hs_chart_text_draw (t, text, l->plot.x + l->plot.width - 4, y - 1, 1, 1, color);
+  /* Stops and targets are named above their line, excursions below, so a trade stopped out
+   * at its MAE shows both names. */
+  if (below)
+    hs_chart_text_draw (t, text, l->plot.x + l->plot.width - 4, y + 2, 1, 0, color);
+  else
+    hs_chart_text_draw (t, text, l->plot.x + l->plot.width - 4, y - 1, 1, 1, color);
 }
 
 /* A dotted vertical at @ts with @name at the top of the plot. */
@@ -321,10 +327,10 @@ paint_full (cairo_t                 *cr,
       draw_vertical (cr, &t, &l, (double) d->entry_ts + 3600e6, &colors.horizon, _("+1h"));
     }
 
-  draw_level (cr, &t, &l, d->stop_loss, &colors.stop, TRUE, _("Stop"));
-  draw_level (cr, &t, &l, d->take_profit, &colors.target, TRUE, _("Target"));
-  draw_level (cr, &t, &l, d->mfe_price, &colors.mfe, FALSE, _("MFE"));
-  draw_level (cr, &t, &l, d->mae_price, &colors.mae, FALSE, _("MAE"));
+  draw_level (cr, &t, &l, d->stop_loss, &colors.stop, TRUE, FALSE, _("Stop"));
+  draw_level (cr, &t, &l, d->take_profit, &colors.target, TRUE, FALSE, _("Target"));
+  draw_level (cr, &t, &l, d->mfe_price, &colors.mfe, FALSE, TRUE, _("MFE"));
+  draw_level (cr, &t, &l, d->mae_price, &colors.mae, FALSE, TRUE, _("MAE"));
 
   if (d->entry_ts != HS_REPLAY_NO_TS)
     draw_marker (cr, &l, style, (double) d->entry_ts, d->entry_price, &colors.entry);
