@@ -218,7 +218,7 @@ draw_level (cairo_t             *cr,
     hs_chart_text_draw (t, text, l->plot.x + l->plot.width - 4, y - 1, 1, 1, color);
 }
 
-/* A dotted vertical at @ts with @name at the top of the plot. */
+/* A dotted vertical at @ts with @name at the bottom of the plot. */
 static void
 draw_vertical (cairo_t             *cr,
                HsChartText         *t,
@@ -239,8 +239,9 @@ draw_vertical (cairo_t             *cr,
   hs_chart_set_color_alpha (cr, color, 0.8);
   cairo_stroke (cr);
   cairo_restore (cr);
+  /* Named at the bottom: the levels' names are at the top right. */
   if (name != NULL)
-    hs_chart_text_draw (t, name, x + 3, l->plot.y + 2, 0, 0, color);
+    hs_chart_text_draw (t, name, x + 3, l->plot.y + l->plot.height - 2, 0, 1, color);
 }
 
 /* A filled round marker ringed in the background colour, so it stands out on a candle. */

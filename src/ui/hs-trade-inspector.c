@@ -472,6 +472,11 @@ fill_replay (HsTradeInspector    *self,
                               &r->mfe_price, &r->mae_price);
   hs_chart_widget_set_chart (self->replay_chart, &hs_replay_chart_painter, r,
                              (GDestroyNotify) hs_replay_chart_data_free);
+  /* Without bars there is nothing to replay: a sentence instead of an empty frame. */
+  gtk_widget_set_visible (GTK_WIDGET (self->replay_chart), d->bars->n > 0);
+  if (d->bars->n == 0)
+    gtk_box_append (self->outcome_box,
+                    caption (_("No 1-minute bars are stored around this trade: nothing to replay.")));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -594,7 +599,13 @@ fill_reasoning (HsTradeInspector    *self,
   node_number (json_object_get_member (o, "confidence_score"), &score);
   gtk_level_bar_set_value (self->confidence_bar, isfinite (score) ? CLAMP (score, 0, 10) : 0);
   score_text = isfinite (score) ? g_strdup_printf ("%g", score) : g_strdup ("—");
-  gtk_label_set_text (self->confidence_label, score_text);
+  {
+    /* Translators: the confidence score out of ten, e.g. "8.5/10" */
+    g_autofree char *out_of_ten = isfinite (score) ? g_strdup_printf (_("%s/10"), score_text)
+                                                   : g_strdup ("—");
+
+    gtk_label_set_text (self->confidence_label, out_of_ten);
+  }
   g_hash_table_replace (self->values, g_strdup ("ai.confidence_score"), self->confidence_label);
   {
     g_autofree char *desc = isfinite (score)

@@ -501,9 +501,21 @@ screenshot_whole (gint64      id,
   HsTradeInspector *insp = NULL;
   GtkWidget *window = inspector_window_sized (&insp, 2300);
 
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adj;
+  g_autofree char *top = g_strdup_printf ("%s.png", name);
+  g_autofree char *bottom = g_strdup_printf ("%s-end.png", name);
+
   hs_trade_inspector_show_trade (insp, id);
   hs_gui_test_spin_until (not_busy, insp);
-  hs_gui_test_screenshot (window, name);
+  hs_gui_test_screenshot (window, top);
+  /* The screen (and so the window) may be shorter than the inspector: the end too. */
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (
+    hs_gui_test_find_label (GTK_WIDGET (insp), "Outcome"), GTK_TYPE_SCROLLED_WINDOW));
+  adj = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
+                                 - gtk_adjustment_get_page_size (adj));
+  hs_gui_test_screenshot (window, bottom);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -540,11 +552,11 @@ test_labeled_trade (void)
     g_assert_true (g_str_has_prefix (title, "JPM · "));
   }
   hs_gui_test_screenshot (window, "inspector-light.png");
-  screenshot_whole (id, "inspector-full-light.png");
+  screenshot_whole (id, "inspector-full-light");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
   hs_gui_test_wait_frames (window, 3);
   hs_gui_test_screenshot (window, "inspector-dark.png");
-  screenshot_whole (id, "inspector-full-dark.png");
+  screenshot_whole (id, "inspector-full-dark");
   adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -583,7 +595,7 @@ test_no_reasoning (void)
   g_assert_cmpstr (hs_trade_inspector_get_reasoning_view (insp), ==, "none");
   g_assert_nonnull (hs_gui_test_find_label (GTK_WIDGET (insp), "No Reasoning Log"));
   check_trade (insp, id);
-  screenshot_whole (id, "inspector-no-reasoning.png");
+  screenshot_whole (id, "inspector-no-reasoning");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -602,7 +614,7 @@ test_no_context (void)
   /* nothing is shown as if it had been recorded */
   rsi = hs_trade_inspector_dup_text (insp, "signals.5m.rsi");
   g_assert_null (rsi);
-  screenshot_whole (no_context_id, "inspector-no-context.png");
+  screenshot_whole (no_context_id, "inspector-no-context");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
