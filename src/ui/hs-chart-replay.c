@@ -212,6 +212,11 @@ draw_level (cairo_t             *cr,
   text = g_strdup_printf ("%s %s", name, value);
   /* Stops and targets are named above their line, excursions below, so a trade stopped out
    * at its MAE shows both names. */
+  /* … unless that would put the name outside the plot. */
+  if (!below && y - 1 - t->line_h < l->plot.y)
+    below = TRUE;
+  else if (below && y + 2 + t->line_h > l->plot.y + l->plot.height)
+    below = FALSE;
   if (below)
     hs_chart_text_draw (t, text, l->plot.x + l->plot.width - 4, y + 2, 1, 0, color);
   else

@@ -143,6 +143,7 @@ struct _HsTradeInspector
   GtkLabel       *label_error_label;
   HsChartWidget  *replay_chart;
   GtkStack       *reasoning_stack;
+  GtkLabel       *no_reasoning_label;
   GtkLabel       *model_label;
   GtkLabel       *prompt_version_label;
   GtkLevelBar    *confidence_bar;
@@ -575,8 +576,8 @@ fill_reasoning (HsTradeInspector    *self,
   clear_children (GTK_WIDGET (self->raw_box));
   if (d->reasoning == NULL)
     {
-      adw_status_page_set_description (
-        ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->reasoning_stack, "none")),
+      gtk_label_set_text (
+        self->no_reasoning_label,
         d->trade->ai_reasoning_log == NULL
         ? _("This trade was stored without the model's account of why it was taken.")
         : _("The stored reasoning log is not a JSON object, so it cannot be shown."));
@@ -1163,6 +1164,7 @@ hs_trade_inspector_class_init (HsTradeInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, label_error_label);
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, replay_chart);
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, reasoning_stack);
+  gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, no_reasoning_label);
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, model_label);
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, prompt_version_label);
   gtk_widget_class_bind_template_child (widget_class, HsTradeInspector, confidence_bar);
