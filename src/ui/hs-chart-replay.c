@@ -378,29 +378,7 @@ hs_paint_replay (cairo_t                 *cr,
 /* ------------------------------------------------------------------------------------------ */
 /* HsChartPainter                                                                              */
 
-static void
-painter_paint (cairo_t            *cr,
-               gconstpointer       data,
-               const HsChartView  *view,
-               int                 width,
-               int                 height,
-               const HsChartStyle *style,
-               HsChartLayout      *layout)
-{
-  paint_full (cr, data, view, width, height, style, layout);
-}
-
-static gboolean
-painter_layout (cairo_t            *cr,
-                gconstpointer       data,
-                const HsChartView  *view,
-                int                 width,
-                int                 height,
-                const HsChartStyle *style,
-                HsChartLayout      *out)
-{
-  return hs_replay_chart_layout (cr, data, view, width, height, style, out);
-}
+HS_CHART_PAINTER_GLUE (painter, hs_paint_replay, hs_replay_chart_layout)
 
 static gboolean
 painter_extent (gconstpointer  data,
