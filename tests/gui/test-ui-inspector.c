@@ -23,6 +23,7 @@
 #include "hs-chart-replay.h"
 #include "hs-chart-widget.h"
 #include "hs-gui-test.h"
+#include "hs-inspect-job.h"
 #include "hs-label-job.h"
 #include "hs-paper.h"
 #include "hs-store-paper.h"
@@ -755,6 +756,59 @@ test_edit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A note typed just before the inspector goes away is still saved. */
+static void
+test_note_on_close (void)
+{
+  HsTradeInspector *insp = NULL;
+  GtkWidget *window = inspector_window (&insp);
+  GtkWidget *notes;
+  gint64 id = no_context_id;
+  g_autofree char *note = NULL;
+  double v;
+
+  show (insp, window, id);
+  notes = hs_gui_test_find_accessible (GTK_WIDGET (insp), GTK_TYPE_TEXT_VIEW, "Notes");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes)), "Closed in haste.",
+                            -1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (stored (id, "notes", NULL, &note, &v) == SQLITE_NULL
+         || g_strcmp0 (note, "Closed in haste.") != 0)
+    {
+      g_clear_pointer (&note, g_free);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpstr (note, ==, "Closed in haste.");
+}
+
+/* The replay window, by hand (hs_inspect_window()). */
+static void
+test_window (void)
+{
+  g_autoptr(HsPaperTrade) t = hs_paper_trade_new ();
+  int64_t from, to;
+
+  /* entry 2024-03-05T14:50:57Z: from 14:50 − 30 min = 14:20:00 … */
+  t->entry_ts = hs_test_utc (2024, 3, 5, 14, 50) + 57 * G_USEC_PER_SEC;
+  t->exit_ts = HS_PAPER_NO_TS;
+  hs_inspect_window (t, &from, &to);
+  g_assert_cmpint (from, ==, hs_test_utc (2024, 3, 5, 14, 20));
+  /* … open: to entry + 1 h + 15 min = 16:05:57 */
+  g_assert_cmpint (to, ==, hs_test_utc (2024, 3, 5, 16, 5) + 57 * G_USEC_PER_SEC);
+  /* exit at 16:47: to 17:02 */
+  t->exit_ts = hs_test_utc (2024, 3, 5, 16, 47);
+  hs_inspect_window (t, &from, &to);
+  g_assert_cmpint (to, ==, hs_test_utc (2024, 3, 5, 17, 2));
+  /* exit two days later: at most 390 min after the entry, 21:20:57 */
+  t->exit_ts = hs_test_utc (2024, 3, 7, 15, 0);
+  hs_inspect_window (t, &from, &to);
+  g_assert_cmpint (to, ==, hs_test_utc (2024, 3, 5, 21, 20) + 57 * G_USEC_PER_SEC);
+  /* exit 5 minutes after the entry: the 1-hour horizon still decides */
+  t->exit_ts = t->entry_ts + 5 * 60 * G_USEC_PER_SEC;
+  hs_inspect_window (t, &from, &to);
+  g_assert_cmpint (to, ==, hs_test_utc (2024, 3, 5, 16, 5) + 57 * G_USEC_PER_SEC);
+}
+
 static void
 navigate_cb (HsTradeInspector *insp,
              int               step,
@@ -869,6 +923,8 @@ main (int    argc,
   g_test_add_func ("/hs/ui/inspector/open-trade", test_open_trade);
   g_test_add_func ("/hs/ui/inspector/unknown-trade", test_unknown_trade);
   g_test_add_func ("/hs/ui/inspector/edit", test_edit);
+  g_test_add_func ("/hs/ui/inspector/note-on-close", test_note_on_close);
+  g_test_add_func ("/hs/ui/inspector/window", test_window);
   g_test_add_func ("/hs/ui/inspector/navigate", test_navigate);
   g_test_add_func ("/hs/ui/inspector/named-controls", test_named_controls);
   status = g_test_run ();
