@@ -103,7 +103,7 @@ static const Field regime_fields[] = {
 static const Field book_fields[] = {
   { "bid", N_("Bid"), FMT_PRICE, 0, N_("The best bid at entry.") },
   { "ask", N_("Ask"), FMT_PRICE, 0, N_("The best ask at entry.") },
-  { "spread_pct", N_("Spread"), FMT_PERCENT, 3,
+  { "spread_pct", N_("Spread"), FMT_PCT, 3,
     N_("The bid–ask spread as a percentage of the mid price.") },
   { "volume", N_("Volume"), FMT_COUNT, 0,
     N_("The option's day volume, or the instrument's volume in the session so far.") },
@@ -858,7 +858,9 @@ fill_tags (HsTradeInspector *self,
       GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
       g_autofree char *name = g_strdup_printf (_("Remove the tag %s"), tags[i]);
 
-      gtk_widget_add_css_class (chip, "hs-interval-tag");
+      gtk_widget_add_css_class (chip, "hs-tag-chip");
+      gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+      gtk_widget_set_halign (chip, GTK_ALIGN_START);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_add_css_class (remove, "circular");
       gtk_widget_set_tooltip_text (remove, name);

@@ -579,6 +579,11 @@ test_option_trade (void)
   check_reasoning (insp, id);
   delta = hs_trade_inspector_dup_text (insp, "book.greeks.delta");
   g_assert_cmpstr (delta, !=, "—");
+  /* a trade without minute bars has no empty chart, but says why */
+  g_assert_false (gtk_widget_get_visible (hs_gui_test_find_type (GTK_WIDGET (insp),
+                                                                 HS_TYPE_CHART_WIDGET)));
+  g_assert_nonnull (hs_gui_test_find_label (
+    GTK_WIDGET (insp), "No 1-minute bars are stored around this trade: nothing to replay."));
   hs_gui_test_screenshot (window, "inspector-option.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
