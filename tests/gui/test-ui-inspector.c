@@ -869,6 +869,30 @@ clipboard_done (gpointer data)
   return ((ClipboardRead *) data)->done;
 }
 
+/* In a narrow side panel (360 px) the inspector fits: nothing holds the window wider. */
+static void
+test_narrow (void)
+{
+  HsTradeInspector *insp = NULL;
+  GtkWidget *insp_widget = hs_trade_inspector_new ();
+  GtkWidget *window;
+  int min = 0;
+  gint64 id = query_id ("SELECT p.id FROM paper_trades p JOIN instruments i "
+                        "ON i.id = p.instrument_id WHERE i.symbol = 'JPM' AND p.status != 'open' "
+                        "AND p.target_mfe_pct IS NOT NULL AND p.ai_reasoning_log IS NOT NULL "
+                        "ORDER BY p.id LIMIT 1");
+
+  insp = HS_TRADE_INSPECTOR (insp_widget);
+  hs_trade_inspector_set_database (insp, db_path);
+  window = hs_gui_test_window (insp_widget, 360, 900);
+  show (insp, window, id);
+  gtk_widget_measure (insp_widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_assert_cmpint (min, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
+  hs_gui_test_screenshot (window, "inspector-narrow.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Every control has a name a screen reader (and the end-to-end tests) can use. */
 static void
 test_named_controls (void)
@@ -931,6 +955,7 @@ main (int    argc,
   g_test_add_func ("/hs/ui/inspector/note-on-close", test_note_on_close);
   g_test_add_func ("/hs/ui/inspector/window", test_window);
   g_test_add_func ("/hs/ui/inspector/navigate", test_navigate);
+  g_test_add_func ("/hs/ui/inspector/narrow", test_narrow);
   g_test_add_func ("/hs/ui/inspector/named-controls", test_named_controls);
   status = g_test_run ();
 
