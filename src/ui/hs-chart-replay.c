@@ -278,8 +278,7 @@ paint_full (cairo_t                 *cr,
             const HsChartView       *view,
             int                      width,
             int                      height,
-            const HsChartStyle      *style,
-            HsChartLayout           *layout_out)
+            const HsChartStyle      *style)
 {
   HsChartView v;
   HsChartLayout l;
@@ -292,14 +291,10 @@ paint_full (cairo_t                 *cr,
   if (!valid (d))
     {
       hs_chart_draw_message (cr, width, height, style, _("No minute bars around this trade"));
-      if (layout_out != NULL)
-        memset (layout_out, 0, sizeof *layout_out);
       return;
     }
   replay_view (d, view, &v);
   hs_candle_chart_painter.paint (cr, d->candles, &v, width, height, style, &l);
-  if (layout_out != NULL)
-    *layout_out = l;
   if (l.plot.width <= 0)
     return;
   hs_replay_chart_colors (style, &colors);
@@ -372,7 +367,9 @@ hs_paint_replay (cairo_t                 *cr,
                  int                      height,
                  const HsChartStyle      *style)
 {
-  paint_full (cr, data, view, width, height, style, NULL);
+  g_return_if_fail (cr != NULL && style != NULL);
+
+  paint_full (cr, data, view, width, height, style);
 }
 
 /* ------------------------------------------------------------------------------------------ */
