@@ -5,7 +5,7 @@
  * main() binds LOCALEDIR), the sidebar, menus and Overview read German, prices have a decimal
  * comma and '.' thousands, and dates are the locale's (04.03.2024). The formatting functions
  * are checked in both locales with numbers written out by hand. The screenshot is
- * <build>/screenshots/i18n-de-overview.png. Runs under Xvfb: `xvfb-run -a meson test --suite i18n`.
+ * <build>/screenshots/i18n-de-overview.png, -data.png and -backtests.png. Runs under Xvfb: `xvfb-run -a meson test --suite i18n`.
  */
 #include "config.h"
 
@@ -177,6 +177,26 @@ test_window_german (void)
   coverage = row_texts (hs_overview_page_get_list (overview, "coverage"));
   g_assert_cmpuint (coverage->len, ==, 1);
   assert_has (coverage->pdata[0], "04.03.2024 14:30 → 04.03.2024 14:32 · 3 Kerzen");
+
+  /* The Data and Backtests pages, for a reviewer to read (screenshots), and a label of each. */
+  {
+    const struct { const char *page, *shot, *label; } pages[] = {
+      { "data", "i18n-de-data.png", "Marktdaten" },
+      { "backtests", "i18n-de-backtests.png", "Vorlagen" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS (pages); i++)
+      {
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+        hs_window_show_page (window, pages[i].page);
+        hs_test_wait_for_frames (GTK_WIDGET (window), 5);
+        hs_test_save_screenshot (GTK_WIDGET (window), pages[i].shot);
+        hs_test_collect_labels (hs_window_get_page (window, pages[i].page), texts);
+        if (!hs_test_texts_contain (texts, pages[i].label))
+          g_error ("the %s page has no label “%s”", pages[i].page, pages[i].label);
+      }
+  }
 
   hs_test_close_window (window);
 }
