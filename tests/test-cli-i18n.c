@@ -56,6 +56,13 @@ run_in (HsTestRun  *r,
 }
 
 static void
+assert_ok (const HsTestRun *r)
+{
+  if (r->status != 0)
+    g_error ("hindsight-cli failed (%d): %s", r->status, r->err);
+}
+
+static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -81,7 +88,7 @@ fixture_set_up (Fixture       *f,
         g_assert_no_error (error);
         hs_test_cli (&r, f->db, "import", "bars", csv, "--symbol", symbols[i], "--interval", "1m",
                      NULL);
-        g_assert_cmpint (r.status, ==, 0);
+        assert_ok (&r);
         hs_test_run_clear (&r);
       }
   }
@@ -89,15 +96,15 @@ fixture_set_up (Fixture       *f,
    * short at 0.4650 (a prediction market's price). */
   hs_test_cli (&r, f->db, "paper", "open", "--symbol", "AAPL", "--side", "long", "--qty", "10",
                "--price", "1234.5", "--at", "2024-03-04T14:31:00Z", NULL);
-  g_assert_cmpint (r.status, ==, 0);
+  assert_ok (&r);
   hs_test_run_clear (&r);
   hs_test_cli (&r, f->db, "paper", "close", "1", "--price", "1240.25", "--at",
                "2024-03-04T14:50:00.250Z", "--fees", "1.5", NULL);
-  g_assert_cmpint (r.status, ==, 0);
+  assert_ok (&r);
   hs_test_run_clear (&r);
   hs_test_cli (&r, f->db, "paper", "open", "--symbol", "KXRAIN", "--side", "short", "--qty", "100",
                "--price", "0.4650", "--at", "2024-03-05T09:00:00Z", NULL);
-  g_assert_cmpint (r.status, ==, 0);
+  assert_ok (&r);
 }
 
 static void
