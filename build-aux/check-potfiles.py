@@ -44,7 +44,8 @@ def has_marked_strings(path):
         return UI_MARK.search(text) is not None
     if name.endswith('.gschema.xml'):
         return SCHEMA_MARK.search(text) is not None
-    if name.endswith(('.desktop.in', '.metainfo.xml.in', '.appdata.xml.in')):
+    if name.endswith(('.desktop.in', '.metainfo.xml.in', '.appdata.xml.in', '.desktop.in.in',
+                      '.metainfo.xml.in.in')):
         return True
     return False
 
