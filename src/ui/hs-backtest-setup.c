@@ -32,6 +32,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-coverage-item.h"
 #include "hs-expr-editor.h"
 #include "hs-interval.h"
 #include "hs-rules-json.h"
@@ -300,6 +301,7 @@ interval_selected_cb (HsBacktestSetup *self)
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *rows = NULL;
 
   self->selected = find_series (self, symbol, interval);
   if (self->selected == NULL)
@@ -310,10 +312,10 @@ interval_selected_cb (HsBacktestSetup *self)
     }
   first = format_day (day_of (self->selected->first_ts));
   last = format_day (day_of (self->selected->last_ts));
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " bar stored, %s to %s",
-                                       "%" G_GINT64_FORMAT " bars stored, %s to %s",
-                                       (gulong) self->selected->rows),
-                          self->selected->rows, first, last);
+  rows = hs_coverage_format_count (self->selected->rows);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s bar stored, %s to %s",
+                                       "%s bars stored, %s to %s", (gulong) self->selected->rows),
+                          rows, first, last);
   adw_action_row_set_subtitle (self->period_row, text);
   hs_backtest_setup_apply_preset (self, "all");
 }
@@ -762,7 +764,7 @@ strategy_selected_cb (HsBacktestSetup *self)
 
   if (k < n)
     {
-      adw_action_row_set_subtitle (self->strategy_row, all[k].summary);
+      adw_action_row_set_subtitle (self->strategy_row, _(all[k].summary));
       hs_param_form_set_strategy (self->param_form, &all[k]);
     }
   else

@@ -18,9 +18,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(HsApplication) app = NULL;
+  const char *localedir = g_getenv ("HINDSIGHT_LOCALEDIR");
 
+  /* The whole locale: messages, and numbers and dates in the window (hs-locale-format.c).
+   * Files the app writes stay C-locale by construction (docs/i18n.md). HINDSIGHT_LOCALEDIR
+   * points an uninstalled build at its own translations (<build>/po). */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
+                                                                             : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("hindsight");
