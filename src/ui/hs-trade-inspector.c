@@ -1027,9 +1027,10 @@ fill_header (HsTradeInspector    *self,
   g_autofree char *title = g_strdup_printf (_("%s · %s %s @ %s"),
                                             t->symbol != NULL ? t->symbol : "?",
                                             hs_paper_side_to_string (t->side), qty, px);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, t->id);
   /* Translators: paper trade id, entry time, status */
-  g_autofree char *subtitle = g_strdup_printf (_("Paper trade %" G_GINT64_FORMAT
-                                                 " · entered %s · %s"), t->id, when, t->status);
+  g_autofree char *subtitle = g_strdup_printf (_("Paper trade %s · entered %s · %s"), id, when,
+                                               t->status);
 
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
