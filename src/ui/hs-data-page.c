@@ -41,6 +41,7 @@ struct _HsDataPage
   AdwBin            *chart_bin;
   AdwStatusPage     *chart_placeholder;
   GtkWidget         *sources_group;
+  GtkWidget         *sources_placeholder;
 
   char              *db_path;             /* (owned) (nullable) */
 
@@ -597,6 +598,7 @@ hs_data_page_class_init (HsDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, chart_bin);
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, chart_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, sources_group);
+  gtk_widget_class_bind_template_child (widget_class, HsDataPage, sources_placeholder);
 
   gtk_widget_class_install_action (widget_class, "data.cancel-import", NULL,
                                    cancel_import_action);
@@ -811,4 +813,20 @@ hs_data_page_show_data_sources (HsDataPage *self)
     gtk_stack_set_visible_child_name (self->stack, "list");
   /* After the next layout, when the scroller knows its height. */
   g_idle_add_full (G_PRIORITY_LOW, scroll_to_sources_cb, g_object_ref (self), NULL);
+}
+
+/**
+ * hs_data_page_set_sources:
+ * @widget: (transfer floating): what the Data Sources group shows (the watch panel) instead of
+ *   its placeholder row
+ */
+void
+hs_data_page_set_sources (HsDataPage *self,
+                          GtkWidget  *widget)
+{
+  g_return_if_fail (HS_IS_DATA_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_widget_set_visible (self->sources_placeholder, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->sources_group), widget);
 }

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Data page's fetch watch list (src/ui/hs-watch-panel.c) against the local HTTP server
+ * (tests/hs-test-server.h) serving recorded answers, every provider pointed at it through
+ * HINDSIGHT_<PROVIDER>_BASE_URL as a user would: entries added through the form, polling
+ * started and stopped with its button, the state a success and a 500 leave, and a backfill
+ * (whole, and cancelled then resumed) through the backfill form. Screenshots: data-watch-*.png.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hs-data-page.h"
+#include "hs-store-market.h"
+#include "hs-test-db.h"
+#include "hs-test-server.h"
+#include "hs-test-sql.h"
+#include "hs-test-ui.h"
+#include "hs-watch-panel.h"
+#include "hs-window-private.h"
+
+static char *
+create_empty_db (const char *name)
+{
+  g_autofree char *path = hs_test_temp_path (name);
+
+  g_remove (path);
+  hs_store_close (hs_test_store_open (path));
+  return g_steal_pointer (&path);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (HsWatchPanel *panel,
+                               gpointer      data);
+
+/* Spins the main loop until @cond holds; a minute without it fails the test (a guard against
+ * hanging, not a timing assertion). */
+static void
+wait_until (HsWatchPanel *panel,
+            Condition     cond,
+            gpointer      data)
+{
+  gboolean timed_out = FALSE;
+  guint guard = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+
+  while (!cond (panel, data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (guard);
+}
+
+static gboolean
+has_entries (HsWatchPanel *panel,
+             gpointer      data)
+{
+  const HsWatchState *s = hs_watch_panel_get_state (panel);
+
+  return s != NULL && s->entries->len == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+not_polling (HsWatchPanel *panel,
+             gpointer      data)
+{
+  return !hs_watch_panel_get_polling (panel);
+}
+
+static gboolean
+not_backfilling (HsWatchPanel *panel,
+                 gpointer      data)
+{
+  return !hs_watch_panel_get_backfilling (panel);
+}
+
+static const HsWatchEntry *
+find_entry (HsWatchPanel *panel,
+            const char   *symbol)
+{
+  const HsWatchState *s = hs_watch_panel_get_state (panel);
+
+  for (guint i = 0; s != NULL && i < s->entries->len; i++)
+    if (g_str_equal (((HsWatchEntry *) s->entries->pdata[i])->symbol, symbol))
+      return s->entries->pdata[i];
+  return NULL;
+}
+
+/* Both entries have run (a success or a failure is recorded in each). */
+static gboolean
+entries_ran (HsWatchPanel *panel,
+             gpointer      data)
+{
+  const char *const *symbols = data;
+
+  for (; *symbols != NULL; symbols++)
+    {
+      const HsWatchEntry *e = find_entry (panel, *symbols);
+
+      if (e == NULL || e->runs < 1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+child (HsWatchPanel *panel,
+       const char   *name)
+{
+  GObject *w = gtk_widget_get_template_child (GTK_WIDGET (panel), HS_TYPE_WATCH_PANEL, name);
+
+  g_assert_true (GTK_IS_WIDGET (w));
+  return GTK_WIDGET (w);
+}
+
+static void
+select_string (AdwComboRow *row,
+               const char  *text)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+click (HsWatchPanel *panel,
+       const char   *name)
+{
+  GtkWidget *button = child (panel, name);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Fills the add form as a person does and clicks Add; waits for the list to show @n entries. */
+static void
+add_through_form (HsWatchPanel *panel,
+                  const char   *provider_title,
+                  const char   *kind,
+                  const char   *interval,
+                  const char   *symbol,
+                  guint         n)
+{
+  select_string (ADW_COMBO_ROW (child (panel, "provider_row")), provider_title);
+  select_string (ADW_COMBO_ROW (child (panel, "kind_row")), kind);
+  g_assert_cmpint (gtk_widget_get_sensitive (child (panel, "interval_row")), ==,
+                   interval != NULL);
+  if (interval != NULL)
+    select_string (ADW_COMBO_ROW (child (panel, "interval_row")), interval);
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "symbol_row")), symbol);
+  click (panel, "add_button");
+  wait_until (panel, has_entries, GUINT_TO_POINTER (n));
+  g_assert_null (hs_watch_panel_get_add_error (panel));
+}
+
+static GtkWidget *
+panel_window (HsWatchPanel **panel)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  *panel = HS_WATCH_PANEL (hs_watch_panel_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (*panel), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (*panel), 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (*panel));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 760, 980);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+close_window (GtkWidget    *window,
+              HsWatchPanel *panel)
+{
+  g_object_ref (panel);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (panel);
+}
+
+/* "last success 04:45:33 UTC": the run was today (UTC), so the time alone. */
+static char *
+success_text (int64_t ts)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ts / G_USEC_PER_SEC);
+  g_autofree char *hms = g_date_time_format (dt, "%H:%M:%S");
+
+  return g_strdup_printf ("last success %s UTC", hms);
+}
+
+static HsTestResponse *
+fixture (const char *provider,
+         const char *file)
+{
+  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
+
+  return hs_test_response_new_file (200, "application/json", rel);
+}
+
+/* Two entries through the form: Coinbase's hourly BTC-USDT candles answered with their
+ * recording, and a Kalshi book answered with 500. Polling as at 2024-03-13T12:00:00Z (the
+ * recording's time): the recorded bar of 11:00 (1710327600) lies within the five bars before
+ * it, so the candles entry stores one bar (the count test-cli-watch.c's `poll --once` checks by
+ * hand); the book entry fails with the 500. */
+static void
+test_poll (void)
+{
+  g_autofree char *db = create_empty_db ("watch-poll.db");
+  g_autoptr(HsTestServer) server = hs_test_server_new ();
+  g_autofree char *kalshi = g_strconcat (hs_test_server_get_base_url (server), "/trade-api/v2",
+                                         NULL);
+  const char *symbols[] = { "BTC-USDT", "BROKEN-1", NULL };
+  HsWatchPanel *panel = NULL;
+  GtkWidget *window = NULL;
+  g_autofree char *candles_text = NULL;
+  g_autofree char *book_text = NULL;
+  g_autofree char *kalshi_text = NULL;
+  g_autofree char *coinbase_text = NULL;
+  g_autofree char *expect = NULL;
+  g_autofree char *success = NULL;
+  const HsWatchEntry *e = NULL;
+  int64_t bars = 0;
+
+  hs_test_server_add (server, "/trade-api/v2/markets/BROKEN-1/orderbook",
+                      hs_test_response_new_json (500, "{\"error\":\"internal\"}"));
+  hs_test_server_add (server, "/products/BTC-USDT/candles",
+                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+  g_setenv ("HINDSIGHT_KALSHI_BASE_URL", kalshi, TRUE);
+  g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
+
+  window = panel_window (&panel);
+  hs_watch_panel_set_database (panel, db);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+
+  /* Refused before it reaches the store: no symbol. */
+  select_string (ADW_COMBO_ROW (child (panel, "provider_row")), "Kalshi");
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "symbol_row")), "  ");
+  click (panel, "add_button");
+  g_assert_nonnull (strstr (hs_watch_panel_get_add_error (panel), "symbol"));
+
+  add_through_form (panel, "Coinbase Exchange", "candles", "1h", "BTC-USDT", 1);
+  add_through_form (panel, "Kalshi", "book", NULL, "BROKEN-1", 2);
+  e = find_entry (panel, "BTC-USDT");
+  g_assert_cmpstr (e->provider, ==, "coinbase");
+  g_assert_cmpstr (e->interval, ==, "1h");
+  /* The CLI's default periods: 60 s for candles, 10 s for books. */
+  g_assert_cmpfloat (e->period_s, ==, 60);
+  g_assert_cmpfloat (find_entry (panel, "BROKEN-1")->period_s, ==, 10);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM watch_list"), ==, 2);
+  hs_test_wait_for_frames (window, 2);
+  hs_test_save_screenshot (window, "data-watch-added.png");
+
+  hs_watch_panel_set_request_options (panel, hs_test_utc (2024, 3, 13, 12, 0), 1, 10);
+  click (panel, "poll_button");
+  g_assert_true (hs_watch_panel_get_polling (panel));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (panel, "poll_button"))), ==,
+                   "_Stop Polling");
+  wait_until (panel, entries_ran, symbols);
+
+  /* The success: the row count the panel shows is the bars now stored, read from the store. */
+  bars = hs_test_query_int (db, "SELECT count(*) FROM candles");
+  g_assert_cmpint (bars, ==, 1);
+  e = find_entry (panel, "BTC-USDT");
+  g_assert_cmpint (e->rows_inserted, ==, bars);
+  g_assert_cmpint (e->last_success, >, 0);
+  g_assert_null (e->last_error);
+  candles_text = hs_watch_panel_dup_entry_text (panel, e->id);
+  expect = g_strdup_printf ("%" G_GINT64_FORMAT " row added", bars);
+  g_assert_nonnull (strstr (candles_text, expect));
+  success = success_text (e->last_success);
+  g_assert_nonnull (strstr (candles_text, success));
+  g_assert_nonnull (strstr (candles_text, "next poll"));
+  coinbase_text = hs_watch_panel_dup_provider_text (panel, "coinbase");
+  g_assert_nonnull (strstr (coinbase_text, success));
+  g_assert_nonnull (strstr (coinbase_text, "health at "));
+  g_assert_null (strstr (coinbase_text, "last error"));
+
+  /* The 500: its text in the entry and in the provider's row. */
+  e = find_entry (panel, "BROKEN-1");
+  g_assert_cmpint (e->last_success, ==, 0);
+  g_assert_nonnull (e->last_error);
+  book_text = hs_watch_panel_dup_entry_text (panel, e->id);
+  g_assert_nonnull (strstr (book_text, "/trade-api/v2/markets/BROKEN-1/orderbook: HTTP 500"));
+  g_assert_nonnull (strstr (book_text, "no success yet"));
+  kalshi_text = hs_watch_panel_dup_provider_text (panel, "kalshi");
+  g_assert_nonnull (strstr (kalshi_text, "last error (BROKEN-1): "));
+  g_assert_nonnull (strstr (kalshi_text, "HTTP 500"));
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 0);
+  hs_test_wait_for_frames (window, 2);
+  hs_test_save_screenshot (window, "data-watch-polling.png");
+
+  click (panel, "poll_button");
+  wait_until (panel, not_polling, NULL);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (panel, "poll_button"))), ==,
+                   "_Start Polling");
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM candles"), ==, 1);
+
+  /* Remove through the row's button (what it calls): one entry left. */
+  hs_watch_panel_set_database (panel, db);
+  {
+    int64_t id = find_entry (panel, "BROKEN-1")->id;
+    GtkWidget *list = child (panel, "entries_list");
+    GtkWidget *trash = NULL;
+
+    /* The book's row has one button: Remove (books cannot be backfilled). */
+    for (GtkWidget *w = gtk_widget_get_first_child (list); w != NULL;
+         w = gtk_widget_get_next_sibling (w))
+      {
+        GtkWidget *b = hs_test_find_widget (w, GTK_TYPE_BUTTON);
+
+        if (b != NULL && GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (b), "watch-id"))
+                         == (gsize) id)
+          trash = b;
+      }
+    g_assert_nonnull (trash);
+    g_signal_emit_by_name (trash, "clicked");
+    wait_until (panel, has_entries, GUINT_TO_POINTER (1));
+    g_assert_nonnull (find_entry (panel, "BTC-USDT"));
+  }
+  close_window (window, panel);
+  g_unsetenv ("HINDSIGHT_KALSHI_BASE_URL");
+  g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
+}
+
+/* A backfill of Coinbase 1m candles from 2024-03-13T00:00Z to 12:00Z is three windows of at
+ * most 300 bars (tests/test-cli-watch.c): 00:00–04:59:59, 05:00–09:59:59, 10:00–12:00. Each
+ * answer (Coinbase's [time, low, high, open, close, volume], newest first; values made up)
+ * holds the window's first and last minute. */
+static const char *const window_targets[3] = {
+  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T00%3A00%3A00Z&"
+  "end=2024-03-13T04%3A59%3A59Z",
+  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T05%3A00%3A00Z&"
+  "end=2024-03-13T09%3A59%3A59Z",
+  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T10%3A00%3A00Z&"
+  "end=2024-03-13T12%3A00%3A00Z",
+};
+static const char *const window_bodies[3] = {
+  "[[1710305940,100,102,101,101.5,2],[1710288000,99,101,100,100.5,1]]",
+  "[[1710323940,104,106,105,105.5,4],[1710306000,102,104,103,103.5,3]]",
+  "[[1710331200,108,110,109,109.5,6],[1710324000,106,108,107,107.5,5]]",
+};
+/* The bodies above, rewritten by hand as ts|open|high|low|close|volume in time order. */
+static const char *const backfilled =
+  "1710288000|100.0|101.0|99.0|100.5|1.0\n"
+  "1710305940|101.0|102.0|100.0|101.5|2.0\n"
+  "1710306000|103.0|104.0|102.0|103.5|3.0\n"
+  "1710323940|105.0|106.0|104.0|105.5|4.0\n"
+  "1710324000|107.0|108.0|106.0|107.5|5.0\n"
+  "1710331200|109.0|110.0|108.0|109.5|6.0\n";
+#define CANDLES_SQL "SELECT ts / 1000000, open, high, low, close, volume FROM candles ORDER BY ts"
+
+static HsTestServer *
+window_server (gboolean stall)
+{
+  HsTestServer *server = hs_test_server_new ();
+
+  for (int i = 0; i < 3; i++)
+    {
+      if (i == 1 && stall)
+        {
+          HsTestResponse *r = hs_test_response_new (200);
+
+          hs_test_response_set_stall (r);
+          hs_test_server_add (server, window_targets[i], r);
+        }
+      hs_test_server_add (server, window_targets[i],
+                          hs_test_response_new_json (200, window_bodies[i]));
+    }
+  return server;
+}
+
+static void
+fill_range (HsWatchPanel *panel)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "from_row")), "2024-03-13T00:00:00Z");
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "to_row")), "2024-03-13T12:00:00Z");
+}
+
+static void
+assert_backfilled (const char *db)
+{
+  g_autofree char *rows = hs_test_query_rows (db, CANDLES_SQL);
+
+  g_assert_cmpstr (rows, ==, backfilled);
+}
+
+static void
+test_backfill (void)
+{
+  g_autofree char *db = create_empty_db ("watch-backfill.db");
+  g_autoptr(HsTestServer) server = window_server (FALSE);
+  HsWatchPanel *panel = NULL;
+  GtkWidget *window = NULL;
+  const char *text = NULL;
+
+  g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
+  window = panel_window (&panel);
+  hs_watch_panel_set_database (panel, db);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+  add_through_form (panel, "Coinbase Exchange", "candles", "1m", "BTC-USDT", 1);
+
+  hs_watch_panel_show_backfill (panel, find_entry (panel, "BTC-USDT")->id);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (panel,
+                                                                     "backfill_revealer"))));
+  /* A range that ends before it starts is refused before anything runs. */
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "from_row")), "2024-03-13");
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "to_row")), "2024-03-12");
+  click (panel, "backfill_button");
+  g_assert_false (hs_watch_panel_get_backfilling (panel));
+  g_assert_cmpstr (hs_watch_panel_get_backfill_text (panel), ==, "The end is before the start.");
+
+  fill_range (panel);
+  click (panel, "backfill_button");
+  g_assert_true (hs_watch_panel_get_backfilling (panel));
+  wait_until (panel, not_backfilling, NULL);
+  text = hs_watch_panel_get_backfill_text (panel);
+  g_assert_cmpstr (text, ==, "Backfill done: 3 windows, 6 rows (6 new)");
+  assert_backfilled (db);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (child (panel,
+                                                                  "backfill_progress"))), ==, 1);
+  hs_test_wait_for_frames (window, 2);
+  hs_test_save_screenshot (window, "data-watch-backfill.png");
+
+  /* The same range again: complete already, no request. */
+  click (panel, "backfill_button");
+  wait_until (panel, not_backfilling, NULL);
+  g_assert_cmpstr (hs_watch_panel_get_backfill_text (panel), ==,
+                   "The backfill was complete already: nothing to add.");
+  g_assert_cmpuint (hs_test_server_count (server, NULL), ==, 3);
+  close_window (window, panel);
+  g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
+}
+
+static gboolean
+backfill_waiting (HsWatchPanel *panel,
+                  gpointer      data)
+{
+  const char *db = data;
+
+  /* The first window stored and saved; the second's request is held back by the server. */
+  return hs_test_query_int (db, "SELECT coalesce(max(windows), 0) FROM backfill_state") >= 1;
+}
+
+static gboolean
+has_backfill (HsWatchPanel *panel,
+              gpointer      data)
+{
+  const HsWatchState *s = hs_watch_panel_get_state (panel);
+
+  /* The read after the backfill ended shows its saved state (not done, one window). */
+  if (s != NULL && s->backfills->len == 1
+      && ((HsBackfillState *) s->backfills->pdata[0])->windows == 1)
+    return TRUE;
+  hs_watch_panel_refresh (panel);
+  return FALSE;
+}
+
+/* Cancelled while the second window's answer is held back: the first window stays with its
+ * resume point; the form, opened again, says where it goes on, and Backfill finishes it. */
+static void
+test_backfill_resume (void)
+{
+  g_autofree char *db = create_empty_db ("watch-resume.db");
+  g_autoptr(HsTestServer) server = window_server (TRUE);
+  HsWatchPanel *panel = NULL;
+  GtkWidget *window = NULL;
+  int64_t id;
+
+  g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
+  window = panel_window (&panel);
+  hs_watch_panel_set_database (panel, db);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+  add_through_form (panel, "Coinbase Exchange", "candles", "1m", "BTC-USDT", 1);
+  id = find_entry (panel, "BTC-USDT")->id;
+
+  hs_watch_panel_show_backfill (panel, id);
+  fill_range (panel);
+  click (panel, "backfill_button");
+  wait_until (panel, backfill_waiting, db);
+  hs_test_server_wait_requests (server, 2);
+  click (panel, "backfill_cancel");
+  wait_until (panel, not_backfilling, NULL);
+  g_assert_nonnull (strstr (hs_watch_panel_get_backfill_text (panel), "Backfill stopped"));
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM candles"), ==, 2);
+
+  /* Opened again: the saved range, and where it goes on (05:00, the second window). */
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "from_row")), "");
+  wait_until (panel, has_backfill, NULL);
+  hs_watch_panel_show_backfill (panel, id);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (panel, "from_row"))), ==,
+                   "2024-03-13T00:00:00Z");
+  g_assert_cmpstr (hs_watch_panel_get_backfill_text (panel), ==,
+                   "An unfinished backfill of this range goes on at 2024-03-13T05:00:00Z.");
+  click (panel, "backfill_button");
+  wait_until (panel, not_backfilling, NULL);
+  g_assert_cmpstr (hs_watch_panel_get_backfill_text (panel), ==,
+                   "Backfill done: 3 windows, 4 rows (4 new)");
+  assert_backfilled (db);
+  close_window (window, panel);
+  g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
+}
+
+/* The panel in the real window's Data page, following its database. */
+static void
+test_in_window (void)
+{
+  g_autofree char *db = create_empty_db ("watch-window.db");
+  HsWindow *window = hs_test_open_window (db);
+  GtkWidget *page = hs_window_get_page (window, "data");
+  GtkWidget *panel = hs_test_find_widget (page, HS_TYPE_WATCH_PANEL);
+  unsigned n_checked = 0;
+
+  g_assert_nonnull (panel);
+  wait_until (HS_WATCH_PANEL (panel), has_entries, GUINT_TO_POINTER (0));
+  g_assert_true (gtk_widget_get_sensitive (child (HS_WATCH_PANEL (panel), "poll_button")));
+  hs_test_assert_controls_named (panel, &n_checked);
+  g_assert_cmpuint (n_checked, >, 3);
+  hs_test_close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  hs_test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/hs/ui/watch/poll", test_poll);
+  g_test_add_func ("/hs/ui/watch/backfill", test_backfill);
+  g_test_add_func ("/hs/ui/watch/backfill-resume", test_backfill_resume);
+  g_test_add_func ("/hs/ui/watch/in-window", test_in_window);
+  return g_test_run ();
+}
