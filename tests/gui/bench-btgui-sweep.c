@@ -64,6 +64,8 @@ tick_cb (gpointer data)
   double cpu = cpu_ms ();
 
   t->max_busy = MAX (t->max_busy, cpu - t->last_cpu);
+  if (cpu - t->last_cpu > 4 && g_getenv ("HS_BENCH_VERBOSE") != NULL)
+    g_printerr ("busy %.1f ms of CPU ending at %.3f\n", cpu - t->last_cpu, now / 1e6);
   t->last_cpu = cpu;
   g_array_append_val (t->gaps, gap);
   if (gap > 20 && g_getenv ("HS_BENCH_VERBOSE") != NULL)
