@@ -15,6 +15,7 @@
 #include "hs-data-page.h"
 #include "hs-store-market.h"
 #include "hs-test-db.h"
+#include "hs-test-backfill.h"
 #include "hs-test-server.h"
 #include "hs-test-sql.h"
 #include "hs-test-ui.h"
@@ -341,53 +342,7 @@ test_poll (void)
   g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
 }
 
-/* A backfill of Coinbase 1m candles from 2024-03-13T00:00Z to 12:00Z is three windows of at
- * most 300 bars (tests/test-cli-watch.c): 00:00–04:59:59, 05:00–09:59:59, 10:00–12:00. Each
- * answer (Coinbase's [time, low, high, open, close, volume], newest first; values made up)
- * holds the window's first and last minute. */
-static const char *const window_targets[3] = {
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T00%3A00%3A00Z&"
-  "end=2024-03-13T04%3A59%3A59Z",
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T05%3A00%3A00Z&"
-  "end=2024-03-13T09%3A59%3A59Z",
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T10%3A00%3A00Z&"
-  "end=2024-03-13T12%3A00%3A00Z",
-};
-static const char *const window_bodies[3] = {
-  "[[1710305940,100,102,101,101.5,2],[1710288000,99,101,100,100.5,1]]",
-  "[[1710323940,104,106,105,105.5,4],[1710306000,102,104,103,103.5,3]]",
-  "[[1710331200,108,110,109,109.5,6],[1710324000,106,108,107,107.5,5]]",
-};
-/* The bodies above, rewritten by hand as ts|open|high|low|close|volume in time order. */
-static const char *const backfilled =
-  "1710288000|100.0|101.0|99.0|100.5|1.0\n"
-  "1710305940|101.0|102.0|100.0|101.5|2.0\n"
-  "1710306000|103.0|104.0|102.0|103.5|3.0\n"
-  "1710323940|105.0|106.0|104.0|105.5|4.0\n"
-  "1710324000|107.0|108.0|106.0|107.5|5.0\n"
-  "1710331200|109.0|110.0|108.0|109.5|6.0\n";
-#define CANDLES_SQL "SELECT ts / 1000000, open, high, low, close, volume FROM candles ORDER BY ts"
-
-static HsTestServer *
-window_server (gboolean stall)
-{
-  HsTestServer *server = hs_test_server_new ();
-
-  for (int i = 0; i < 3; i++)
-    {
-      if (i == 1 && stall)
-        {
-          HsTestResponse *r = hs_test_response_new (200);
-
-          hs_test_response_set_stall (r);
-          hs_test_server_add (server, window_targets[i], r);
-        }
-      hs_test_server_add (server, window_targets[i],
-                          hs_test_response_new_json (200, window_bodies[i]));
-    }
-  return server;
-}
-
+/* The backfill of three provider windows the server answers: tests/hs-test-backfill.h. */
 static void
 fill_range (HsWatchPanel *panel)
 {
@@ -398,16 +353,16 @@ fill_range (HsWatchPanel *panel)
 static void
 assert_backfilled (const char *db)
 {
-  g_autofree char *rows = hs_test_query_rows (db, CANDLES_SQL);
+  g_autofree char *rows = hs_test_query_rows (db, HS_TEST_BACKFILL_SQL);
 
-  g_assert_cmpstr (rows, ==, backfilled);
+  g_assert_cmpstr (rows, ==, hs_test_backfill_rows);
 }
 
 static void
 test_backfill (void)
 {
   g_autofree char *db = create_empty_db ("watch-backfill.db");
-  g_autoptr(HsTestServer) server = window_server (FALSE);
+  g_autoptr(HsTestServer) server = hs_test_backfill_server (FALSE);
   HsWatchPanel *panel = NULL;
   GtkWidget *window = NULL;
   const char *text = NULL;
@@ -480,7 +435,7 @@ static void
 test_backfill_resume (void)
 {
   g_autofree char *db = create_empty_db ("watch-resume.db");
-  g_autoptr(HsTestServer) server = window_server (TRUE);
+  g_autoptr(HsTestServer) server = hs_test_backfill_server (TRUE);
   HsWatchPanel *panel = NULL;
   GtkWidget *window = NULL;
   int64_t id;
