@@ -797,9 +797,15 @@ scroll_to_sources_cb (gpointer user_data)
 {
   g_autoptr(HsDataPage) self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->details_scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (self->details_scroller);
+  double x = 0, y = 0;
 
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
-                                 - gtk_adjustment_get_page_size (adj));
+  /* The group's top at the top of the view (the watch list's state first), else the end. */
+  if (content == NULL
+      || !gtk_widget_translate_coordinates (self->sources_group, content, 0, 0, &x, &y))
+    y = gtk_adjustment_get_upper (adj);
+  gtk_adjustment_set_value (adj, MIN (y, gtk_adjustment_get_upper (adj)
+                                         - gtk_adjustment_get_page_size (adj)));
   return G_SOURCE_REMOVE;
 }
 
@@ -827,6 +833,10 @@ hs_data_page_set_sources (HsDataPage *self,
   g_return_if_fail (HS_IS_DATA_PAGE (self));
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  gtk_widget_set_visible (self->sources_placeholder, FALSE);
+  /* Removed, not hidden: the group's row list shows (an empty strip) while it has any row. */
+  if (self->sources_placeholder != NULL)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->sources_group),
+                                  self->sources_placeholder);
+  self->sources_placeholder = NULL;
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->sources_group), widget);
 }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hs-coverage-item.h"
 #include "hs-data-page.h"
 #include "hs-store-market.h"
 #include "hs-test-db.h"
@@ -474,22 +475,63 @@ test_backfill_resume (void)
   g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
 }
 
-/* The panel in the real window's Data page, following its database. */
+static gboolean
+coverage_has_bars (HsWatchPanel *panel,
+                   gpointer      data)
+{
+  HsDataPage *page = data;
+  GListModel *model = hs_coverage_page_get_model (hs_data_page_get_coverage_page (page));
+  const HsBars *bars = hs_data_page_get_bars (page);
+
+  return g_list_model_get_n_items (model) == 1 && bars != NULL && bars->n == 1
+         && !hs_data_page_get_loading_bars (page);
+}
+
+/* The panel in the real window's Data page, following its database: a poll's new bar reaches
+ * the instruments table and the chart's bars without anything else asking. */
 static void
 test_in_window (void)
 {
   g_autofree char *db = create_empty_db ("watch-window.db");
-  HsWindow *window = hs_test_open_window (db);
-  GtkWidget *page = hs_window_get_page (window, "data");
-  GtkWidget *panel = hs_test_find_widget (page, HS_TYPE_WATCH_PANEL);
+  g_autoptr(HsTestServer) server = hs_test_server_new ();
+  HsWindow *window = NULL;
+  HsDataPage *page = NULL;
+  HsWatchPanel *panel = NULL;
+  g_autoptr(HsCoverageItem) item = NULL;
   unsigned n_checked = 0;
 
+  hs_test_server_add (server, "/products/BTC-USDT/candles",
+                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+  g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
+  window = hs_test_open_window (db);
+  page = HS_DATA_PAGE (hs_window_get_page (window, "data"));
+  panel = HS_WATCH_PANEL (hs_test_find_widget (GTK_WIDGET (page), HS_TYPE_WATCH_PANEL));
   g_assert_nonnull (panel);
-  wait_until (HS_WATCH_PANEL (panel), has_entries, GUINT_TO_POINTER (0));
-  g_assert_true (gtk_widget_get_sensitive (child (HS_WATCH_PANEL (panel), "poll_button")));
-  hs_test_assert_controls_named (panel, &n_checked);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+  g_assert_true (gtk_widget_get_sensitive (child (panel, "poll_button")));
+  hs_test_assert_controls_named (GTK_WIDGET (panel), &n_checked);
   g_assert_cmpuint (n_checked, >, 3);
+
+  hs_window_show_page (window, "data");
+  hs_data_page_show_data_sources (page);
+  add_through_form (panel, "Coinbase Exchange", "candles", "1h", "BTC-USDT", 1);
+  hs_watch_panel_set_request_options (panel, hs_test_utc (2024, 3, 13, 12, 0), 1, 10);
+  click (panel, "poll_button");
+  wait_until (panel, coverage_has_bars, page);
+  item = g_list_model_get_item (hs_coverage_page_get_model (hs_data_page_get_coverage_page (page)),
+                                0);
+  g_assert_cmpstr (hs_coverage_item_get_symbol (item), ==, "BTC-USDT");
+  g_assert_cmpstr (hs_coverage_item_get_interval (item), ==, "1h");
+  /* The recorded bar of 2024-03-13T11:00:00Z (1710327600), read back by the chart's job. */
+  g_assert_cmpint (hs_data_page_get_bars (page)->ts[0], ==, G_GINT64_CONSTANT (1710327600000000));
+  hs_test_wait_for_frames (GTK_WIDGET (window), 2);
+  hs_data_page_show_data_sources (page);
+  hs_test_wait_for_frames (GTK_WIDGET (window), 3);
+  hs_test_save_screenshot (GTK_WIDGET (window), "data-watch-window.png");
+  click (panel, "poll_button");
+  wait_until (panel, not_polling, NULL);
   hs_test_close_window (window);
+  g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
 }
 
 int
