@@ -61,6 +61,7 @@ struct _HsWatchPanel
   gboolean        reading;             /* a plain read is in flight */
   GHashTable     *provider_rows;       /* (owned) provider name → AdwActionRow (borrowed) */
   GHashTable     *entry_rows;          /* (owned) int64 id → AdwActionRow (borrowed) */
+  char           *rows_key;            /* (owned) (nullable) what the rows were built for */
   char           *add_error_text;      /* (owned) (nullable) */
 
   GCancellable   *poll_cancellable;    /* (owned) (nullable) while polling */
@@ -403,14 +404,12 @@ backfill_clicked_cb (GtkButton    *button,
 }
 
 static GtkWidget *
-new_row (const char *title,
-         const char *subtitle)
+new_row (const char *title)
 {
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   return row;
 }
@@ -435,13 +434,54 @@ row_button (GtkWidget  *row,
   return button;
 }
 
-static void
-render (HsWatchPanel *self)
+/* The providers shown, in order: those of the entries, then those with figures only
+ * (fetched from the command line). */
+static GPtrArray *
+provider_names (HsWatchPanel *self)
 {
-  int64_t now = hs_time_now_us ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->state->entries->len; i++)
+    {
+      const HsWatchEntry *e = self->state->entries->pdata[i];
+
+      if (!g_ptr_array_find_with_equal_func (names, e->provider, g_str_equal, NULL))
+        g_ptr_array_add (names, e->provider);
+    }
+  for (guint i = 0; i < self->state->providers->len; i++)
+    {
+      const HsProviderStats *s = self->state->providers->pdata[i];
+
+      if (!g_ptr_array_find_with_equal_func (names, s->provider, g_str_equal, NULL))
+        g_ptr_array_add (names, s->provider);
+    }
+  return names;
+}
+
+/* What decides the rows and their buttons: while it stays the same (a poll run changed only
+ * times and counts), the rows are updated in place, so a focused or hovered button stays. */
+static char *
+rows_key (HsWatchPanel *self,
+          GPtrArray    *names)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < self->state->entries->len; i++)
+    {
+      const HsWatchEntry *e = self->state->entries->pdata[i];
+
+      g_string_append_printf (key, "%" G_GINT64_FORMAT " %s\n", e->id, e->kind);
+    }
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (key, "%s\n", (const char *) names->pdata[i]);
+  return g_string_free (key, FALSE);
+}
+
+static void
+build_rows (HsWatchPanel *self,
+            GPtrArray    *names)
+{
   GtkWidget *child;
-  int n_enabled = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->providers_list))) != NULL)
     gtk_list_box_remove (self->providers_list, child);
@@ -456,14 +496,10 @@ render (HsWatchPanel *self)
     {
       const HsWatchEntry *e = self->state->entries->pdata[i];
       g_autofree char *series = entry_series (e);
-      g_autofree char *text = entry_text (self, e, now);
       g_autofree char *remove = g_strdup_printf (_("Remove %s %s from the watch list"),
                                                  e->provider, series);
-      GtkWidget *row = new_row (series, text);
+      GtkWidget *row = new_row (series);
 
-      n_enabled += e->enabled;
-      if (!g_ptr_array_find_with_equal_func (names, e->provider, g_str_equal, NULL))
-        g_ptr_array_add (names, e->provider);
       if (g_str_equal (e->kind, "candles") || g_str_equal (e->kind, "trades"))
         {
           g_autofree char *what = g_strdup_printf (_("Backfill %s %s"), e->provider, series);
@@ -476,30 +512,68 @@ render (HsWatchPanel *self)
       gtk_list_box_append (self->entries_list, row);
       g_hash_table_insert (self->entry_rows, g_memdup2 (&e->id, sizeof e->id), row);
     }
-  /* Providers with figures but no entry (fetched from the command line) are shown too. */
-  for (guint i = 0; i < self->state->providers->len; i++)
+  for (guint i = 0; i < names->len; i++)
     {
-      const HsProviderStats *s = self->state->providers->pdata[i];
+      const char *name = names->pdata[i];
+      GtkWidget *row = new_row (provider_title (name));
+      GtkWidget *icon = gtk_image_new ();
 
-      if (!g_ptr_array_find_with_equal_func (names, s->provider, g_str_equal, NULL))
-        g_ptr_array_add (names, s->provider);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      g_object_set_data (G_OBJECT (row), "hs-icon", icon);
+      gtk_list_box_append (self->providers_list, row);
+      g_hash_table_insert (self->provider_rows, g_strdup (name), row);
+    }
+}
+
+static void
+render (HsWatchPanel *self)
+{
+  int64_t now = hs_time_now_us ();
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *key = NULL;
+  int n_enabled = 0;
+
+  if (self->state == NULL)
+    {
+      build_rows (self, NULL);
+      g_clear_pointer (&self->rows_key, g_free);
+      return;
+    }
+  names = provider_names (self);
+  key = rows_key (self, names);
+  if (g_strcmp0 (key, self->rows_key) != 0)
+    {
+      build_rows (self, names);
+      g_free (self->rows_key);
+      self->rows_key = g_steal_pointer (&key);
+    }
+
+  for (guint i = 0; i < self->state->entries->len; i++)
+    {
+      const HsWatchEntry *e = self->state->entries->pdata[i];
+      g_autofree char *text = entry_text (self, e, now);
+      GtkWidget *row = g_hash_table_lookup (self->entry_rows, &e->id);
+
+      n_enabled += e->enabled;
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
     }
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = names->pdata[i];
       gboolean failing = FALSE;
       g_autofree char *text = provider_text (self, name, now, &failing);
-      GtkWidget *row = new_row (provider_title (name), text);
-      GtkWidget *icon = gtk_image_new_from_icon_name (failing ? "dialog-warning-symbolic"
-                                                              : "network-server-symbolic");
+      GtkWidget *row = g_hash_table_lookup (self->provider_rows, name);
+      GtkImage *icon = g_object_get_data (G_OBJECT (row), "hs-icon");
 
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      gtk_image_set_from_icon_name (icon, failing ? "dialog-warning-symbolic"
+                                                  : "network-server-symbolic");
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       failing ? _("Failing") : _("Working"), -1);
       if (failing)
-        gtk_widget_add_css_class (icon, "warning");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_append (self->providers_list, row);
-      g_hash_table_insert (self->provider_rows, g_strdup (name), row);
+        gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
     }
 
   if (self->poll_cancellable != NULL)
@@ -1022,6 +1096,7 @@ hs_watch_panel_finalize (GObject *object)
   g_clear_pointer (&self->state, hs_watch_state_free);
   g_clear_pointer (&self->provider_rows, g_hash_table_unref);
   g_clear_pointer (&self->entry_rows, g_hash_table_unref);
+  g_clear_pointer (&self->rows_key, g_free);
   g_clear_pointer (&self->add_error_text, g_free);
   g_clear_pointer (&self->backfill, hs_fetch_request_free);
   g_clear_pointer (&self->backfill_text, g_free);
@@ -1181,6 +1256,7 @@ hs_watch_panel_set_database (HsWatchPanel *self,
   g_free (self->db_path);
   self->db_path = g_strdup (db_path);
   gtk_revealer_set_reveal_child (self->backfill_revealer, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), TRUE);
   render (self);
   update_poll_button (self);
   start_state_job (self, NULL);

@@ -82,6 +82,19 @@ not_backfilling (HsWatchPanel *panel,
   return !hs_watch_panel_get_backfilling (panel);
 }
 
+static void
+count_cb (guint *changes)
+{
+  (*changes)++;
+}
+
+static gboolean
+changed_twice (HsWatchPanel *panel,
+               gpointer      data)
+{
+  return *(guint *) data >= 2;
+}
+
 static const HsWatchEntry *
 find_entry (HsWatchPanel *panel,
             const char   *symbol)
@@ -309,6 +322,19 @@ test_poll (void)
   g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM orderbook_snapshots"), ==, 0);
   hs_test_wait_for_frames (window, 2);
   hs_test_save_screenshot (window, "data-watch-polling.png");
+
+  /* The next read (once a second while polling) updates the rows in place: a focused or
+   * hovered button is not rebuilt under the pointer. */
+  {
+    GtkWidget *row = gtk_widget_get_first_child (child (panel, "entries_list"));
+    guint changes = 0;
+    gulong handler = g_signal_connect_swapped (panel, "state-changed", G_CALLBACK (count_cb),
+                                               &changes);
+
+    wait_until (panel, changed_twice, &changes);
+    g_signal_handler_disconnect (panel, handler);
+    g_assert_true (gtk_widget_get_first_child (child (panel, "entries_list")) == row);
+  }
 
   click (panel, "poll_button");
   wait_until (panel, not_polling, NULL);
