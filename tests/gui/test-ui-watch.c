@@ -558,8 +558,15 @@ test_in_window (void)
   hs_test_assert_controls_named (GTK_WIDGET (panel), &n_checked);
   g_assert_cmpuint (n_checked, >, 3);
 
+  /* An empty database: the Data page shows its empty state, whose Add a Data Source
+   * (window.show-data-sources) brings the watch list into view. */
   hs_window_show_page (window, "data");
-  hs_data_page_show_data_sources (page);
+  hs_test_wait_for_frames (GTK_WIDGET (window), 2);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.show-data-sources",
+                                             NULL));
+  hs_test_wait_for_frames (GTK_WIDGET (window), 2);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (panel)));
   add_through_form (panel, "Coinbase Exchange", "candles", "1h", "BTC-USDT", 1);
   hs_watch_panel_set_request_options (panel, hs_test_utc (2024, 3, 13, 12, 0), 1, 10);
   click (panel, "poll_button");
