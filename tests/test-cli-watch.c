@@ -36,15 +36,6 @@ fresh_db (const char *name)
   return g_steal_pointer (&path);
 }
 
-static HsTestResponse *
-fixture (const char *provider,
-         const char *file)
-{
-  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
-
-  return hs_test_response_new_file (200, "application/json", rel);
-}
-
 static void
 assert_rows (const char *db,
              const char *sql,
@@ -255,11 +246,11 @@ test_poll (void)
   int64_t runs_before;
 
   hs_test_server_add (server, "/trade-api/v2/markets/KXELONMARS-99",
-                      fixture ("kalshi", "markets_KXELONMARS-99.json"));
+                      hs_test_fixture ("kalshi", "markets_KXELONMARS-99.json"));
   hs_test_server_add (server, "/trade-api/v2/markets/BROKEN-1/orderbook",
                       hs_test_response_new_json (500, "{\"error\":\"internal\"}"));
   hs_test_server_add (server, "/products/BTC-USDT/candles",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
   g_setenv ("HINDSIGHT_KALSHI_BASE_URL", kalshi, TRUE);
   g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
 

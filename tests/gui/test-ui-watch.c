@@ -241,15 +241,6 @@ success_text (int64_t ts)
   return g_strdup_printf ("last success %s UTC", hms);
 }
 
-static HsTestResponse *
-fixture (const char *provider,
-         const char *file)
-{
-  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
-
-  return hs_test_response_new_file (200, "application/json", rel);
-}
-
 /* Two entries through the form: Coinbase's hourly BTC-USDT candles answered with their
  * recording, and a Kalshi book answered with 500. Polling as at 2024-03-13T12:00:00Z (the
  * recording's time): the recorded bar of 11:00 (1710327600) lies within the five bars before
@@ -277,7 +268,7 @@ test_poll (void)
   hs_test_server_add (server, "/trade-api/v2/markets/BROKEN-1/orderbook",
                       hs_test_response_new_json (500, "{\"error\":\"internal\"}"));
   hs_test_server_add (server, "/products/BTC-USDT/candles",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
   g_setenv ("HINDSIGHT_KALSHI_BASE_URL", kalshi, TRUE);
   g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
 
@@ -547,7 +538,7 @@ test_in_window (void)
   unsigned n_checked = 0;
 
   hs_test_server_add (server, "/products/BTC-USDT/candles",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
   g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
   window = hs_test_open_window (db);
   page = HS_DATA_PAGE (hs_window_get_page (window, "data"));
