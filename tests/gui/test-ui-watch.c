@@ -95,6 +95,18 @@ changed_twice (HsWatchPanel *panel,
   return *(guint *) data >= 2;
 }
 
+/* Two reads of the state have been shown, asking for them (nothing reads by itself when the
+ * poller is stopped). */
+static gboolean
+read_twice (HsWatchPanel *panel,
+            gpointer      data)
+{
+  if (*(guint *) data >= 2)
+    return TRUE;
+  hs_watch_panel_refresh (panel);
+  return FALSE;
+}
+
 static const HsWatchEntry *
 find_entry (HsWatchPanel *panel,
             const char   *symbol)
@@ -512,6 +524,51 @@ test_backfill_resume (void)
   g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
 }
 
+/* Stop while a request hangs (the server reads it and never answers): the poller ends at
+ * once, the run counted neither as a success nor as a failure (a cancelled run stays due), and
+ * nothing is stored. With the client's default 30 s timeout, only the cancellation can have
+ * ended it before the entry recorded a timeout. */
+static void
+test_stop_stalled (void)
+{
+  g_autofree char *db = create_empty_db ("watch-stall.db");
+  g_autoptr(HsTestServer) server = hs_test_server_new ();
+  HsTestResponse *stall = hs_test_response_new (200);
+  HsWatchPanel *panel = NULL;
+  GtkWidget *window = NULL;
+  const HsWatchEntry *e = NULL;
+
+  hs_test_response_set_stall (stall);
+  hs_test_server_add (server, "/products/BTC-USDT/candles", stall);
+  g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
+  window = panel_window (&panel);
+  hs_watch_panel_set_database (panel, db);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+  add_through_form (panel, "Coinbase Exchange", "candles", "1h", "BTC-USDT", 1);
+  hs_watch_panel_set_request_options (panel, hs_test_utc (2024, 3, 13, 12, 0), 1, 0);
+  click (panel, "poll_button");
+  hs_test_server_wait_requests (server, 1);
+  click (panel, "poll_button");
+  g_assert_false (gtk_widget_get_sensitive (child (panel, "poll_button")));   /* stopping */
+  wait_until (panel, not_polling, NULL);
+  /* A read made after the poller ended. */
+  {
+    guint changes = 0;
+    gulong handler = g_signal_connect_swapped (panel, "state-changed", G_CALLBACK (count_cb),
+                                               &changes);
+
+    wait_until (panel, read_twice, &changes);
+    g_signal_handler_disconnect (panel, handler);
+  }
+  e = find_entry (panel, "BTC-USDT");
+  g_assert_cmpint (e->runs, ==, 0);
+  g_assert_cmpint (e->failures, ==, 0);
+  g_assert_null (e->last_error);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM candles"), ==, 0);
+  close_window (window, panel);
+  g_unsetenv ("HINDSIGHT_COINBASE_BASE_URL");
+}
+
 static gboolean
 coverage_has_bars (HsWatchPanel *panel,
                    gpointer      data)
@@ -585,6 +642,7 @@ main (int    argc,
   hs_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/hs/ui/watch/poll", test_poll);
+  g_test_add_func ("/hs/ui/watch/stop-stalled", test_stop_stalled);
   g_test_add_func ("/hs/ui/watch/backfill", test_backfill);
   g_test_add_func ("/hs/ui/watch/backfill-resume", test_backfill_resume);
   g_test_add_func ("/hs/ui/watch/in-window", test_in_window);
