@@ -87,13 +87,19 @@ hs_job_progress_send (double      fraction,
 {
   HsJobProgress *p = progress;
   ProgressCall *c = g_new0 (ProgressCall, 1);
+  g_autoptr(GSource) source = NULL;
 
   c->func = p->func;
   c->data = p->data;
   c->fraction = fraction;
   c->message = g_strdup (message);
-  g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, progress_dispatch_cb, c,
-                              progress_call_free);
+  /* Not g_main_context_invoke(): a worker without a thread-default context of its own has
+   * the global default one as its thread-default, and invoke would run the call on the worker
+   * whenever the main thread is not iterating it at that moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_dispatch_cb, c, progress_call_free);
+  g_source_attach (source, p->context);
 }
 
 /* ---- Running a job on a worker ---- */

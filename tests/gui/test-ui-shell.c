@@ -702,7 +702,10 @@ test_empty_states (void)
   hs_test_wait_for_frames (GTK_WIDGET (window), 3);
   hs_test_collect_labels (GTK_WIDGET (window), texts);
   g_assert_true (hs_test_texts_contain (texts, "Data Sources"));
-  g_assert_true (hs_test_texts_contain (texts, "Provider Watch List"));
+  /* The watch list (src/ui/hs-watch-panel.c) in place of the group's placeholder. */
+  g_assert_true (hs_test_texts_contain (texts, "Watch List"));
+  g_assert_true (hs_test_texts_contain (texts, "Add to the Watch List"));
+  g_assert_false (hs_test_texts_contain (texts, "Provider Watch List"));
   g_ptr_array_set_size (texts, 0);
 
   /* A database with an instrument and nothing else: the lists say what goes in them. */
