@@ -21,6 +21,7 @@
 #include "hs-poller.h"
 #include "hs-settings.h"
 #include "hs-ui.h"
+#include "hs-widget-util.h"
 
 /* One provider's token row. */
 typedef struct
@@ -348,6 +349,33 @@ token_remove_cb (GtkButton     *button,
   hs_preferences_remove_token (self, provider->name);
 }
 
+/* libadwaita's own buttons in a password row (show the text, apply) have icons only: give
+ * them names a screen reader can say. */
+static void
+name_row_buttons (GtkWidget        *widget,
+                  const HsProvider *provider)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_BUTTON (c) && gtk_button_get_icon_name (GTK_BUTTON (c)) != NULL)
+        {
+          const char *icon = gtk_button_get_icon_name (GTK_BUTTON (c));
+          g_autofree char *name = NULL;
+
+          /* Translators: accessible names of a token row's buttons, "Save the Tradier token" */
+          if (g_str_has_prefix (icon, "view-"))
+            name = g_strdup_printf (_("Show the typed %s token"), provider->title);
+          else if (g_str_equal (icon, "object-select-symbolic"))
+            name = g_strdup_printf (_("Save the %s token"), provider->title);
+          if (name != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            name, -1);
+        }
+      name_row_buttons (c, provider);
+    }
+}
+
 static void
 build_token_rows (HsPreferences *self)
 {
@@ -361,7 +389,14 @@ build_token_rows (HsPreferences *self)
       g_autofree char *remove_name = NULL;
 
       if (p->token_env == NULL)
-        continue;
+        {
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->title);
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Needs no token"));
+          adw_preferences_group_add (self->tokens_group, row);
+          continue;
+        }
       t.row = ADW_PASSWORD_ENTRY_ROW (adw_password_entry_row_new ());
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (t.row), p->title);
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (t.row), TRUE);
@@ -385,6 +420,7 @@ build_token_rows (HsPreferences *self)
       g_signal_connect_object (t.remove, "clicked", G_CALLBACK (token_remove_cb), self, 0);
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (t.row), GTK_WIDGET (t.remove));
 
+      name_row_buttons (GTK_WIDGET (t.row), p);
       adw_preferences_group_add (self->tokens_group, GTK_WIDGET (t.row));
       g_array_append_val (self->tokens, t);
     }
@@ -450,6 +486,12 @@ bind_settings (HsPreferences *self)
   g_autofree char *slippage = NULL;
 
   adw_action_row_set_subtitle (self->backup_folder_row, folder);
+  hs_spin_button_set_accessible_name (self->snapshot_spin, _("Snapshot interval"));
+  hs_spin_button_set_accessible_name (self->candle_spin, _("Candle interval"));
+  hs_spin_button_set_accessible_name (self->labeler_hour_spin, _("Labeling hour"));
+  hs_spin_button_set_accessible_name (self->retention_days_spin, _("Days to keep"));
+  hs_spin_button_set_accessible_name (self->backup_keep_spin, _("Backups to keep"));
+  hs_spin_button_set_accessible_name (self->backup_hour_spin, _("Backup hour"));
   if (self->settings == NULL)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->fee_entry), FALSE);
