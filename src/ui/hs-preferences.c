@@ -103,6 +103,13 @@ model_changed (HsPreferences *self,
       HsSlippageModel slippage;
 
       ok = hs_slippage_model_parse (text, &slippage, &error);
+      /* The setup's slippage is a number of basis points: no half-spread model there. */
+      if (ok && slippage.kind == HS_SLIPPAGE_HALF_SPREAD)
+        {
+          ok = FALSE;
+          g_set_error_literal (&error, HS_BACKTEST_ERROR, HS_BACKTEST_ERROR_CONFIG,
+                               _("a new backtest's slippage is none or bps:X"));
+        }
     }
   if (ok)
     {
