@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hs-backtest-page.h"
 #include "hs-job-worker.h"
 #include "hs-paper-trade.h"
 #include "hs-store-alerts.h"
@@ -243,6 +244,7 @@ typedef struct
   GHashTable   *seen;         /* (owned) keys of what was found before */
   gboolean      baseline;     /* the next scan only learns what is there */
   guint         timer;
+  int64_t       run_started;  /* monotonic µs: the backtest page's run in flight; 0: none */
 } Watch;
 
 static void
@@ -404,16 +406,43 @@ scan_timer_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Backtests and sweeps run on their own pool, not through hs_job_run_async(): their page's
+ * setup says when one starts (running) and ends (finished). */
+static void
+setup_running_cb (HsBacktestSetup *setup,
+                  GParamSpec      *pspec,
+                  Watch           *w)
+{
+  if (hs_backtest_setup_get_running (setup))
+    w->run_started = g_get_monotonic_time ();
+}
+
+static void
+setup_finished_cb (HsBacktestSetup *setup,
+                   Watch           *w)
+{
+  g_autoptr(HsWindow) window = g_weak_ref_get (&w->window);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (GTK_WINDOW (window)) : NULL;
+
+  if (app != NULL && w->run_started != 0)
+    hs_notify_job_finished (G_APPLICATION (app),
+                            hs_backtest_setup_get_sweep (setup) ? "sweep" : "backtest",
+                            g_get_monotonic_time () - w->run_started,
+                            hs_backtest_setup_get_error_message (setup) == NULL);
+  w->run_started = 0;
+}
+
 /**
  * hs_notify_attach:
  *
  * Has @window scan its database for notifications each time it has loaded it and every
- * half minute.
+ * half minute, and report long backtests and sweeps of its Backtests page.
  */
 void
 hs_notify_attach (HsWindow *window)
 {
   Watch *w = g_new0 (Watch, 1);
+  GtkWidget *page = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (window));
   g_weak_ref_init (&w->window, window);
@@ -422,4 +451,12 @@ hs_notify_attach (HsWindow *window)
   w->timer = g_timeout_add_seconds (SCAN_EVERY_S, scan_timer_cb, w);
   g_object_set_data_full (G_OBJECT (window), "hs-notify-watch", w, watch_free);
   g_signal_connect (window, "database-loaded", G_CALLBACK (hs_notify_scan), NULL);
+  page = hs_window_get_page (window, "backtests");
+  if (page != NULL && HS_IS_BACKTEST_PAGE (page))
+    {
+      HsBacktestSetup *setup = hs_backtest_page_get_setup (HS_BACKTEST_PAGE (page));
+
+      g_signal_connect (setup, "notify::running", G_CALLBACK (setup_running_cb), w);
+      g_signal_connect (setup, "finished", G_CALLBACK (setup_finished_cb), w);
+    }
 }
