@@ -306,6 +306,7 @@ typedef struct
 {
   GSettings        *settings;     /* (owned) (nullable) */
   GCancellable     *cancellable;  /* (owned) */
+  GSimpleAction    *restore;      /* (owned) recovery.restore: only with a database */
   AdwMessageDialog *dialog;       /* (nullable) weak: the dialog shown last */
   char             *backup_dir;   /* (owned) */
   gboolean          damaged;      /* the window's database failed its check */
@@ -324,6 +325,7 @@ recovery_free (gpointer data)
   g_cancellable_cancel (r->cancellable);
   g_clear_object (&r->cancellable);
   g_clear_object (&r->settings);
+  g_clear_object (&r->restore);
   g_clear_weak_pointer (&r->dialog);
   g_clear_handle_id (&r->timer, g_source_remove);
   g_free (r->backup_dir);
@@ -691,6 +693,7 @@ database_path_cb (HsWindow   *window,
   const char *path = hs_window_get_database_path (window);
 
   rec->damaged = FALSE;
+  g_simple_action_set_enabled (rec->restore, path != NULL);
   if (!check_pending || path == NULL || checked_paths == NULL
       || !g_hash_table_add (checked_paths, g_strdup (path)))
     return;
@@ -794,6 +797,8 @@ hs_recovery_attach (HsWindow *window)
   /* The window holds the timer through @rec: removed before the window goes. */
   rec->timer = g_timeout_add_seconds (BACKUP_EVERY_S, backup_timer_cb, window);
 
+  rec->restore = g_object_ref (restore);
+  g_simple_action_set_enabled (restore, FALSE);
   g_signal_connect_object (restore, "activate", G_CALLBACK (restore_action_cb), window, 0);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (restore));
   gtk_widget_insert_action_group (GTK_WIDGET (window), "recovery", G_ACTION_GROUP (group));
