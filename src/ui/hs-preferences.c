@@ -521,6 +521,41 @@ bind_settings (HsPreferences *self)
   gtk_editable_set_text (GTK_EDITABLE (self->slippage_entry), slippage);
 }
 
+/* Returns: (transfer none) (nullable): the first visible label under @widget */
+static GtkLabel *
+first_label (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = GTK_IS_LABEL (c) ? GTK_LABEL (c) : first_label (c);
+
+      if (found != NULL && gtk_label_get_text (found)[0] != '\0')
+        return found;
+    }
+  return NULL;
+}
+
+/* libadwaita 1.2's view switcher buttons show their page's title but have no accessible
+ * name: give them the title, for screen readers and the end-to-end tests. */
+static void
+name_view_switcher_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwViewSwitcherButton"))
+        {
+          GtkLabel *label = first_label (c);
+
+          if (label != NULL)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            gtk_label_get_text (label), -1);
+        }
+      name_view_switcher_buttons (c);
+    }
+}
+
 static void
 hs_preferences_dispose (GObject *object)
 {
@@ -578,6 +613,7 @@ hs_preferences_init (HsPreferences *self)
   self->tokens = g_array_new (FALSE, FALSE, sizeof (TokenRow));
   bind_settings (self);
   build_token_rows (self);
+  name_view_switcher_buttons (GTK_WIDGET (self));
 }
 
 /**
