@@ -537,14 +537,19 @@ first_label (GtkWidget *widget)
 }
 
 /* libadwaita 1.2's view switcher buttons show their page's title but have no accessible
- * name: give them the title, for screen readers and the end-to-end tests. */
+ * name, nor has the search entry: give them names, for screen readers and the tests. */
 static void
 name_view_switcher_buttons (GtkWidget *widget)
 {
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
        c = gtk_widget_get_next_sibling (c))
     {
-      if (g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwViewSwitcherButton"))
+      if (GTK_IS_SEARCH_ENTRY (c)
+          || (GTK_IS_TOGGLE_BUTTON (c)
+              && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (c)), "edit-find-symbolic") == 0))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Search preferences"), -1);
+      else if (g_str_equal (G_OBJECT_TYPE_NAME (c), "AdwViewSwitcherButton"))
         {
           GtkLabel *label = first_label (c);
 
