@@ -119,35 +119,6 @@ fetch (HsTestRun  *r,
   g_string_append (outputs, r->err);
 }
 
-/* Waits until the keyring daemon tests/keyring-session.sh started owns the Secret Service
- * name: a call before that would have D-Bus start another daemon, with no unlocked keyring. */
-static void
-wait_for_secret_service (void)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  gboolean owned = FALSE;
-
-  g_assert_nonnull (bus);
-  for (int i = 0; i < 200 && !owned; i++)
-    {
-      g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus",
-                                                               "/org/freedesktop/DBus",
-                                                               "org.freedesktop.DBus",
-                                                               "NameHasOwner",
-                                                               g_variant_new ("(s)",
-                                                                              "org.freedesktop.secrets"),
-                                                               G_VARIANT_TYPE ("(b)"),
-                                                               G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                                               NULL);
-
-      g_assert_nonnull (reply);
-      g_variant_get (reply, "(b)", &owned);
-      if (!owned)
-        g_usleep (50000);
-    }
-  g_assert_true (owned);
-}
-
 static void
 test_scan (void)
 {
@@ -177,7 +148,6 @@ test_scan (void)
                                                  "markets_history_AAPL_daily_2024-02.json"));
 
   /* Planted through the keyring, as the Preferences window's worker does. */
-  wait_for_secret_service ();
   g_assert_true (hs_keyring_store ("tradier", TOKEN, NULL, &error));
   g_assert_no_error (error);
   lookup = hs_keyring_lookup ("tradier", NULL, &error);
