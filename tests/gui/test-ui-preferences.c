@@ -24,6 +24,7 @@
 #include "hs-about.h"
 #include "hs-backtest-setup.h"
 #include "hs-gui-test.h"
+#include "hs-keyring.h"
 #include "hs-notify.h"
 #include "hs-paper.h"
 #include "hs-poller.h"
@@ -491,11 +492,92 @@ test_notifications (void)
   hs_test_reset_settings ();
 }
 
+/* ---- The token rows with a real keyring (tests/keyring-session.sh; built with
+ * HS_TEST_KEYRING, see tests/gui/meson.build) ---- */
+
+#define TOKEN "pref-row-91c4e7"
+
+static void
+wait_pending (HsPreferences *prefs)
+{
+  while (hs_preferences_get_pending (prefs) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_token_keyring (void)
+{
+  GtkWidget *prefs = NULL;
+  AdwEntryRow *row = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *after = NULL;
+
+  g_unsetenv ("HINDSIGHT_TRADIER_TOKEN");
+  prefs = hs_preferences_new (NULL);
+  gtk_window_present (GTK_WINDOW (prefs));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "tokens");
+  wait_pending (HS_PREFERENCES (prefs));
+  g_assert_cmpstr (hs_preferences_get_token_status (HS_PREFERENCES (prefs), "tradier"), ==,
+                   "Not stored");
+
+  /* Typed and applied: saved in the keyring on a worker, the field emptied. */
+  row = hs_preferences_get_token_row (HS_PREFERENCES (prefs), "tradier");
+  gtk_editable_set_text (GTK_EDITABLE (row), TOKEN);
+  g_signal_emit_by_name (row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  wait_pending (HS_PREFERENCES (prefs));
+  g_assert_cmpstr (hs_preferences_get_token_status (HS_PREFERENCES (prefs), "tradier"), ==,
+                   "Stored");
+  stored = hs_keyring_lookup ("tradier", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, TOKEN);
+  /* No label of the window shows it. */
+  hs_test_collect_labels (prefs, texts);
+  for (guint i = 0; i < texts->len; i++)
+    g_assert_null (strstr (texts->pdata[i], TOKEN));
+  hs_gui_test_screenshot (prefs, "preferences-token-stored.png");
+
+  /* Removed. */
+  hs_preferences_remove_token (HS_PREFERENCES (prefs), "tradier");
+  wait_pending (HS_PREFERENCES (prefs));
+  g_assert_cmpstr (hs_preferences_get_token_status (HS_PREFERENCES (prefs), "tradier"), ==,
+                   "Not stored");
+  after = hs_keyring_lookup ("tradier", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (after);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* The environment overrides the keyring: the row says where the token comes from. */
+  g_setenv ("HINDSIGHT_TRADIER_TOKEN", "from-the-environment", TRUE);
+  prefs = hs_preferences_new (NULL);
+  wait_pending (HS_PREFERENCES (prefs));
+  g_assert_cmpstr (hs_preferences_get_token_status (HS_PREFERENCES (prefs), "tradier"), ==,
+                   "Set in HINDSIGHT_TRADIER_TOKEN");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_unsetenv ("HINDSIGHT_TRADIER_TOKEN");
+}
+
+#ifdef HS_TEST_KEYRING
+static const gboolean keyring_build = TRUE;
+#else
+static const gboolean keyring_build = FALSE;
+#endif
+
 int
 main (int    argc,
       char **argv)
 {
   hs_gui_test_init (&argc, &argv);
+
+  /* Built with HS_TEST_KEYRING it runs inside a private keyring and tests the token rows
+   * alone; else everything else, without touching a keyring. */
+  if (keyring_build)
+    {
+      g_test_add_func ("/hs/ui/preferences/token-keyring", test_token_keyring);
+      return g_test_run ();
+    }
 
   g_test_add_func ("/hs/ui/preferences/bindings", test_bindings);
   g_test_add_func ("/hs/ui/preferences/poll-period", test_poll_period);
