@@ -389,12 +389,15 @@ build_token_rows (HsPreferences *self)
   size_t n = 0;
   const HsProvider *const *all = hs_provider_all (&n);
 
-  for (size_t i = 0; i < n; i++)
+  /* Providers that take a token first, then the others. */
+  for (size_t k = 0; k < 2 * n; k++)
     {
-      const HsProvider *p = all[i];
+      const HsProvider *p = all[k % n];
       TokenRow t = { p, NULL, NULL, NULL };
       g_autofree char *remove_name = NULL;
 
+      if ((k < n) != (p->token_env != NULL))
+        continue;
       if (p->token_env == NULL)
         {
           GtkWidget *row = adw_action_row_new ();
