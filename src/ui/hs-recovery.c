@@ -708,14 +708,21 @@ retention_done_cb (GObject      *source,
                    GAsyncResult *res,
                    gpointer      user_data)
 {
+  g_autoptr(HsUiJob) data = user_data;
+  g_autoptr(HsWindow) window = g_weak_ref_get (&data->owner);
   g_autoptr(HsRetentionResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  Recovery *rec = NULL;
 
   result = hs_retention_run_finish (res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (result == NULL)
     g_message ("retention failed: %s", error->message);
   else
     g_debug ("retention rolled up %u instrument-days", result->days->len);
+  if (window != NULL && (rec = get_recovery (window)) != NULL)
+    rec->busy--;
 }
 
 static void
@@ -741,8 +748,9 @@ backup_done (HsWindow  *window,
     return;
   hs_retention_request_init (&request);
   request.days = g_settings_get_int (rec->settings, "retention-days");
+  rec->busy++;
   hs_retention_run_async (job->db_path, &request, NULL, NULL, rec->cancellable,
-                          retention_done_cb, NULL);
+                          retention_done_cb, hs_ui_job_new (window, rec->cancellable));
 }
 
 /**

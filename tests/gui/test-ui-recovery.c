@@ -156,6 +156,69 @@ test_daily_backup (void)
   hs_test_close_window (window);
 }
 
+/* With retention on, the daily backup is followed by retention: trades older than the kept
+ * days become 1-minute candles. */
+static void
+test_daily_retention (void)
+{
+  g_autofree char *path = hs_test_temp_path ("retention.db");
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsBars) bars = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  HsWindow *window = NULL;
+  int64_t btc = 0;
+
+  {
+    g_autoptr(HsStore) store = hs_test_store_open (path);
+    /* Three trades on 2026-11-10, in the minutes 10:00 and 10:01: two 1-minute candles. */
+    const int64_t t0 = hs_test_utc (2026, 11, 10, 10, 0);
+    const HsTrade trades[] = {
+      { .ts = t0 + 5 * G_USEC_PER_SEC, .price = 100, .size = 1, .side = HS_SIDE_BUY },
+      { .ts = t0 + 40 * G_USEC_PER_SEC, .price = 101, .size = 2, .side = HS_SIDE_SELL },
+      { .ts = t0 + 70 * G_USEC_PER_SEC, .price = 102, .size = 1, .side = HS_SIDE_BUY },
+    };
+
+    btc = hs_test_store_instrument (store, "BTC-USD", "coinbase", "crypto");
+    for (size_t i = 0; i < G_N_ELEMENTS (trades); i++)
+      {
+        g_assert_true (hs_store_insert_trade (store, btc, &trades[i], NULL, &error));
+        g_assert_no_error (error);
+      }
+  }
+  hs_test_reset_settings ();
+  g_settings_set_boolean (settings, "retention-enabled", TRUE);
+  g_settings_set_int (settings, "retention-days", 1);
+  window = hs_window_new (NULL, path);
+  gtk_window_present (GTK_WINDOW (window));
+  hs_test_wait_for_load (window);
+  wait_idle (window);
+  g_assert_cmpuint (hs_recovery_get_backups (window), ==, 1);
+  hs_test_close_window (window);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM trades", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  {
+    g_autoptr(HsStore) store = hs_store_open (path, HS_STORE_OPEN_EXISTING, &error);
+
+    g_assert_no_error (error);
+    bars = hs_store_load_bars (store, btc, "1m", G_MININT64, G_MAXINT64, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (bars->n, ==, 2);
+  /* 10:00: open 100, close 101 (two trades); 10:01: 102. */
+  g_assert_cmpfloat (bars->open[0], ==, 100);
+  g_assert_cmpfloat (bars->close[0], ==, 101);
+  g_assert_cmpfloat (bars->close[1], ==, 102);
+  hs_test_reset_settings ();
+}
+
 static void
 test_restore_from_menu (void)
 {
@@ -325,6 +388,7 @@ main (int    argc,
 
   g_test_add_func ("/hs/ui/recovery/backup-due", test_backup_due);
   g_test_add_func ("/hs/ui/recovery/daily-backup", test_daily_backup);
+  g_test_add_func ("/hs/ui/recovery/daily-retention", test_daily_retention);
   g_test_add_func ("/hs/ui/recovery/restore-from-menu", test_restore_from_menu);
   g_test_add_func ("/hs/ui/recovery/damaged", test_damaged);
   g_test_add_func ("/hs/ui/recovery/clean-exit", test_clean_exit);
