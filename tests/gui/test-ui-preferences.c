@@ -24,6 +24,7 @@
 #include "hs-about.h"
 #include "hs-backtest-setup.h"
 #include "hs-gui-test.h"
+#include "hs-job-worker.h"
 #include "hs-keyring.h"
 #include "hs-notify.h"
 #include "hs-paper.h"
@@ -485,11 +486,93 @@ test_notifications (void)
   g_assert_cmpstr (server.summary, ==, "Import finished");
   g_assert_cmpstr (server.body, ==, "It took 11 seconds.");
 
+  /* The application goes: so does the hook hs_notify_install() set. */
+  hs_job_set_finished_func (NULL, NULL);
   g_clear_pointer (&store, hs_store_close);
   g_clear_pointer (&server.summary, g_free);
   g_clear_pointer (&server.body, g_free);
   g_clear_object (&server.bus);
   hs_test_reset_settings ();
+}
+
+/* ---- The hook every hs_job_run_async() job reports to when it finishes ---- */
+
+typedef struct
+{
+  char     *name;
+  int64_t   elapsed;
+  gboolean  success;
+  guint     calls;
+  gboolean  done;
+} HookRecord;
+
+static void
+hook_cb (const char *name,
+         int64_t     elapsed_us,
+         gboolean    success,
+         gpointer    data)
+{
+  HookRecord *h = data;
+
+  g_free (h->name);
+  h->name = g_strdup (name);
+  h->elapsed = elapsed_us;
+  h->success = success;
+  h->calls++;
+}
+
+static gpointer
+job_ok (HsStore *store, gconstpointer request, HsJobProgressFunc progress, gpointer pdata,
+        GCancellable *cancellable, GError **error)
+{
+  return g_strdup ("done");
+}
+
+static gpointer
+job_fails (HsStore *store, gconstpointer request, HsJobProgressFunc progress, gpointer pdata,
+           GCancellable *cancellable, GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused");
+  return NULL;
+}
+
+static void
+job_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  HookRecord *h = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *result = hs_job_run_finish (res, g_task_get_source_tag (G_TASK (res)), &error);
+
+  h->done = TRUE;
+}
+
+static void
+test_job_hook (void)
+{
+  g_autofree char *path = hs_test_temp_path ("hook.db");
+  g_autoptr(HsStore) store = hs_test_store_open (path);
+  HookRecord h = { 0 };
+
+  hs_job_set_finished_func (hook_cb, &h);
+  hs_job_run_async (path, NULL, NULL, job_ok, g_free, NULL, NULL, NULL, job_done_cb, &h, job_ok,
+                    "[hindsight] import");
+  while (!h.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (h.calls, ==, 1);
+  g_assert_cmpstr (h.name, ==, "[hindsight] import");
+  g_assert_true (h.success);
+  g_assert_cmpint (h.elapsed, >=, 0);
+
+  h.done = FALSE;
+  hs_job_run_async (path, NULL, NULL, job_fails, g_free, NULL, NULL, NULL, job_done_cb, &h,
+                    job_fails, "hs-fetch");
+  while (!h.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (h.calls, ==, 2);
+  g_assert_cmpstr (h.name, ==, "hs-fetch");
+  g_assert_false (h.success);
+  hs_job_set_finished_func (NULL, NULL);
+  g_free (h.name);
 }
 
 /* ---- The token rows with a real keyring (tests/keyring-session.sh; built with
@@ -584,5 +667,6 @@ main (int    argc,
   g_test_add_func ("/hs/ui/preferences/setup-defaults", test_setup_defaults);
   g_test_add_func ("/hs/ui/preferences/about", test_about);
   g_test_add_func ("/hs/ui/notify/notifications", test_notifications);
+  g_test_add_func ("/hs/ui/notify/job-hook", test_job_hook);
   return g_test_run ();
 }
