@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "hs-about.h"
+#include "hs-job-worker.h"
 #include "hs-notify.h"
 #include "hs-preferences.h"
 #include "hs-recovery.h"
@@ -251,6 +252,7 @@ hs_application_shutdown (GApplication *app)
   g_autoptr(GSettings) settings = hs_settings_new ();
 
   hs_recovery_app_shutdown (settings);
+  hs_job_set_finished_func (NULL, NULL);
   G_APPLICATION_CLASS (hs_application_parent_class)->shutdown (app);
 }
 
