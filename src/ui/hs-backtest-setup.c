@@ -37,6 +37,7 @@
 #include "hs-interval.h"
 #include "hs-rules-json.h"
 #include "hs-runs-job.h"
+#include "hs-settings.h"
 #include "hs-time.h"
 #include "hs-ui.h"
 #include "hs-widget-util.h"
@@ -1593,6 +1594,24 @@ hs_backtest_setup_class_init (HsBacktestSetupClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The fee and slippage models a new backtest starts from (Preferences, GSettings
+ * default-fee-model and default-slippage-model). */
+static void
+load_default_models (HsBacktestSetup *self)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  g_autofree char *fee = NULL;
+  g_autofree char *slippage = NULL;
+
+  if (settings == NULL)
+    return;
+  fee = g_settings_get_string (settings, "default-fee-model");
+  slippage = g_settings_get_string (settings, "default-slippage-model");
+  load_model (self, fee, TRUE);
+  if (g_str_has_prefix (slippage, "bps:"))
+    gtk_spin_button_set_value (self->slippage_spin, g_ascii_strtod (slippage + 4, NULL));
+}
+
 static void
 hs_backtest_setup_init (HsBacktestSetup *self)
 {
@@ -1657,6 +1676,7 @@ hs_backtest_setup_init (HsBacktestSetup *self)
   self->updating = FALSE;
   strategy_selected_cb (self);
   set_dates (self, self->from_day, self->to_day);
+  load_default_models (self);
 }
 
 GtkWidget *
