@@ -23,6 +23,8 @@
 #include <glib/gi18n.h>
 
 #include "hs-data-page.h"
+#include "hs-preferences.h"
+#include "hs-settings.h"
 #include "hs-time.h"
 #include "hs-ui.h"
 
@@ -650,6 +652,7 @@ add_clicked_cb (HsWatchPanel *self)
   g_autofree char *symbol = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (
                                           self->symbol_row))));
   HsWatchEdit edit = { .op = HS_WATCH_EDIT_ADD };
+  HsFetchKind kind;
 
   if (self->db_path == NULL || p == NULL)
     return;
@@ -658,6 +661,13 @@ add_clicked_cb (HsWatchPanel *self)
   edit.symbol = symbol;
   if (g_strcmp0 (edit.kind, "candles") == 0)
     edit.interval = selected_string (self->interval_row);
+  if (hs_fetch_kind_from_string (edit.kind, &kind))
+    {
+      g_autoptr(GSettings) settings = hs_settings_new ();
+
+      /* The pace set in Preferences (0 there: the provider's own) */
+      edit.every = hs_preferences_poll_period (settings, p->name, kind);
+    }
   if (symbol[0] == '\0')
     {
       g_free (self->add_error_text);

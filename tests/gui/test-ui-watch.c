@@ -20,6 +20,7 @@
 #include "hs-test-server.h"
 #include "hs-test-sql.h"
 #include "hs-test-ui.h"
+#include "hs-settings.h"
 #include "hs-watch-panel.h"
 #include "hs-window-private.h"
 
@@ -258,6 +259,28 @@ success_text (int64_t ts)
  * recording's time): the recorded bar of 11:00 (1710327600) lies within the five bars before
  * it, so the candles entry stores one bar (the count test-cli-watch.c's `poll --once` checks by
  * hand); the book entry fails with the 500. */
+/* A new entry polls at the pace set in Preferences (poll-candle-seconds), not the built-in one;
+ * 0 there gives the provider's own pace back (60 s for candles, as test_poll shows). */
+static void
+test_preferred_period (void)
+{
+  g_autofree char *db = create_empty_db ("watch-period.db");
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  HsWatchPanel *panel = NULL;
+  GtkWidget *window = NULL;
+
+  g_settings_set_int (settings, "poll-candle-seconds", 90);
+  window = panel_window (&panel);
+  hs_watch_panel_set_database (panel, db);
+  wait_until (panel, has_entries, GUINT_TO_POINTER (0));
+  add_through_form (panel, "Coinbase Exchange", "candles", "1h", "ETH-USD", 1);
+  g_assert_cmpfloat (find_entry (panel, "ETH-USD")->period_s, ==, 90);
+  g_assert_cmpint (hs_test_query_int (db, "SELECT CAST(period_s AS INTEGER) FROM watch_list"),
+                   ==, 90);
+  g_settings_reset (settings, "poll-candle-seconds");
+  close_window (window, panel);
+}
+
 static void
 test_poll (void)
 {
@@ -642,6 +665,7 @@ main (int    argc,
   hs_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/hs/ui/watch/poll", test_poll);
+  g_test_add_func ("/hs/ui/watch/preferred-period", test_preferred_period);
   g_test_add_func ("/hs/ui/watch/stop-stalled", test_stop_stalled);
   g_test_add_func ("/hs/ui/watch/backfill", test_backfill);
   g_test_add_func ("/hs/ui/watch/backfill-resume", test_backfill_resume);
