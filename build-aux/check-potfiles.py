@@ -26,6 +26,19 @@ UI_MARK = re.compile(r'translatable\s*=\s*"(?:yes|true)"')
 SCHEMA_MARK = re.compile(r'gettext-domain\s*=.*?<(?:summary|description)\b', re.S)
 
 
+# A marked literal continued by a format macro ("%" G_GINT64_FORMAT " s"): xgettext extracts only
+# the pieces, so the message the program looks up is never in the catalogue.
+MACRO_IN_MARK = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|Q_|ngettext)\s*\(\s*'
+                           r'(?:"(?:[^"\\\n]|\\.)*"\s*,?\s*)+(G_G[A-Z0-9]*_FORMAT)')
+
+
+def macro_formats(path):
+    """(line, macro) of each marked string that a format macro breaks."""
+    with open(path, encoding='utf-8', errors='replace') as f:
+        text = strip_c_comments(f.read())
+    return [(text.count('\n', 0, m.start()) + 1, m.group(1)) for m in MACRO_IN_MARK.finditer(text)]
+
+
 def strip_c_comments(text):
     # Comments may quote marked strings ("use _(\"…\")"): they do not make a file translatable.
     return re.sub(r'/\*.*?\*/|//[^\n]*', ' ', text, flags=re.S)
@@ -100,6 +113,11 @@ def main():
             problems.append(f'{potfiles}:{number}: {name} is listed but has no marked strings')
     for name in sorted(marked_files(root) - set(seen)):
         problems.append(f'{potfiles}: {name} has marked strings but is not listed')
+    for name in sorted(seen):
+        if name.endswith(('.c', '.h')) and os.path.isfile(os.path.join(root, name)):
+            for line, macro in macro_formats(os.path.join(root, name)):
+                problems.append(f'{name}:{line}: a marked string is continued by {macro}, which '
+                                'xgettext cannot read: use %lld with a (long long) cast')
 
     for p in problems:
         print(p, file=sys.stderr)

@@ -18,7 +18,7 @@ ok() {   # ok CONDITION-STATUS DESCRIPTION
   if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
 }
 
-echo "1..7"
+echo "1..8"
 
 # 1. The real tree passes.
 $check --root "$root" >"$tmp/out" 2>&1
@@ -75,5 +75,13 @@ $check --root "$tmp/t" >"$tmp/out" 2>&1
 st=$?
 [ $st -eq 1 ] && grep -q 'src/ui/plural.c has marked strings but is not listed' "$tmp/out"
 ok $? "ngettext and C_ count as marked strings (exit $st)"
+
+# 8. A marked string continued by a format macro is refused with its line.
+printf 'x = _("next poll in %%" G_GINT64_FORMAT " s");\n' >"$tmp/t/src/ui/plural.c"
+printf 'src/ui/plural.c\n' >>"$tmp/t/po/POTFILES"
+$check --root "$tmp/t" >"$tmp/out" 2>&1
+st=$?
+[ $st -eq 1 ] && grep -q 'src/ui/plural.c:1: a marked string is continued by G_GINT64_FORMAT' "$tmp/out"
+ok $? "a marked string broken by G_GINT64_FORMAT is reported (exit $st)"
 
 exit $failed

@@ -306,8 +306,8 @@ scan_run (HsStore          *store,
         /* Translators: a notification's title, "AAPL: stop loss hit" */
         g_strdup_printf (stop ? _("%s: stop loss hit") : _("%s: take profit hit"), symbol),
         /* Translators: "Paper trade 12 (long) closed at 101.50, P&L -12.30" */
-        g_strdup_printf (_("Paper trade %" G_GINT64_FORMAT " (%s) closed at %.2f, P&L %.2f"),
-                         t->id, hs_paper_side_to_string (t->side), t->exit_price, t->pnl),
+        g_strdup_printf (_("Paper trade %lld (%s) closed at %.2f, P&L %.2f"),
+                         (long long) t->id, hs_paper_side_to_string (t->side), t->exit_price, t->pnl),
         "trades"));
     }
   alerts = hs_store_open_alerts (store, error);

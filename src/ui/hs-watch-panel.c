@@ -156,7 +156,7 @@ format_next (HsWatchPanel *self,
   at = format_time (next_due);
   in_s = (next_due - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   /* Translators: "next poll 2024-03-13 12:00:05 UTC (in 4 s)" */
-  return g_strdup_printf (_("next poll %s (in %" G_GINT64_FORMAT " s)"), at, in_s);
+  return g_strdup_printf (_("next poll %s (in %lld s)"), at, (long long) in_s);
 }
 
 static const char *
@@ -200,12 +200,12 @@ entry_text (HsWatchPanel       *self,
 
   g_string_append_printf (text, _("%s · every %g s · "), provider_title (e->provider),
                           e->period_s);
-  g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " run", "%" G_GINT64_FORMAT " runs",
-                                          e->runs), e->runs);
+  g_string_append_printf (text, ngettext ("%lld run", "%lld runs", e->runs),
+                          (long long) e->runs);
   g_string_append (text, ", ");
-  g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " row added",
-                                          "%" G_GINT64_FORMAT " rows added", e->rows_inserted),
-                          e->rows_inserted);
+  g_string_append_printf (text, ngettext ("%lld row added", "%lld rows added",
+                                          e->rows_inserted),
+                          (long long) e->rows_inserted);
   g_string_append_c (text, '\n');
   if (e->last_success != 0)
     {
@@ -282,14 +282,14 @@ provider_text (HsWatchPanel *self,
       g_string_append_c (text, '\n');
       /* Translators: the provider's latest health figures (system_metrics) */
       g_string_append_printf (text, _("health at %s: "), at);
-      g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " request",
-                                              "%" G_GINT64_FORMAT " requests", stats->requests),
-                              stats->requests);
+      g_string_append_printf (text, ngettext ("%lld request", "%lld requests",
+                                              stats->requests),
+                              (long long) stats->requests);
       g_string_append (text, ", ");
-      g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " error",
-                                              "%" G_GINT64_FORMAT " errors", stats->errors),
-                              stats->errors);
-      g_string_append_printf (text, _(", %" G_GINT64_FORMAT " × HTTP 429"), stats->http_429);
+      g_string_append_printf (text, ngettext ("%lld error", "%lld errors", stats->errors),
+                              (long long) stats->errors);
+      g_string_append_printf (text, _(", %lld × HTTP 429"),
+                              (long long) stats->http_429);
       if (stats->consecutive_failures > 0)
         g_string_append_printf (text, ngettext (", %d failure in a row",
                                                 ", %d failures in a row",
@@ -942,10 +942,10 @@ backfill_done_cb (GObject      *source,
         text = g_strdup (_("The backfill was complete already: nothing to add."));
       else
         /* Translators: "Backfill done: 3 windows, 6 rows (6 new)" */
-        text = g_strdup_printf (_("Backfill %s: %" G_GINT64_FORMAT " windows, %" G_GINT64_FORMAT
-                                  " rows (%" G_GINT64_FORMAT " new)"),
-                                result->done ? _("done") : _("not done"), result->windows,
-                                result->fetch.rows, result->fetch.inserted);
+        text = g_strdup_printf (_("Backfill %s: %lld windows, %lld rows (%lld new)"),
+                                result->done ? _("done") : _("not done"),
+                                (long long) result->windows, (long long) result->fetch.rows,
+                                (long long) result->fetch.inserted);
       if (result->fetch.inserted > 0)
         announce_data (self);
     }
