@@ -2,7 +2,8 @@
  *
  * `export trades|signals|backtest-trades --format csv|jsonl [--where QUERY] --out FILE`: the ML
  * export of docs/export.md (src/jobs/hs-export.c), with progress on stderr when it is a
- * terminal, and `export --columns DATASET` listing the columns with their types.
+ * terminal, and `export --columns DATASET` listing the columns with their types; `--select`
+ * writes only the columns named (the Export page's choice).
  */
 #define G_LOG_DOMAIN "hs-cli"
 
@@ -29,7 +30,8 @@ hs_cli_export (int    argc,
                char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("trades|signals|backtest-trades");
-  g_autofree char *format_arg = NULL, *where = NULL, *out = NULL;
+  g_autofree char *format_arg = NULL, *where = NULL, *out = NULL, *select = NULL;
+  g_auto(GStrv) chosen = NULL;
   gboolean columns = FALSE;
   int status = HS_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -40,6 +42,8 @@ hs_cli_export (int    argc,
       "renamed when complete)", "FILE" },
     { "columns", 0, 0, G_OPTION_ARG_NONE, &columns, "List the dataset's columns and types",
       NULL },
+    { "select", 's', 0, G_OPTION_ARG_STRING, &select, "Only these columns, in this order "
+      "(comma-separated names from --columns)", "COL,COL,…" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -80,11 +84,33 @@ hs_cli_export (int    argc,
     }
   req.where = where;
   req.path = out;
+  if (select != NULL)
+    {
+      chosen = g_strsplit (select, ",", -1);
+      for (size_t c = 0; chosen[c] != NULL; c++)
+        {
+          size_t i = 0, n = hs_export_n_columns (req.dataset);
+
+          while (i < n && !g_str_equal (hs_export_column_name (req.dataset, i), chosen[c]))
+            i++;
+          if (i == n)
+            {
+              g_printerr ("hindsight-cli: --select: no column “%s” in %s (export %s --columns "
+                          "lists them)\n", chosen[c], argv[1], argv[1]);
+              return HS_EXIT_BAD_INPUT;
+            }
+        }
+      if (chosen[0] == NULL)
+        {
+          g_printerr ("hindsight-cli: --select needs at least one column\n");
+          return HS_EXIT_BAD_INPUT;
+        }
+    }
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
     return hs_cli_fail (g_steal_pointer (&error));
-  if (!hs_export_run (store, &req, tty ? progress_cb : NULL, NULL, NULL, &rows, &error_offset,
-                      &error))
+  if (!hs_export_run_select (store, &req, (const char *const *) chosen, tty ? progress_cb : NULL,
+                             NULL, NULL, &rows, &error_offset, &error))
     {
       if (tty)
         g_printerr ("\n");
