@@ -22,7 +22,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "hs-csv.h"
 #include "hs-expr.h"
 #include "hs-store-query.h"
 
@@ -136,35 +135,80 @@ max_id_cb (const HsQueryCell *cells,
   return TRUE;
 }
 
-/* Reads back the CSV the export wrote. */
+/* Splits RFC 4180 text as the export writes it (CRLF line ends, fields quoted when they hold
+ * a comma, a quote or a line break, quotes doubled) into rows of fields; a quoted field may span
+ * lines, which the market-data reader of hs-csv.c does not allow. */
+static void
+split_csv (const char      *text,
+           size_t           len,
+           HsExportPreview *preview)
+{
+  g_autoptr(GStrvBuilder) row = g_strv_builder_new ();
+  g_autoptr(GString) field = g_string_new (NULL);
+  gboolean quoted = FALSE, header = TRUE;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (quoted)
+        {
+          if (c == '"' && i + 1 < len && text[i + 1] == '"')
+            {
+              g_string_append_c (field, '"');
+              i++;
+            }
+          else if (c == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, c);
+          continue;
+        }
+      if (c == '"')
+        quoted = TRUE;
+      else if (c == ',')
+        {
+          g_strv_builder_add (row, field->str);
+          g_string_truncate (field, 0);
+        }
+      else if (c == '\r' && i + 1 < len && text[i + 1] == '\n')
+        continue;
+      else if (c == '\n')
+        {
+          GStrv fields;
+
+          g_strv_builder_add (row, field->str);
+          g_string_truncate (field, 0);
+          fields = g_strv_builder_end (row);
+          g_clear_pointer (&row, g_strv_builder_unref);
+          row = g_strv_builder_new ();
+          if (header)
+            {
+              g_strfreev (preview->columns);
+              preview->columns = fields;
+              header = FALSE;
+            }
+          else
+            g_ptr_array_add (preview->rows, fields);
+          continue;
+        }
+      else
+        g_string_append_c (field, c);
+    }
+}
+
 static gboolean
 read_csv (const char      *path,
           HsExportPreview *preview,
           GError         **error)
 {
-  g_autoptr(HsCsvReader) reader = hs_csv_reader_open (path, error);
-  gboolean header = TRUE;
-  int status;
+  g_autofree char *text = NULL;
+  size_t len = 0;
 
-  if (reader == NULL)
+  if (!g_file_get_contents (path, &text, &len, error))
     return FALSE;
-  while ((status = hs_csv_reader_next (reader, error)) > 0)
-    {
-      size_t n = hs_csv_reader_n_fields (reader);
-      GStrv fields = g_new0 (char *, n + 1);
-
-      for (size_t i = 0; i < n; i++)
-        fields[i] = g_strdup (hs_csv_reader_field (reader, i));
-      if (header)
-        {
-          g_strfreev (preview->columns);
-          preview->columns = fields;
-          header = FALSE;
-        }
-      else
-        g_ptr_array_add (preview->rows, fields);
-    }
-  return status == 0;
+  split_csv (text, len, preview);
+  return TRUE;
 }
 
 static gpointer
