@@ -408,11 +408,31 @@ export_columns (HsExportPage *self)
 /* ------------------------------------------------------------------------------------------ */
 /* The column list */
 
+/* Each group says how many of its columns are chosen. */
+static void
+update_group_subtitles (HsExportPage *self)
+{
+  for (guint g = 0; g < self->groups->len; g++)
+    {
+      GPtrArray *members = g_object_get_data (self->groups->pdata[g], "hs-members");
+      guint chosen = 0;
+      g_autofree char *subtitle = NULL;
+
+      for (guint i = 0; i < members->len; i++)
+        chosen += gtk_check_button_get_active (members->pdata[i]) ? 1 : 0;
+      /* TRANSLATORS: a column group's subtitle, e.g. "3 of 11 columns" */
+      subtitle = g_strdup_printf (ngettext ("%u of %u column", "%u of %u columns", members->len),
+                                  chosen, members->len);
+      adw_expander_row_set_subtitle (self->groups->pdata[g], subtitle);
+    }
+}
+
 static void
 check_toggled_cb (HsExportPage *self)
 {
   if (self->rebuilding)
     return;
+  update_group_subtitles (self);
   update_state (self);
   schedule_preview (self);
 }
@@ -512,11 +532,9 @@ rebuild_columns (HsExportPage *self)
          * "Choose all Labels columns" */
         g_autofree char *all = g_strdup_printf (_("Choose all %s columns"), title);
         g_autofree char *none = g_strdup_printf (_("Choose no %s columns"), title);
-        g_autofree char *subtitle = g_strdup_printf (ngettext ("%u column", "%u columns",
-                                                               members[g]->len),
-                                                     members[g]->len);
 
-        adw_expander_row_set_subtitle (rows[g], subtitle);
+        g_object_set_data_full (G_OBJECT (rows[g]), "hs-members", g_ptr_array_ref (members[g]),
+                                (GDestroyNotify) g_ptr_array_unref);
         adw_expander_row_add_action (rows[g], group_button (self, _("All"), all, members[g],
                                                             G_CALLBACK (all_clicked_cb)));
         adw_expander_row_add_action (rows[g], group_button (self, _("None"), none, members[g],
@@ -525,6 +543,7 @@ rebuild_columns (HsExportPage *self)
         g_ptr_array_unref (members[g]);
       }
   self->rebuilding = FALSE;
+  update_group_subtitles (self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -536,6 +555,10 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
 
+  /* As wide as the column's longest text in the preview, up to 32 characters. */
+  gtk_label_set_width_chars (GTK_LABEL (label),
+                             GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory),
+                                                                 "hs-width")));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
@@ -588,7 +611,17 @@ show_preview (HsExportPage    *self,
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) c = NULL;
 
+      int width = (int) g_utf8_strlen (preview->columns[i], -1);
+
+      for (guint r = 0; r < preview->rows->len; r++)
+        {
+          GStrv cells = preview->rows->pdata[r];
+
+          if (i < g_strv_length (cells))
+            width = MAX (width, (int) g_utf8_strlen (cells[i], -1));
+        }
       g_object_set_data (G_OBJECT (factory), "hs-column", GUINT_TO_POINTER (i));
+      g_object_set_data (G_OBJECT (factory), "hs-width", GINT_TO_POINTER (MIN (width, 32)));
       g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), NULL);
       c = gtk_column_view_column_new (preview->columns[i], factory);
@@ -785,6 +818,7 @@ filter_changed_cb (HsExportPage *self)
       g_clear_object (&self->preview_cancel);
       g_clear_handle_id (&self->preview_timeout, g_source_remove);
       set_preview_pending (self, FALSE);
+      gtk_label_set_text (self->preview_status, _("for the last filter without errors"));
       update_state (self);
     }
 }

@@ -193,6 +193,14 @@ is_button_labelled (GtkWidget  *w,
   return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), text) == 0;
 }
 
+static gboolean
+is_expander_titled (GtkWidget  *w,
+                    const char *text)
+{
+  return ADW_IS_EXPANDER_ROW (w)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), text) == 0;
+}
+
 static GtkWidget *
 find_check (GtkWidget  *page,
             const char *column)
@@ -358,13 +366,13 @@ test_csv (void)
   g_assert_false (g_strv_contains ((const char *const *) columns, "book_bid"));
   g_assert_false (g_strv_contains ((const char *const *) columns, "notes"));
   g_assert_true (g_strv_contains ((const char *const *) columns, "ai_raw_output"));
-  hs_gui_test_screenshot (window, "export-csv");
+  hs_gui_test_screenshot (window, "export-csv.png");
 
   hs_export_page_export_to_file (page, out);
   g_assert_true (hs_export_page_get_busy (page));
   hs_gui_test_spin_until (export_done, page);
   g_assert_null (hs_export_page_get_last_error (page));
-  hs_gui_test_screenshot (window, "export-csv-done");
+  hs_gui_test_screenshot (window, "export-done.png");
 
   select = g_strjoinv (",", columns);
   cli_text = cli_export ("trades", "csv", where, select, "cli.csv");
@@ -407,7 +415,20 @@ test_jsonl (void)
   g_assert_cmpuint (g_strv_length (columns), ==, 12);
   g_assert_cmpstr (columns[0], ==, "id");
   g_assert_cmpstr (hs_export_page_get_format_name (page), ==, "jsonl");
-  hs_gui_test_screenshot (window, "export-jsonl");
+  {
+    GtkWidget *ai = find_widget (GTK_WIDGET (page), is_expander_titled, "Context: AI reasoning");
+    GtkWidget *check = find_check (GTK_WIDGET (page), "ai_confidence_score");
+
+    g_assert_nonnull (ai);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (ai), TRUE);
+    /* Its tooltip says what the column holds and its type (docs/export.md's row 80). */
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (check), ==,
+                     "The AI's confidence, 0–10\nType: number");
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (find_check (GTK_WIDGET (page),
+                                                              "signals_5m_rsi")), ==,
+                     "RSI (0–100) on 5m bars\nType: number");
+  }
+  hs_gui_test_screenshot (window, "export-jsonl.png");
 
   hs_export_page_export_to_file (page, out);
   hs_gui_test_spin_until (export_done, page);
@@ -476,7 +497,7 @@ test_invalid (void)
                                             + strlen ("The filter has an error: ")));
   hs_export_page_export_to_file (page, out);
   g_assert_false (hs_export_page_get_busy (page));
-  hs_gui_test_screenshot (window, "export-invalid");
+  hs_gui_test_screenshot (window, "export-invalid.png");
 
   /* Fixed: Export comes back. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "signals.5m.rsi > 70");
@@ -495,7 +516,7 @@ test_invalid (void)
     g_assert_cmpuint (g_strv_length (columns), ==, 23);
   }
   wait_preview (page);
-  hs_gui_test_screenshot (window, "export-signals");
+  hs_gui_test_screenshot (window, "export-signals.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
