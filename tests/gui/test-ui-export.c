@@ -24,6 +24,7 @@
 #include "capsule-data.h"
 #include "hs-export-page.h"
 #include "hs-gui-test.h"
+#include "hs-backtest-job.h"
 #include "hs-paper.h"
 #include "hs-test-cli.h"
 #include "hs-test-ui.h"
@@ -57,6 +58,27 @@ append_context (GString *line,
     "\"bear_case\":\"VIX at 1%u\\nwatch it\",\"decision_logic\":\"trade %u\","
     "\"tokens\":%u,\"latency_ms\":%u}",
     models[i % 2], 1 + i % 3, i % 11, i % 10, i, 500 + i, 900 + i % 50);
+}
+
+static int64_t
+store_run (const char *symbol,
+           const char *fast,
+           const char *slow)
+{
+  g_auto(HsBacktestRequest) q = { 0 };
+  g_auto(HsBacktestOutcome) outcome = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *f = g_strconcat ("fast=", fast, NULL), *s = g_strconcat ("slow=", slow, NULL);
+  const char *params[3] = { f, s, NULL };
+
+  hs_backtest_request_init (&q);
+  q.symbol = g_strdup (symbol);
+  q.interval = g_strdup ("1m");
+  q.strategy = g_strdup ("sma_cross");
+  q.params = g_strdupv ((char **) params);
+  g_assert_true (hs_backtest_job_run (db_path, &q, FALSE, NULL, &outcome, &error));
+  g_assert_no_error (error);
+  return outcome.id;
 }
 
 static void
@@ -96,6 +118,11 @@ make_database (void)
   g_assert_no_error (error);
   g_assert_true (hs_paper_import (store, path, &result, &error));
   g_assert_no_error (error);
+  g_clear_pointer (&store, hs_store_close);
+
+  /* Two backtest runs on the generated minutes, for the backtest-trades dataset. */
+  store_run ("AAPL", "10", "30");
+  store_run ("MSFT", "5", "20");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -471,6 +498,74 @@ test_cancel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+runs_listed (gpointer data)
+{
+  return g_list_model_get_n_items (adw_combo_row_get_model (data)) == 3;
+}
+
+static void
+test_backtest (void)
+{
+  GtkWidget *window = NULL;
+  HsExportPage *page = open_page (&window);
+  AdwComboRow *runs = combo (GTK_WIDGET (page), "Backtest _run");
+  g_autofree char *out = g_build_filename (tmpdir, "runs.csv", NULL);
+  g_autofree char *all_path = g_build_filename (tmpdir, "all-runs.csv", NULL);
+  g_autofree char *page_text = NULL, *cli_text = NULL, *all_text = NULL, *where = NULL;
+  g_autofree char *id_text = NULL, *want_where = NULL;
+  g_autoptr(GPtrArray) all_rows = NULL, page_rows = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_auto(HsTestRun) a = { 0 };
+  const char *item;
+  guint n_run = 0;
+  int64_t run_id;
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (runs)));
+  adw_combo_row_set_selected (combo (GTK_WIDGET (page), "_Dataset"), 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (runs)));
+  hs_gui_test_spin_until (runs_listed, runs);
+  /* Every run, then the two stored ones, newest first: "#ID sma_cross · SYMBOL · 1m". */
+  item = gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (runs)), 1);
+  g_assert_true (g_str_has_prefix (item, "#"));
+  g_assert_nonnull (strstr (item, "sma_cross · MSFT · 1m"));
+  run_id = g_ascii_strtoll (item + 1, NULL, 10);
+  adw_combo_row_set_selected (runs, 1);
+  where = hs_export_page_dup_where (page);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  want_where = g_strconcat ("run_id == ", id_text, NULL);
+  g_assert_cmpstr (where, ==, want_where);
+  wait_preview (page);
+  columns = hs_export_page_dup_columns (page);
+  g_assert_cmpuint (g_strv_length (columns), ==, 25);   /* docs/export.md's table */
+  hs_gui_test_screenshot (window, "export-backtest.png");
+  hs_export_page_export_to_file (page, out);
+  hs_gui_test_spin_until (export_done, page);
+  g_assert_null (hs_export_page_get_last_error (page));
+  page_text = read_file (out);
+
+  /* The CLI with the same filter (every column: no --select). */
+  hs_test_cli (&a, db_path, "export", "backtest-trades", "--where", where, "--out",
+               all_path, NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  cli_text = read_file (all_path);
+  g_assert_true (strcmp (page_text, cli_text) == 0);
+
+  /* And those are the rows of that run among all runs' rows (column 2 is run_id). */
+  hs_test_run_clear (&a);
+  hs_test_cli (&a, db_path, "export", "backtest-trades", "--out", all_path, NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  all_text = read_file (all_path);
+  all_rows = naive_csv_rows (all_text);
+  for (guint r = 1; r < all_rows->len; r++)
+    n_run += g_str_equal (((GStrv) all_rows->pdata[r])[1], id_text) ? 1 : 0;
+  g_assert_cmpuint (n_run, >, 0);
+  g_assert_cmpuint (n_run, <, all_rows->len - 1);
+  page_rows = naive_csv_rows (page_text);
+  g_assert_cmpuint (page_rows->len, ==, n_run + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_invalid (void)
 {
@@ -534,6 +629,7 @@ main (int    argc,
   g_test_add_func ("/hs/ui/export/csv", test_csv);
   g_test_add_func ("/hs/ui/export/jsonl", test_jsonl);
   g_test_add_func ("/hs/ui/export/cancel", test_cancel);
+  g_test_add_func ("/hs/ui/export/backtest", test_backtest);
   g_test_add_func ("/hs/ui/export/invalid", test_invalid);
   status = g_test_run ();
   hs_gui_test_remove_db (db_path);
