@@ -49,7 +49,8 @@ setup_db (void)
     "\"entry_price\":175,\"notes\":\"plain\"}\n");
   g_autofree char *bars = write_file ("bars.csv",
     "timestamp,open,high,low,close,volume\n"
-    "2024-03-04T14:30:00Z,180,181,179.5,180.5,100\n");
+    "2024-03-04T14:30:00Z,180,181,179.5,180.5,100\n"
+    "2024-03-04T14:31:00.5Z,180.5,181.25,180.125,181,0.001\n");
   g_auto(HsTestRun) b = { 0 }, r = { 0 };
 
   db = g_build_filename (tmpdir, "select.db", NULL);
@@ -97,6 +98,42 @@ test_jsonl_where (void)
                    "{\"side\":\"short\",\"ai_model\":null,\"entry_time\":\"2024-03-05T15:00:00Z\"}\n");
 }
 
+/* The candles dataset: the two bars imported above, as typed (no vwap or trade count: empty
+ * cells, null in JSON). */
+static void
+test_candles (void)
+{
+  g_autofree char *csv = g_build_filename (tmpdir, "candles.csv", NULL);
+  g_autofree char *jsonl = g_build_filename (tmpdir, "candles.jsonl", NULL);
+  g_autofree char *text = NULL, *jtext = NULL;
+  g_auto(HsTestRun) a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
+
+  hs_test_cli (&a, db, "export", "candles", "--symbol", "AAPL", "--interval", "1m", "--out",
+               csv, NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  text = read_file (csv);
+  g_assert_cmpstr (text, ==,
+                   "time,open,high,low,close,volume,vwap,trade_count\r\n"
+                   "2024-03-04T14:30:00Z,180,181,179.5,180.5,100,,\r\n"
+                   "2024-03-04T14:31:00.500Z,180.5,181.25,180.125,181,0.001,,\r\n");
+  hs_test_cli (&b, db, "export", "candles", "--symbol", "AAPL", "--interval", "1m", "--format",
+               "jsonl", "--select", "close,time,trade_count", "--out", jsonl, NULL);
+  g_assert_cmpint (b.status, ==, 0);
+  jtext = read_file (jsonl);
+  g_assert_cmpstr (jtext, ==,
+                   "{\"close\":180.5,\"time\":\"2024-03-04T14:30:00Z\",\"trade_count\":null}\n"
+                   "{\"close\":181,\"time\":\"2024-03-04T14:31:00.500Z\",\"trade_count\":null}\n");
+  hs_test_cli (&c, db, "export", "candles", "--columns", NULL);
+  g_assert_cmpstr (c.out, ==, "time\ttime\nopen\tnumber\nhigh\tnumber\nlow\tnumber\n"
+                              "close\tnumber\nvolume\tnumber\nvwap\tnumber\n"
+                              "trade_count\tinteger\n");
+  hs_test_cli (&d, db, "export", "candles", "--symbol", "AAPL", "--out", csv, NULL);
+  g_assert_cmpint (d.status, ==, 2);
+  hs_test_cli (&e, db, "export", "candles", "--symbol", "AAPL", "--interval", "1m", "--where",
+               "id > 1", "--out", csv, NULL);
+  g_assert_cmpint (e.status, ==, 2);
+}
+
 static void
 test_bad (void)
 {
@@ -126,6 +163,7 @@ main (int    argc,
   setup_db ();
   g_test_add_func ("/hs/cli/export-select/csv", test_csv);
   g_test_add_func ("/hs/cli/export-select/jsonl-where", test_jsonl_where);
+  g_test_add_func ("/hs/cli/export-select/candles", test_candles);
   g_test_add_func ("/hs/cli/export-select/bad", test_bad);
   status = g_test_run ();
   hs_test_remove_dir (tmpdir);
