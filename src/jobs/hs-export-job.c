@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "hs-export-candles.h"
 #include "hs-expr.h"
 #include "hs-store-query.h"
 
@@ -44,6 +45,76 @@ static gboolean
 is_blank (const char *text)
 {
   return text == NULL || text[strspn (text, " \t\r\n")] == '\0';
+}
+
+/* An HsExportChoice with its texts owned, for a worker. */
+typedef struct
+{
+  gboolean        candles;
+  HsExportDataset dataset;
+  char           *where;
+  char           *symbol;
+  char           *exchange;
+  char           *interval;
+  HsExportFormat  format;
+  GStrv           columns;
+} Choice;
+
+static void
+choice_copy (Choice               *dst,
+             const HsExportChoice *src)
+{
+  dst->candles = src->candles;
+  dst->dataset = src->dataset;
+  dst->where = is_blank (src->where) ? NULL : g_strdup (src->where);
+  dst->symbol = g_strdup (src->symbol);
+  dst->exchange = g_strdup (src->exchange);
+  dst->interval = g_strdup (src->interval);
+  dst->format = src->format;
+  dst->columns = g_strdupv ((GStrv) src->columns);
+}
+
+static void
+choice_clear (Choice *c)
+{
+  g_free (c->where);
+  g_free (c->symbol);
+  g_free (c->exchange);
+  g_free (c->interval);
+  g_strfreev (c->columns);
+}
+
+static HsExportCandlesRequest
+candles_request (const Choice *c,
+                 int64_t       limit)
+{
+  HsExportCandlesRequest req = { c->symbol, c->exchange, c->interval, limit };
+
+  return req;
+}
+
+/* Writes the choice's export to @path (through PATH.part). */
+static gboolean
+choice_run (HsStore             *store,
+            const Choice        *c,
+            const char          *where,
+            int64_t              limit,
+            const char          *path,
+            HsExportFormat       format,
+            HsExportProgressFunc progress,
+            gpointer             progress_data,
+            GCancellable        *cancellable,
+            int64_t             *rows,
+            GError             **error)
+{
+  HsExportRequest req = { c->dataset, format, where, path };
+  HsExportCandlesRequest creq = candles_request (c, limit);
+
+  if (c->candles)
+    return hs_export_candles_run (store, &creq, format, (const char *const *) c->columns, path,
+                                  progress, progress_data, cancellable, rows, error);
+  return hs_export_run_select (store, &req, (const char *const *) c->columns, progress,
+                               progress_data, cancellable, rows, NULL, error);
 }
 
 /**
@@ -94,10 +165,8 @@ hs_export_job_check_filter (HsExportDataset dataset,
 
 typedef struct
 {
-  HsExportDataset dataset;
-  char           *where;
-  GStrv           columns;
-  guint           limit;
+  Choice choice;
+  guint  limit;
 } PreviewRequest;
 
 static void
@@ -105,8 +174,7 @@ preview_request_free (gpointer data)
 {
   PreviewRequest *r = data;
 
-  g_free (r->where);
-  g_strfreev (r->columns);
+  choice_clear (&r->choice);
   g_free (r);
 }
 
@@ -211,6 +279,22 @@ read_csv (const char      *path,
   return TRUE;
 }
 
+/* The header alone, when no row is selected. */
+static GStrv
+all_columns (const Choice *c)
+{
+  size_t n = c->candles ? hs_export_candles_n_columns () : hs_export_n_columns (c->dataset);
+  GStrv names;
+
+  if (c->columns != NULL)
+    return g_strdupv (c->columns);
+  names = g_new0 (char *, n + 1);
+  for (size_t i = 0; i < n; i++)
+    names[i] = g_strdup (c->candles ? hs_export_candles_column_name (i)
+                                    : hs_export_column_name (c->dataset, i));
+  return names;
+}
+
 static gpointer
 preview_run (HsStore           *store,
              gconstpointer      request,
@@ -220,85 +304,79 @@ preview_run (HsStore           *store,
              GError           **error)
 {
   const PreviewRequest *r = request;
+  const Choice *c = &r->choice;
   g_autoptr(HsExportPreview) preview = g_new0 (HsExportPreview, 1);
   const char *const id_select[] = { "id", NULL };
-  HsQueryRequest q = { 0 };
-  g_autoptr(HsQuery) query = NULL;
   g_autofree char *narrowed = NULL, *tmp = NULL;
   int64_t max_id = G_MININT64;
-  HsExportRequest req = { r->dataset, HS_EXPORT_CSV, NULL, NULL };
-  const char *where = is_blank (r->where) ? NULL : r->where;
+  HsExportCandlesRequest creq = candles_request (c, 0);
+  gboolean ok;
   int fd;
 
   preview->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  if (!hs_store_export_count (store, r->dataset, where, &preview->total, NULL, error))
-    return NULL;
-
-  /* The last id among the first rows the filter selects (rows come in id order). */
-  q.source = query_source (r->dataset);
-  q.filter = where;
-  q.select = id_select;
-  q.limit = r->limit;
-  query = hs_query_compile (&q, NULL, NULL, error);
-  if (query == NULL || !hs_store_query_run (store, query, max_id_cb, &max_id, cancellable, error))
-    return NULL;
-  if (max_id == G_MININT64)
+  if (c->candles)
     {
-      /* Nothing selected: the header alone. */
-      size_t n = hs_export_n_columns (r->dataset);
-
-      if (r->columns != NULL)
-        preview->columns = g_strdupv (r->columns);
-      else
-        {
-          preview->columns = g_new0 (char *, n + 1);
-          for (size_t i = 0; i < n; i++)
-            preview->columns[i] = g_strdup (hs_export_column_name (r->dataset, i));
-        }
-      return g_steal_pointer (&preview);
+      if (!hs_export_candles_count (store, &creq, &preview->total, error))
+        return NULL;
     }
-  narrowed = where != NULL ? g_strdup_printf ("(%s) and id <= %" G_GINT64_FORMAT, where, max_id)
-                           : g_strdup_printf ("id <= %" G_GINT64_FORMAT, max_id);
+  else
+    {
+      HsQueryRequest q = { 0 };
+      g_autoptr(HsQuery) query = NULL;
+
+      if (!hs_store_export_count (store, c->dataset, c->where, &preview->total, NULL, error))
+        return NULL;
+      /* The last id among the first rows the filter selects (rows come in id order). */
+      q.source = query_source (c->dataset);
+      q.filter = c->where;
+      q.select = id_select;
+      q.limit = r->limit;
+      query = hs_query_compile (&q, NULL, NULL, error);
+      if (query == NULL
+          || !hs_store_query_run (store, query, max_id_cb, &max_id, cancellable, error))
+        return NULL;
+      if (max_id == G_MININT64)
+        {
+          preview->columns = all_columns (c);
+          return g_steal_pointer (&preview);
+        }
+      narrowed = c->where != NULL
+                   ? g_strdup_printf ("(%s) and id <= %" G_GINT64_FORMAT, c->where, max_id)
+                   : g_strdup_printf ("id <= %" G_GINT64_FORMAT, max_id);
+    }
   fd = g_file_open_tmp ("hs-export-preview-XXXXXX.csv", &tmp, error);
   if (fd < 0)
     return NULL;
   g_close (fd, NULL);
-  req.where = narrowed;
-  req.path = tmp;
-  if (!hs_export_run_select (store, &req, (const char *const *) r->columns, NULL, NULL,
-                             cancellable, NULL, NULL, error)
-      || !read_csv (tmp, preview, error))
-    {
-      g_unlink (tmp);
-      return NULL;
-    }
+  ok = choice_run (store, c, narrowed, r->limit, tmp, HS_EXPORT_CSV, NULL, NULL, cancellable,
+                   NULL, error)
+       && read_csv (tmp, preview, error);
   g_unlink (tmp);
+  if (!ok)
+    return NULL;
+  if (preview->columns == NULL)
+    preview->columns = all_columns (c);
   return g_steal_pointer (&preview);
 }
 
 /**
  * hs_export_preview_async:
- * @where: (nullable): a filter hs_export_job_check_filter() accepts
- * @columns: (nullable) (array zero-terminated=1): the columns; %NULL: all
+ * @choice: what to export (its format is not used: the preview reads CSV fields)
  * @limit: how many rows at most
  *
  * Reads the first @limit rows the export would write, as CSV fields, and the count of all.
  */
 void
-hs_export_preview_async (const char          *db_path,
-                         HsExportDataset      dataset,
-                         const char          *where,
-                         const char *const   *columns,
-                         guint                limit,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+hs_export_preview_async (const char           *db_path,
+                         const HsExportChoice *choice,
+                         guint                 limit,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
 {
   PreviewRequest *r = g_new0 (PreviewRequest, 1);
 
-  r->dataset = dataset;
-  r->where = g_strdup (where);
-  r->columns = g_strdupv ((GStrv) columns);
+  choice_copy (&r->choice, choice);
   r->limit = MAX (limit, 1);
   hs_job_run_async (db_path, r, preview_request_free, preview_run,
                     (GDestroyNotify) hs_export_preview_free, NULL, NULL, cancellable, callback,
@@ -318,11 +396,8 @@ hs_export_preview_finish (GAsyncResult *result,
 
 typedef struct
 {
-  HsExportDataset dataset;
-  HsExportFormat  format;
-  char           *where;
-  GStrv           columns;
-  char           *path;
+  Choice  choice;
+  char   *path;
 } FileRequest;
 
 typedef struct
@@ -337,8 +412,7 @@ file_request_free (gpointer data)
 {
   FileRequest *r = data;
 
-  g_free (r->where);
-  g_strfreev (r->columns);
+  choice_clear (&r->choice);
   g_free (r->path);
   g_free (r);
 }
@@ -372,7 +446,7 @@ rows_progress_cb (int64_t  done,
   g_autofree char *message = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
                                               done, total);
 
-  relay->progress (total > 0 ? (double) done / (double) total : 1.0, message,
+  relay->progress (total > 0 ? (double) done / (double) total : -1.0, message,
                    relay->progress_data);
 }
 
@@ -389,7 +463,6 @@ file_run (HsStore           *store,
   g_autofree char *base = g_path_get_basename (r->path);
   g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
   g_autofree char *temp = g_build_filename (dir, tmpl, NULL);
-  HsExportRequest req = { r->dataset, r->format, is_blank (r->where) ? NULL : r->where, NULL };
   ProgressRelay relay = { progress, progress_data };
   FileResult *res;
   int64_t rows = 0;
@@ -407,10 +480,8 @@ file_run (HsStore           *store,
       return NULL;
     }
   g_close (fd, NULL);
-  req.path = temp;
-  if (!hs_export_run_select (store, &req, (const char *const *) r->columns,
-                             progress != NULL ? rows_progress_cb : NULL, &relay, cancellable,
-                             &rows, NULL, error))
+  if (!choice_run (store, &r->choice, r->choice.where, 0, temp, r->choice.format,
+                   progress != NULL ? rows_progress_cb : NULL, &relay, cancellable, &rows, error))
     {
       g_unlink (temp);
       return NULL;
@@ -424,8 +495,7 @@ file_run (HsStore           *store,
 
 /**
  * hs_export_file_async:
- * @where: (nullable): a filter hs_export_job_check_filter() accepts
- * @columns: (nullable) (array zero-terminated=1): the columns; %NULL: all
+ * @choice: what to export and how (a filter hs_export_job_check_filter() accepts)
  * @path: the file to write
  * @progress: (nullable): the fraction of rows written and "DONE / TOTAL", on the caller's main
  *   context
@@ -434,12 +504,9 @@ file_run (HsStore           *store,
  * to @path unless @cancellable was cancelled by then, in which case the file is removed.
  */
 void
-hs_export_file_async (const char          *db_path,
-                      HsExportDataset      dataset,
-                      HsExportFormat       format,
-                      const char          *where,
-                      const char *const   *columns,
-                      const char          *path,
+hs_export_file_async (const char           *db_path,
+                      const HsExportChoice *choice,
+                      const char           *path,
                       HsJobProgressFunc    progress,
                       gpointer             progress_data,
                       GCancellable        *cancellable,
@@ -448,10 +515,7 @@ hs_export_file_async (const char          *db_path,
 {
   FileRequest *r = g_new0 (FileRequest, 1);
 
-  r->dataset = dataset;
-  r->format = format;
-  r->where = g_strdup (where);
-  r->columns = g_strdupv ((GStrv) columns);
+  choice_copy (&r->choice, choice);
   r->path = g_strdup (path);
   hs_job_run_async (db_path, r, file_request_free, file_run, file_result_free, progress,
                     progress_data, cancellable, callback, user_data, hs_export_file_async,

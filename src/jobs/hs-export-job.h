@@ -13,6 +13,20 @@ G_BEGIN_DECLS
  * the export writes them, and the export to a file that appears only when complete and not
  * cancelled. Both run on a worker with their own connection (hs-job-worker.h). */
 
+/* What to export: one of the engine's datasets with a filter, or the candles of one instrument
+ * and interval (hs-export-candles.h). */
+typedef struct
+{
+  gboolean           candles;
+  HsExportDataset    dataset;    /* when not candles */
+  const char        *where;      /* (nullable) when not candles: a training-query filter */
+  const char        *symbol;     /* candles: the instrument */
+  const char        *exchange;   /* (nullable) candles */
+  const char        *interval;   /* candles: a stored interval */
+  HsExportFormat     format;
+  const char *const *columns;    /* (nullable) the columns, in the dataset's order; NULL: all */
+} HsExportChoice;
+
 typedef struct
 {
   GStrv      columns;   /* the header */
@@ -26,9 +40,7 @@ gboolean         hs_export_job_check_filter  (HsExportDataset      dataset,
                                               char               **message);
 
 void             hs_export_preview_async     (const char          *db_path,
-                                              HsExportDataset      dataset,
-                                              const char          *where,
-                                              const char *const   *columns,
+                                              const HsExportChoice *choice,
                                               guint                limit,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
@@ -38,10 +50,7 @@ HsExportPreview *hs_export_preview_finish    (GAsyncResult        *result,
 void             hs_export_preview_free      (HsExportPreview     *preview);
 
 void             hs_export_file_async        (const char          *db_path,
-                                              HsExportDataset      dataset,
-                                              HsExportFormat       format,
-                                              const char          *where,
-                                              const char *const   *columns,
+                                              const HsExportChoice *choice,
                                               const char          *path,
                                               HsJobProgressFunc    progress,
                                               gpointer             progress_data,

@@ -19,7 +19,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hs-export-candles.h"
 #include "hs-export-job.h"
+#include "hs-job-coverage.h"
 #include "hs-runs-job.h"
 
 #define PREVIEW_ROWS 20
@@ -36,6 +38,8 @@ plural_n (int64_t n)
 static const HsExportDataset datasets[] = {
   HS_EXPORT_TRADES, HS_EXPORT_BACKTEST_TRADES, HS_EXPORT_SIGNALS,
 };
+/* The dataset row's fourth item: the candles of one instrument (hs-export-candles.h). */
+#define CANDLES_ITEM 3
 
 struct _HsExportPage
 {
@@ -45,8 +49,11 @@ struct _HsExportPage
   GtkPaned            *paned;
   AdwComboRow         *dataset_row;
   AdwComboRow         *run_row;
+  AdwComboRow         *instrument_row;
+  GtkStringList       *instrument_model;
   AdwComboRow         *format_row;
   GtkStringList       *run_model;
+  AdwPreferencesGroup *filter_group;
   GtkEntry            *filter_entry;
   GtkLabel            *filter_error;
   AdwPreferencesGroup *columns_group;
@@ -63,6 +70,9 @@ struct _HsExportPage
   GPtrArray           *groups;          /* AdwExpanderRow, in columns_group */
   GPtrArray           *checks;          /* GtkCheckButton, in the dataset's column order */
   GArray              *run_ids;         /* int64_t per run_model item; 0: every run */
+  GPtrArray           *instruments;     /* HsCoverage (borrowed from coverage) per item */
+  HsCoverageResult    *coverage;
+  GCancellable        *coverage_cancel;
   GListStore          *preview_store;   /* GtkStringList, one per row */
   GCancellable        *preview_cancel;
   GCancellable        *export_cancel;
@@ -167,6 +177,17 @@ static const ColumnDoc signal_docs[] = {
   { "labeled_at", N_("When the outcome was computed (ISO-8601 UTC)") },
 };
 
+static const ColumnDoc candle_docs[] = {
+  { "time", N_("The bar's start (ISO-8601 UTC)") },
+  { "open", N_("The first price in the bar") },
+  { "high", N_("The highest price in the bar") },
+  { "low", N_("The lowest price in the bar") },
+  { "close", N_("The last price in the bar") },
+  { "volume", N_("The volume traded in the bar") },
+  { "vwap", N_("The volume-weighted average price, when the source gave one") },
+  { "trade_count", N_("The number of trades in the bar, when the source gave it") },
+};
+
 /* The flattened context of a paper trade: the key after the prefix. */
 static const ColumnDoc signal_key_docs[] = {
   { "rsi", N_("RSI (0–100)") },
@@ -225,14 +246,17 @@ find_doc (const ColumnDoc *docs,
 
 /* Returns: (transfer full): the tooltip of a column: what it holds and its type */
 static char *
-column_tooltip (HsExportDataset dataset,
+column_tooltip (gboolean        candles,
+                HsExportDataset dataset,
                 const char     *name,
                 const char     *type)
 {
   const char *doc = NULL;
   g_autofree char *composed = NULL;
 
-  if (dataset == HS_EXPORT_SIGNALS)
+  if (candles)
+    doc = find_doc (candle_docs, G_N_ELEMENTS (candle_docs), name);
+  else if (dataset == HS_EXPORT_SIGNALS)
     doc = find_doc (signal_docs, G_N_ELEMENTS (signal_docs), name);
   else
     doc = find_doc (trade_docs, G_N_ELEMENTS (trade_docs), name);
@@ -298,13 +322,15 @@ column_group (HsExportDataset dataset,
 }
 
 static const char *
-group_title (HsExportDataset dataset,
+group_title (gboolean        candles,
+             HsExportDataset dataset,
              Group           group)
 {
   switch (group)
     {
     case GROUP_FIELDS:
-      return dataset == HS_EXPORT_SIGNALS ? _("Signal fields") : _("Trade fields");
+      return candles ? _("Candle fields")
+             : dataset == HS_EXPORT_SIGNALS ? _("Signal fields") : _("Trade fields");
     case GROUP_LABELS:
       return dataset == HS_EXPORT_SIGNALS ? _("Outcome") : _("Labels");
     case GROUP_SIGNALS:
@@ -324,12 +350,53 @@ group_title (HsExportDataset dataset,
 /* ------------------------------------------------------------------------------------------ */
 /* The choices */
 
+static gboolean
+is_candles (HsExportPage *self)
+{
+  return adw_combo_row_get_selected (self->dataset_row) == CANDLES_ITEM;
+}
+
+/* The engine's dataset; for candles, meaningless (is_candles() first). */
 static HsExportDataset
 current_dataset (HsExportPage *self)
 {
   guint i = adw_combo_row_get_selected (self->dataset_row);
 
   return datasets[i < G_N_ELEMENTS (datasets) ? i : 0];
+}
+
+/* Returns: (nullable): the chosen instrument and interval of the candles */
+static const HsCoverage *
+current_instrument (HsExportPage *self)
+{
+  guint i = adw_combo_row_get_selected (self->instrument_row);
+
+  if (!is_candles (self) || self->instruments == NULL || i >= self->instruments->len)
+    return NULL;
+  return self->instruments->pdata[i];
+}
+
+static size_t
+n_columns (HsExportPage *self)
+{
+  return is_candles (self) ? hs_export_candles_n_columns ()
+                           : hs_export_n_columns (current_dataset (self));
+}
+
+static const char *
+column_name (HsExportPage *self,
+             size_t        i)
+{
+  return is_candles (self) ? hs_export_candles_column_name (i)
+                           : hs_export_column_name (current_dataset (self), i);
+}
+
+static const char *
+column_type (HsExportPage *self,
+             size_t        i)
+{
+  return is_candles (self) ? hs_export_candles_column_type (i)
+                           : hs_export_column_type (current_dataset (self), i);
 }
 
 static HsExportFormat
@@ -369,6 +436,8 @@ hs_export_page_dup_where (HsExportPage *self)
 
   g_return_val_if_fail (HS_IS_EXPORT_PAGE (self), NULL);
 
+  if (is_candles (self))
+    return NULL;
   if (run > 0 && text[0] != '\0')
     return g_strdup_printf ("run_id == %" G_GINT64_FORMAT " and (%s)", run, text);
   if (run > 0)
@@ -403,6 +472,29 @@ export_columns (HsExportPage *self)
   if (g_strv_length (columns) == self->checks->len)
     g_clear_pointer (&columns, g_strfreev);
   return columns;
+}
+
+/* The page's choice for the jobs; @where and @columns stay the caller's. */
+static void
+fill_choice (HsExportPage   *self,
+             HsExportChoice *choice,
+             const char     *where,
+             GStrv           columns)
+{
+  const HsCoverage *inst = current_instrument (self);
+
+  choice->candles = is_candles (self);
+  choice->dataset = current_dataset (self);
+  choice->where = where;
+  choice->format = current_format (self);
+  choice->columns = (const char *const *) columns;
+  if (inst != NULL)
+    {
+      choice->symbol = inst->symbol;
+      choice->exchange = inst->exchange != NULL && inst->exchange[0] != '\0' ? inst->exchange
+                                                                               : NULL;
+      choice->interval = inst->interval;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -490,7 +582,8 @@ static void
 rebuild_columns (HsExportPage *self)
 {
   HsExportDataset dataset = current_dataset (self);
-  size_t n = hs_export_n_columns (dataset);
+  gboolean candles = is_candles (self);
+  size_t n = n_columns (self);
   AdwExpanderRow *rows[N_GROUPS] = { NULL };
   GPtrArray *members[N_GROUPS] = { NULL };
 
@@ -502,16 +595,16 @@ rebuild_columns (HsExportPage *self)
   self->rebuilding = TRUE;
   for (size_t i = 0; i < n; i++)
     {
-      const char *name = hs_export_column_name (dataset, i);
-      Group g = column_group (dataset, name);
-      g_autofree char *tip = column_tooltip (dataset, name, hs_export_column_type (dataset, i));
+      const char *name = column_name (self, i);
+      Group g = candles ? GROUP_FIELDS : column_group (dataset, name);
+      g_autofree char *tip = column_tooltip (candles, dataset, name, column_type (self, i));
       GtkWidget *check = gtk_check_button_new_with_label (name);
 
       if (rows[g] == NULL)
         {
           rows[g] = ADW_EXPANDER_ROW (adw_expander_row_new ());
           members[g] = g_ptr_array_new ();
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rows[g]), group_title (dataset, g));
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (rows[g]), group_title (candles, dataset, g));
           g_ptr_array_add (self->groups, rows[g]);
         }
       gtk_widget_set_tooltip_text (check, tip);
@@ -527,7 +620,7 @@ rebuild_columns (HsExportPage *self)
   for (int g = 0; g < N_GROUPS; g++)
     if (rows[g] != NULL)
       {
-        const char *title = group_title (dataset, g);
+        const char *title = group_title (candles, dataset, g);
         /* TRANSLATORS: the accessible names of a column group's buttons, e.g.
          * "Choose all Labels columns" */
         g_autofree char *all = g_strdup_printf (_("Choose all %s columns"), title);
@@ -677,10 +770,20 @@ preview_timeout_cb (gpointer data)
   g_autofree char *where = NULL;
   g_auto(GStrv) columns = NULL;
 
+  HsExportChoice choice = { 0 };
+
   self->preview_timeout = 0;
   if (self->db_path == NULL || !self->filter_valid || self->checks->len == 0)
     {
       set_preview_pending (self, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  if (is_candles (self) && current_instrument (self) == NULL)
+    {
+      show_preview (self, NULL);
+      gtk_label_set_text (self->preview_status, _("No stored candles"));
+      set_preview_pending (self, FALSE);
+      update_state (self);
       return G_SOURCE_REMOVE;
     }
   columns = hs_export_page_dup_columns (self);
@@ -692,9 +795,9 @@ preview_timeout_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
   where = hs_export_page_dup_where (self);
+  fill_choice (self, &choice, where, columns);
   self->preview_cancel = g_cancellable_new ();
-  hs_export_preview_async (self->db_path, current_dataset (self), where,
-                           (const char *const *) columns, PREVIEW_ROWS, self->preview_cancel,
+  hs_export_preview_async (self->db_path, &choice, PREVIEW_ROWS, self->preview_cancel,
                            preview_done_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
@@ -736,8 +839,23 @@ update_command (HsExportPage *self)
   g_autoptr(GString) cmd = g_string_new ("hindsight-cli export ");
   g_autofree char *where = hs_export_page_dup_where (self);
   g_auto(GStrv) columns = export_columns (self);
+  const HsCoverage *inst = current_instrument (self);
 
-  g_string_append (cmd, hs_export_dataset_to_string (current_dataset (self)));
+  if (is_candles (self))
+    {
+      g_autofree char *symbol = g_shell_quote (inst != NULL ? inst->symbol : "SYMBOL");
+
+      g_string_append_printf (cmd, "candles --symbol %s --interval %s", symbol,
+                              inst != NULL ? inst->interval : "INTERVAL");
+      if (inst != NULL && inst->exchange != NULL && inst->exchange[0] != '\0')
+        {
+          g_autofree char *exchange = g_shell_quote (inst->exchange);
+
+          g_string_append_printf (cmd, " --exchange %s", exchange);
+        }
+    }
+  else
+    g_string_append (cmd, hs_export_dataset_to_string (current_dataset (self)));
   g_string_append (cmd, current_format (self) == HS_EXPORT_JSONL ? " --format jsonl"
                                                                   : " --format csv");
   if (where != NULL)
@@ -773,6 +891,8 @@ update_state (HsExportPage *self)
                               gtk_label_get_text (self->filter_error));
       set_hint (self, text);
     }
+  else if (is_candles (self) && current_instrument (self) == NULL)
+    set_hint (self, _("This database holds no candles"));
   else if (columns[0] == NULL)
     set_hint (self, _("Choose at least one column"));
   else
@@ -797,7 +917,8 @@ filter_changed_cb (HsExportPage *self)
 {
   g_autofree char *text = user_filter (self);
   g_autofree char *message = NULL;
-  gboolean valid = hs_export_job_check_filter (current_dataset (self), text, NULL, &message);
+  gboolean valid = is_candles (self)
+                   || hs_export_job_check_filter (current_dataset (self), text, NULL, &message);
 
   self->filter_valid = valid;
   gtk_label_set_text (self->filter_error, message != NULL ? message : "");
@@ -827,7 +948,17 @@ static void
 dataset_changed_cb (HsExportPage *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->run_row),
-                          current_dataset (self) == HS_EXPORT_BACKTEST_TRADES);
+                          !is_candles (self)
+                          && current_dataset (self) == HS_EXPORT_BACKTEST_TRADES);
+  gtk_widget_set_visible (GTK_WIDGET (self->instrument_row), is_candles (self));
+  /* Candles are every stored bar of one instrument: no filter. */
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_group), !is_candles (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->filter_entry), !is_candles (self));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry),
+                               is_candles (self) ? _("Candles export every stored bar of the "
+                                                     "instrument and interval; filters apply "
+                                                     "to trades and signals")
+                                                 : NULL);
   rebuild_columns (self);
   /* The same filter may not fit the new dataset: checked again (and the preview with it). */
   filter_changed_cb (self);
@@ -874,7 +1005,45 @@ runs_done_cb (GObject      *source,
                           (const char *const *) names->pdata);
   adw_combo_row_set_selected (self->run_row, 0);
   self->rebuilding = FALSE;
-  if (current_dataset (self) == HS_EXPORT_BACKTEST_TRADES)
+  if (!is_candles (self) && current_dataset (self) == HS_EXPORT_BACKTEST_TRADES)
+    choice_changed_cb (self);
+}
+
+static void
+coverage_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(HsExportPage) self = data;
+  g_autoptr(GError) error = NULL;
+  HsCoverageResult *coverage = hs_job_coverage_finish (result, &error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->coverage_cancel);
+  g_ptr_array_set_size (self->instruments, 0);
+  g_clear_pointer (&self->coverage, hs_coverage_result_free);
+  self->coverage = coverage;
+  for (guint i = 0; coverage != NULL && i < coverage->coverage->len; i++)
+    {
+      HsCoverage *c = coverage->coverage->pdata[i];
+
+      if (g_strcmp0 (c->data, "candles") != 0 || c->interval == NULL)
+        continue;
+      g_ptr_array_add (self->instruments, c);
+      /* TRANSLATORS: an instrument's stored candles: symbol, interval, number of bars */
+      g_ptr_array_add (names, g_strdup_printf (_("%s · %s · %" G_GINT64_FORMAT " bars"),
+                                               c->symbol, c->interval, c->rows));
+    }
+  g_ptr_array_add (names, NULL);
+  self->rebuilding = TRUE;
+  gtk_string_list_splice (self->instrument_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->instrument_model)),
+                          (const char *const *) names->pdata);
+  adw_combo_row_set_selected (self->instrument_row, 0);
+  self->rebuilding = FALSE;
+  if (is_candles (self))
     choice_changed_cb (self);
 }
 
@@ -892,8 +1061,13 @@ load_runs (HsExportPage *self)
 
   g_cancellable_cancel (self->runs_cancel);
   g_clear_object (&self->runs_cancel);
+  g_cancellable_cancel (self->coverage_cancel);
+  g_clear_object (&self->coverage_cancel);
   if (self->db_path == NULL)
     return;
+  self->coverage_cancel = g_cancellable_new ();
+  hs_job_coverage_async (self->db_path, self->coverage_cancel, coverage_done_cb,
+                         g_object_ref (self));
   hs_runs_query_init (&query);
   self->runs_cancel = g_cancellable_new ();
   hs_runs_job_list_async (self->db_path, &query, self->runs_cancel, runs_done_cb,
@@ -948,7 +1122,10 @@ export_progress_cb (double      fraction,
     return;
   /* TRANSLATORS: the export's progress: "rows written / rows in all" */
   text = g_strdup_printf (_("%s rows"), message);
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (fraction < 0)
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
@@ -1000,6 +1177,7 @@ hs_export_page_export_to_file (HsExportPage *self,
 {
   g_autofree char *where = NULL;
   g_auto(GStrv) columns = NULL;
+  HsExportChoice choice = { 0 };
 
   g_return_if_fail (HS_IS_EXPORT_PAGE (self));
   g_return_if_fail (path != NULL);
@@ -1013,8 +1191,8 @@ hs_export_page_export_to_file (HsExportPage *self,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   set_busy (self, TRUE);
-  hs_export_file_async (self->db_path, current_dataset (self), current_format (self), where,
-                        (const char *const *) columns, path, export_progress_cb, self,
+  fill_choice (self, &choice, where, columns);
+  hs_export_file_async (self->db_path, &choice, path, export_progress_cb, self,
                         self->export_cancel, export_done_cb, g_object_ref (self));
 }
 
@@ -1047,8 +1225,7 @@ export_clicked_cb (HsExportPage *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   gboolean jsonl = current_format (self) == HS_EXPORT_JSONL;
-  g_autofree char *name = g_strdup_printf ("%s.%s",
-                                           hs_export_dataset_to_string (current_dataset (self)),
+  g_autofree char *name = g_strdup_printf ("%s.%s", hs_export_page_get_dataset_name (self),
                                            jsonl ? "jsonl" : "csv");
   GtkFileChooserNative *native;
 
@@ -1158,12 +1335,13 @@ hs_export_page_get_preview_pending (HsExportPage *self)
   return self->preview_pending;
 }
 
-/* Returns: "trades", "backtest-trades" or "signals", as `hindsight-cli export` names them */
+/* Returns: "trades", "backtest-trades", "signals" or "candles", as `hindsight-cli export` names
+ *   them */
 const char *
 hs_export_page_get_dataset_name (HsExportPage *self)
 {
   g_return_val_if_fail (HS_IS_EXPORT_PAGE (self), NULL);
-  return hs_export_dataset_to_string (current_dataset (self));
+  return is_candles (self) ? "candles" : hs_export_dataset_to_string (current_dataset (self));
 }
 
 /* Returns: "csv" or "jsonl" */
@@ -1222,7 +1400,9 @@ hs_export_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->preview_cancel);
   g_cancellable_cancel (self->runs_cancel);
+  g_cancellable_cancel (self->coverage_cancel);
   g_cancellable_cancel (self->export_cancel);
+  g_clear_object (&self->coverage_cancel);
   g_clear_object (&self->preview_cancel);
   g_clear_object (&self->runs_cancel);
   g_clear_object (&self->export_cancel);
@@ -1243,6 +1423,8 @@ hs_export_page_finalize (GObject *object)
   g_ptr_array_unref (self->groups);
   g_ptr_array_unref (self->checks);
   g_array_unref (self->run_ids);
+  g_ptr_array_unref (self->instruments);
+  g_clear_pointer (&self->coverage, hs_coverage_result_free);
   g_clear_object (&self->preview_store);
   g_free (self->hint);
   g_free (self->last_toast);
@@ -1298,6 +1480,9 @@ hs_export_page_class_init (HsExportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, run_row);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, format_row);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, run_model);
+  gtk_widget_class_bind_template_child (widget_class, HsExportPage, instrument_row);
+  gtk_widget_class_bind_template_child (widget_class, HsExportPage, instrument_model);
+  gtk_widget_class_bind_template_child (widget_class, HsExportPage, filter_group);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, filter_error);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, columns_group);
@@ -1321,6 +1506,7 @@ hs_export_page_init (HsExportPage *self)
   self->groups = g_ptr_array_new ();
   self->checks = g_ptr_array_new ();
   self->run_ids = g_array_new (FALSE, TRUE, sizeof (int64_t));
+  self->instruments = g_ptr_array_new ();
   self->preview_store = g_list_store_new (GTK_TYPE_STRING_LIST);
   self->filter_valid = TRUE;
   self->preview_total = -1;
@@ -1337,6 +1523,8 @@ hs_export_page_init (HsExportPage *self)
                            G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->run_row, "notify::selected", G_CALLBACK (run_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->instrument_row, "notify::selected", G_CALLBACK (run_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_entry, "changed", G_CALLBACK (filter_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self,

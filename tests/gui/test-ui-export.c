@@ -28,6 +28,7 @@
 #include "hs-paper.h"
 #include "hs-test-cli.h"
 #include "hs-test-ui.h"
+#include "hs-time.h"
 
 static char *tmpdir;
 static char *db_path;
@@ -566,6 +567,77 @@ test_backtest (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+instruments_listed (gpointer data)
+{
+  return g_list_model_get_n_items (adw_combo_row_get_model (data)) > 0;
+}
+
+static void
+test_candles (void)
+{
+  GtkWidget *window = NULL;
+  HsExportPage *page = open_page (&window);
+  AdwComboRow *inst = combo (GTK_WIDGET (page), "_Instrument");
+  GtkWidget *entry = template_child (GTK_WIDGET (page), GTK_TYPE_ENTRY, "Filter");
+  GListModel *items = adw_combo_row_get_model (inst);
+  g_autofree char *out = g_build_filename (tmpdir, "candles.jsonl", NULL);
+  g_autofree char *page_text = NULL, *cli_text = NULL, *select = NULL;
+  g_autoptr(CapsuleData) data = capsule_data_new (8);
+  g_auto(GStrv) columns = NULL, lines = NULL;
+  guint aapl = G_MAXUINT;
+
+  adw_combo_row_set_selected (combo (GTK_WIDGET (page), "_Dataset"), 3);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (inst)));
+  g_assert_false (gtk_widget_is_sensitive (entry));   /* candles take no filter */
+  g_assert_false (gtk_widget_is_drawable (entry));
+  hs_gui_test_spin_until (instruments_listed, inst);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (items), i),
+                          "AAPL · 1m · "))
+      aapl = i;
+  g_assert_cmpuint (aapl, !=, G_MAXUINT);
+  adw_combo_row_set_selected (inst, aapl);
+  adw_combo_row_set_selected (combo (GTK_WIDGET (page), "_Format"), 1);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_check (GTK_WIDGET (page), "vwap")), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_check (GTK_WIDGET (page), "trade_count")),
+                               FALSE);
+  wait_preview (page);
+  g_assert_cmpstr (hs_export_page_get_dataset_name (page), ==, "candles");
+  columns = hs_export_page_dup_columns (page);
+  g_assert_cmpuint (g_strv_length (columns), ==, 6);
+  hs_gui_test_screenshot (window, "export-candles.png");
+  hs_export_page_export_to_file (page, out);
+  hs_gui_test_spin_until (export_done, page);
+  g_assert_null (hs_export_page_get_last_error (page));
+  page_text = read_file (out);
+
+  select = g_strjoinv (",", columns);
+  {
+    g_autofree char *cli_out = g_build_filename (tmpdir, "cli-candles.jsonl", NULL);
+    g_auto(HsTestRun) r = { 0 };
+
+    hs_test_cli (&r, db_path, "export", "candles", "--symbol", "AAPL", "--interval", "1m",
+                 "--format", "jsonl", "--select", select, "--out", cli_out, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    cli_text = read_file (cli_out);
+  }
+  g_assert_true (strcmp (page_text, cli_text) == 0);
+  /* One line per generated AAPL minute (30 sessions × 390), the first at the first minute. */
+  lines = g_strsplit (page_text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines) - 1, ==, capsule_data_series (data, "AAPL")->minutes->n);
+  g_assert_cmpuint (capsule_data_series (data, "AAPL")->minutes->n, ==,
+                    CAPSULE_N_DAYS * CAPSULE_MINUTES_PER_DAY);
+  {
+    g_autofree char *first_ts = hs_time_format_iso (capsule_data_series (data, "AAPL")
+                                                      ->minutes->ts[0]);
+    g_autofree char *prefix = g_strdup_printf ("{\"time\":\"%s\",\"open\":", first_ts);
+
+    g_assert_true (g_str_has_prefix (page_text, prefix));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_invalid (void)
 {
@@ -630,6 +702,7 @@ main (int    argc,
   g_test_add_func ("/hs/ui/export/jsonl", test_jsonl);
   g_test_add_func ("/hs/ui/export/cancel", test_cancel);
   g_test_add_func ("/hs/ui/export/backtest", test_backtest);
+  g_test_add_func ("/hs/ui/export/candles", test_candles);
   g_test_add_func ("/hs/ui/export/invalid", test_invalid);
   status = g_test_run ();
   hs_gui_test_remove_db (db_path);
