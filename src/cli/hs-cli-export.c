@@ -26,6 +26,37 @@ progress_cb (int64_t  done,
               total > 0 ? 100.0 * (double) done / (double) total : 100.0);
 }
 
+/* Splits --select into @chosen, each a name of @names; says what is wrong otherwise. */
+static gboolean
+parse_select (const char *select,
+              const char *dataset,
+              GPtrArray  *names,
+              GStrv      *chosen)
+{
+  g_auto(GStrv) list = g_strsplit (select, ",", -1);
+
+  for (size_t c = 0; list[c] != NULL; c++)
+    {
+      guint i = 0;
+
+      while (i < names->len && !g_str_equal (names->pdata[i], list[c]))
+        i++;
+      if (i == names->len)
+        {
+          g_printerr ("hindsight-cli: --select: no column “%s” in %s (export %s --columns lists "
+                      "them)\n", list[c], dataset, dataset);
+          return FALSE;
+        }
+    }
+  if (list[0] == NULL)
+    {
+      g_printerr ("hindsight-cli: --select needs at least one column\n");
+      return FALSE;
+    }
+  *chosen = g_steal_pointer (&list);
+  return TRUE;
+}
+
 /* `export candles --symbol S --interval I`: the stored bars of one instrument and interval. */
 static int
 export_candles (const HsExportCandlesRequest *req,
@@ -72,25 +103,12 @@ export_candles (const HsExportCandlesRequest *req,
     }
   if (select != NULL)
     {
-      chosen = g_strsplit (select, ",", -1);
-      for (size_t c = 0; chosen[c] != NULL; c++)
-        {
-          size_t i = 0, n = hs_export_candles_n_columns ();
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-          while (i < n && !g_str_equal (hs_export_candles_column_name (i), chosen[c]))
-            i++;
-          if (i == n)
-            {
-              g_printerr ("hindsight-cli: --select: no column “%s” in candles (export candles "
-                          "--columns lists them)\n", chosen[c]);
-              return HS_EXIT_BAD_INPUT;
-            }
-        }
-      if (chosen[0] == NULL)
-        {
-          g_printerr ("hindsight-cli: --select needs at least one column\n");
-          return HS_EXIT_BAD_INPUT;
-        }
+      for (size_t i = 0; i < hs_export_candles_n_columns (); i++)
+        g_ptr_array_add (names, (gpointer) hs_export_candles_column_name (i));
+      if (!parse_select (select, "candles", names, &chosen))
+        return HS_EXIT_BAD_INPUT;
     }
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
@@ -188,25 +206,12 @@ hs_cli_export (int    argc,
   req.path = out;
   if (select != NULL)
     {
-      chosen = g_strsplit (select, ",", -1);
-      for (size_t c = 0; chosen[c] != NULL; c++)
-        {
-          size_t i = 0, n = hs_export_n_columns (req.dataset);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-          while (i < n && !g_str_equal (hs_export_column_name (req.dataset, i), chosen[c]))
-            i++;
-          if (i == n)
-            {
-              g_printerr ("hindsight-cli: --select: no column “%s” in %s (export %s --columns "
-                          "lists them)\n", chosen[c], argv[1], argv[1]);
-              return HS_EXIT_BAD_INPUT;
-            }
-        }
-      if (chosen[0] == NULL)
-        {
-          g_printerr ("hindsight-cli: --select needs at least one column\n");
-          return HS_EXIT_BAD_INPUT;
-        }
+      for (size_t i = 0; i < hs_export_n_columns (req.dataset); i++)
+        g_ptr_array_add (names, (gpointer) hs_export_column_name (req.dataset, i));
+      if (!parse_select (select, argv[1], names, &chosen))
+        return HS_EXIT_BAD_INPUT;
     }
   store = hs_cli_open_store (hs_cli_db_option, &error);
   if (store == NULL)
