@@ -83,6 +83,7 @@ struct _HsExportPage
   gboolean             busy;
   gboolean             filter_valid;
   gboolean             rebuilding;
+  gboolean             disposed;        /* a job finished after the page went */
   int64_t              preview_total;
   char                *hint;
   char                *last_toast;
@@ -749,7 +750,7 @@ preview_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HsExportPreview) preview = hs_export_preview_finish (result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;   /* a newer preview is on its way, or the page went */
   g_clear_object (&self->preview_cancel);
   if (preview == NULL)
@@ -982,7 +983,7 @@ runs_done_cb (GObject      *source,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   int64_t all = 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
     return;
   g_clear_object (&self->runs_cancel);
   g_array_set_size (self->run_ids, 0);
@@ -1019,8 +1020,11 @@ coverage_done_cb (GObject      *source,
   HsCoverageResult *coverage = hs_job_coverage_finish (result, &error);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
+    {
+      g_clear_pointer (&coverage, hs_coverage_result_free);
+      return;
+    }
   g_clear_object (&self->coverage_cancel);
   g_ptr_array_set_size (self->instruments, 0);
   g_clear_pointer (&self->coverage, hs_coverage_result_free);
@@ -1118,7 +1122,7 @@ export_progress_cb (double      fraction,
   HsExportPage *self = data;
   g_autofree char *text = NULL;
 
-  if (!self->busy)
+  if (!self->busy || self->disposed)
     return;
   /* TRANSLATORS: the export's progress: "rows written / rows in all" */
   text = g_strdup_printf (_("%s rows"), message);
@@ -1140,10 +1144,14 @@ export_done_cb (GObject      *source,
   g_autofree char *path = g_object_steal_data (G_OBJECT (self), "hs-export-path");
   g_autofree char *name = path != NULL ? g_filename_display_basename (path) : NULL;
   g_autofree char *title = NULL;
+  gboolean ok;
 
   g_clear_object (&self->export_cancel);
   g_clear_pointer (&self->last_error, g_free);
-  if (hs_export_file_finish (result, &rows, &error))
+  ok = hs_export_file_finish (result, &rows, &error);
+  if (self->disposed)
+    return;   /* the page went (and cancelled the export): no file, nobody to tell */
+  if (ok)
     {
       g_free (self->last_folder);
       self->last_folder = g_path_get_dirname (path);
@@ -1398,6 +1406,7 @@ hs_export_page_dispose (GObject *object)
 {
   HsExportPage *self = HS_EXPORT_PAGE (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->preview_cancel);
   g_cancellable_cancel (self->runs_cancel);
   g_cancellable_cancel (self->coverage_cancel);
