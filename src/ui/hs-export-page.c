@@ -1247,6 +1247,13 @@ export_clicked_cb (HsExportPage *self)
   gtk_file_filter_set_name (filter, jsonl ? _("JSON lines") : _("CSV"));
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  /* The folder of the last export, so a series of exports lands together. */
+  if (self->last_folder != NULL)
+    {
+      g_autoptr(GFile) folder = g_file_new_for_path (self->last_folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
+    }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect_object (native, "response", G_CALLBACK (chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
