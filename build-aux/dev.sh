@@ -23,7 +23,7 @@ apt_packages=(
   meson ninja-build pkg-config gcc libc6-dev tzdata
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev
   libcurl4-openssl-dev libjson-glib-dev libsoup-3.0-dev libsecret-1-dev
-  gettext desktop-file-utils appstream
+  gettext desktop-file-utils appstream locales
   xvfb xauth dbus dbus-x11 at-spi2-core python3 python3-dogtail imagemagick
   gnome-keyring
 )
@@ -31,7 +31,7 @@ dnf_packages=(
   meson ninja-build pkgconf-pkg-config gcc glibc-devel tzdata libasan libubsan
   glib2-devel gtk4-devel libadwaita-devel sqlite-devel
   libcurl-devel json-glib-devel libsoup3-devel libsecret-devel
-  gettext desktop-file-utils appstream
+  gettext desktop-file-utils appstream glibc-locale-source
   xorg-x11-server-Xvfb xorg-x11-xauth dbus-daemon dbus-x11 at-spi2-core python3 python3-dogtail
   ImageMagick
   gnome-keyring
@@ -116,6 +116,7 @@ case "$cmd" in
       # Run from the build tree: the window's settings schema is compiled in build/data, and
       # "Load the Demo Data" finds the demo files in the source tree.
       GSETTINGS_SCHEMA_DIR="$here/$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}" \
+      HINDSIGHT_LOCALEDIR="$here/$build/po" \
       HINDSIGHT_DEMO_DIR="$here/data/demo" \
         exec "$build/src/ui/hindsight" --db "$here/$build/demo.db"
     fi

@@ -79,6 +79,20 @@ hs_test_response_new_json (int         status,
 }
 
 /**
+ * hs_test_fixture:
+ *
+ * A 200 JSON answer with a recorded provider response: tests/data/fixtures/@provider/@file.
+ */
+HsTestResponse *
+hs_test_fixture (const char *provider,
+                 const char *file)
+{
+  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
+
+  return hs_test_response_new_file (200, "application/json", rel);
+}
+
+/**
  * hs_test_response_new_file:
  * @content_type: (nullable): its Content-Type, or none
  * @file: absolute, or relative to $HS_TEST_DATA (tests/data); read now, asserting it exists

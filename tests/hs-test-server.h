@@ -71,6 +71,8 @@ HsTestResponse *hs_test_response_new_json     (int             status,
 HsTestResponse *hs_test_response_new_file     (int             status,
                                                const char     *content_type,
                                                const char     *file);
+HsTestResponse *hs_test_fixture               (const char     *provider,
+                                               const char     *file);
 void            hs_test_response_free         (HsTestResponse *response);
 void            hs_test_response_set_header   (HsTestResponse *response,
                                                const char     *name,

@@ -22,4 +22,17 @@ eval "$(printf 'hindsight-test-keyring' \
         | env -u MALLOC_CHECK_ -u MALLOC_PERTURB_ -u G_DEBUG -u ASAN_OPTIONS -u LSAN_OPTIONS \
               gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
+# The daemon claims the Secret Service name a moment after it forks: a call before that would
+# have D-Bus start another daemon, one without the unlocked keyring. Wait for the name.
+i=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q "boolean true"; do
+  i=$((i + 1))
+  if [ "$i" -gt 200 ]; then
+    echo "keyring-session.sh: gnome-keyring-daemon did not claim org.freedesktop.secrets" >&2
+    exit 1
+  fi
+  sleep 0.05
+done
 "$@"

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "hs-test-backfill.h"
 #include "hs-test-server.h"
 #include "hs-test-sql.h"
 
@@ -33,15 +34,6 @@ fresh_db (const char *name)
 
   g_remove (path);
   return g_steal_pointer (&path);
-}
-
-static HsTestResponse *
-fixture (const char *provider,
-         const char *file)
-{
-  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
-
-  return hs_test_response_new_file (200, "application/json", rel);
 }
 
 static void
@@ -254,11 +246,11 @@ test_poll (void)
   int64_t runs_before;
 
   hs_test_server_add (server, "/trade-api/v2/markets/KXELONMARS-99",
-                      fixture ("kalshi", "markets_KXELONMARS-99.json"));
+                      hs_test_fixture ("kalshi", "markets_KXELONMARS-99.json"));
   hs_test_server_add (server, "/trade-api/v2/markets/BROKEN-1/orderbook",
                       hs_test_response_new_json (500, "{\"error\":\"internal\"}"));
   hs_test_server_add (server, "/products/BTC-USDT/candles",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
   g_setenv ("HINDSIGHT_KALSHI_BASE_URL", kalshi, TRUE);
   g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
 
@@ -330,55 +322,7 @@ test_poll (void)
 }
 
 /* ----------------------------------------------------------------------------------------- */
-/* backfill                                                                                   */
-
-/* A backfill of Coinbase 1m candles from 2024-03-13T00:00Z to 12:00Z is three windows of at
- * most 300 bars: 00:00–04:59:59, 05:00–09:59:59, 10:00–12:00. Each answer below (Coinbase's
- * shape, [time, low, high, open, close, volume], newest first; values made up for the test)
- * holds the window's first and last minute: 00:00 is 1710288000, 04:59 1710305940, 05:00
- * 1710306000, 09:59 1710323940, 10:00 1710324000, 12:00 1710331200. */
-static const char *const window_targets[3] = {
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T00%3A00%3A00Z&"
-  "end=2024-03-13T04%3A59%3A59Z",
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T05%3A00%3A00Z&"
-  "end=2024-03-13T09%3A59%3A59Z",
-  "/products/BTC-USDT/candles?granularity=60&start=2024-03-13T10%3A00%3A00Z&"
-  "end=2024-03-13T12%3A00%3A00Z",
-};
-static const char *const window_bodies[3] = {
-  "[[1710305940,100,102,101,101.5,2],[1710288000,99,101,100,100.5,1]]",
-  "[[1710323940,104,106,105,105.5,4],[1710306000,102,104,103,103.5,3]]",
-  "[[1710331200,108,110,109,109.5,6],[1710324000,106,108,107,107.5,5]]",
-};
-static const char *const backfilled =
-  "1710288000|100.0|101.0|99.0|100.5|1.0\n"
-  "1710305940|101.0|102.0|100.0|101.5|2.0\n"
-  "1710306000|103.0|104.0|102.0|103.5|3.0\n"
-  "1710323940|105.0|106.0|104.0|105.5|4.0\n"
-  "1710324000|107.0|108.0|106.0|107.5|5.0\n"
-  "1710331200|109.0|110.0|108.0|109.5|6.0\n";
-#define CANDLES_SQL "SELECT ts / 1000000, open, high, low, close, volume FROM candles ORDER BY ts"
-
-/* The three windows; with @stall the second one's first answer never comes. */
-static HsTestServer *
-window_server (gboolean stall)
-{
-  HsTestServer *server = hs_test_server_new ();
-
-  for (int i = 0; i < 3; i++)
-    {
-      if (i == 1 && stall)
-        {
-          HsTestResponse *r = hs_test_response_new (200);
-
-          hs_test_response_set_stall (r);
-          hs_test_server_add (server, window_targets[i], r);
-        }
-      hs_test_server_add (server, window_targets[i],
-                          hs_test_response_new_json (200, window_bodies[i]));
-    }
-  return server;
-}
+/* backfill (the three windows the server answers: tests/hs-test-backfill.h)                  */
 
 static guint
 count_target (HsTestServer *server,
@@ -411,9 +355,9 @@ test_backfill_resume (void)
   g_autofree char *whole = fresh_db ("backfill-whole.db");
   g_autofree char *parts = fresh_db ("backfill-parts.db");
   g_autofree char *cut = fresh_db ("backfill-cut.db");
-  g_autoptr(HsTestServer) one = window_server (FALSE);
-  g_autoptr(HsTestServer) two = window_server (FALSE);
-  g_autoptr(HsTestServer) three = window_server (TRUE);
+  g_autoptr(HsTestServer) one = hs_test_backfill_server (FALSE);
+  g_autoptr(HsTestServer) two = hs_test_backfill_server (FALSE);
+  g_autoptr(HsTestServer) three = hs_test_backfill_server (TRUE);
   g_auto(HsTestRun) r = { 0 };
   g_autoptr(GSubprocess) proc = NULL;
 
@@ -422,7 +366,7 @@ test_backfill_resume (void)
   g_assert_nonnull (strstr (r.out, "coinbase candles BTC-USDT 1m: 6 rows, 6 new, 0 duplicate, "
                                    "0 skipped; 3 requests"));
   g_assert_nonnull (strstr (r.out, "backfill #1: 3 windows stored; done\n"));
-  assert_rows (whole, CANDLES_SQL, backfilled);
+  assert_rows (whole, HS_TEST_BACKFILL_SQL, hs_test_backfill_rows);
 
   /* Stopped after the first window, then run again: it goes on at the second window's start
    * (05:00), never asking for the first again, and ends with the same rows. */
@@ -438,10 +382,10 @@ test_backfill_resume (void)
   g_assert_nonnull (strstr (r.out, "4 rows, 4 new, 0 duplicate, 0 skipped; 2 requests"));
   g_assert_nonnull (strstr (r.out, "backfill #1: 3 windows stored, went on at "
                                    "2024-03-13T05:00:00Z; done\n"));
-  g_assert_cmpuint (count_target (two, window_targets[0]), ==, 1);
-  g_assert_cmpuint (count_target (two, window_targets[1]), ==, 1);
-  g_assert_cmpuint (count_target (two, window_targets[2]), ==, 1);
-  assert_rows (parts, CANDLES_SQL, backfilled);
+  g_assert_cmpuint (count_target (two, hs_test_backfill_targets[0]), ==, 1);
+  g_assert_cmpuint (count_target (two, hs_test_backfill_targets[1]), ==, 1);
+  g_assert_cmpuint (count_target (two, hs_test_backfill_targets[2]), ==, 1);
+  assert_rows (parts, HS_TEST_BACKFILL_SQL, hs_test_backfill_rows);
   /* A third time: the fixed end is reached, nothing to do, no request. */
   backfill (&r, 0, parts, two, NULL);
   g_assert_cmpstr (r.out, ==, "backfill #1 is complete already (3 windows): nothing to do\n");
@@ -465,8 +409,8 @@ test_backfill_resume (void)
               "--interval", "1m", "--from", "2024-03-13T00:00:00Z", "--to",
               "2024-03-13T12:00:00Z", "--base-url", hs_test_server_get_base_url (three), NULL);
   g_assert_nonnull (strstr (r.out, "went on at 2024-03-13T05:00:00Z; done\n"));
-  assert_rows (cut, CANDLES_SQL, backfilled);
-  g_assert_cmpuint (count_target (three, window_targets[0]), ==, 1);
+  assert_rows (cut, HS_TEST_BACKFILL_SQL, hs_test_backfill_rows);
+  g_assert_cmpuint (count_target (three, hs_test_backfill_targets[0]), ==, 1);
 }
 
 /* Bars at 00:00, 01:00, 04:00 and 05:00 of a 24/7 market: 02:00 and 03:00 are missing.

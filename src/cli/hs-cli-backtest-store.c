@@ -185,8 +185,8 @@ stored_list (int    argc,
   filter.strategy = strategy;
   filter.symbol = symbol;
   filter.limit = MAX (limit, 0);
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &filter.from_ts, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &filter.to_ts, &error)))
+  if ((from != NULL && !hs_time_parse_bound (from, FALSE, &filter.from_ts, &error))
+      || (to != NULL && !hs_time_parse_bound (to, TRUE, &filter.to_ts, &error)))
     {
       g_printerr ("hindsight-cli: %s\n", error->message);
       g_error_free (error);

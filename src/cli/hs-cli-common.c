@@ -88,22 +88,6 @@ hs_cli_fail (GError *error)
   return status;
 }
 
-/* A --from/--to argument: any form hs_time_parse() takes, in UTC; a bare date given as the end
- * of a range covers that whole day. */
-gboolean
-hs_cli_parse_time_arg (const char *text,
-                       gboolean    end_of_day,
-                       int64_t    *out,
-                       GError    **error)
-{
-  if (!hs_time_parse_bound (text, end_of_day, out, error))
-    {
-      g_prefix_error (error, "bad --%s: ", end_of_day ? "to" : "from");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 hs_cli_json_string (GString    *out,
                     const char *s)

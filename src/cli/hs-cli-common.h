@@ -30,10 +30,6 @@ gboolean  hs_cli_parse            (GOptionContext *context,
                                    char         ***argv,
                                    int            *status);
 int       hs_cli_fail             (GError     *error);
-gboolean  hs_cli_parse_time_arg   (const char *text,
-                                   gboolean    end_of_day,
-                                   int64_t    *out,
-                                   GError    **error);
 void      hs_cli_json_string      (GString    *out,
                                    const char *s);
 void      hs_cli_json_number      (GString    *out,

@@ -234,8 +234,8 @@ hs_cli_indicator (int    argc,
       g_error_free (error);
       return HS_EXIT_BAD_INPUT;
     }
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
+  if ((from != NULL && !hs_time_parse_bound (from, FALSE, &from_ts, &error))
+      || (to != NULL && !hs_time_parse_bound (to, TRUE, &to_ts, &error)))
     {
       g_printerr ("hindsight-cli: %s\n", error->message);
       g_error_free (error);

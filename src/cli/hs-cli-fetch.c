@@ -155,8 +155,8 @@ hs_cli_fetch_request_fill (HsFetchRequest          *request,
       *status = hs_cli_usage_error ("--attempts and --timeout must not be negative");
       return FALSE;
     }
-  if ((o->from != NULL && !hs_cli_parse_time_arg (o->from, FALSE, &request->from, &error))
-      || (o->to != NULL && !hs_cli_parse_time_arg (o->to, TRUE, &request->to, &error))
+  if ((o->from != NULL && !hs_time_parse_bound (o->from, FALSE, &request->from, &error))
+      || (o->to != NULL && !hs_time_parse_bound (o->to, TRUE, &request->to, &error))
       || (o->now != NULL && !hs_cli_parse_now (o->now, &request->now, &error)))
     {
       *status = hs_cli_usage_error ("%s", error->message);

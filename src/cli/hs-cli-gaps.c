@@ -296,8 +296,8 @@ hs_cli_gaps (int    argc,
       return hs_cli_usage_error ("--interval: gaps are found for intervals from 1s to 1d (of "
                                  "%s), not “%s”", names, interval);
     }
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
+  if ((from != NULL && !hs_time_parse_bound (from, FALSE, &from_ts, &error))
+      || (to != NULL && !hs_time_parse_bound (to, TRUE, &to_ts, &error)))
     {
       status = hs_cli_usage_error ("%s", error->message);
       g_error_free (error);

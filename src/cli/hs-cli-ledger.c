@@ -154,8 +154,8 @@ ledger_list (int    argc,
     return status;
   if (argc != 1)
     return hs_cli_usage_error ("ledger list: unexpected argument “%s”", argv[1]);
-  if ((from != NULL && !hs_cli_parse_time_arg (from, FALSE, &from_ts, &error))
-      || (to != NULL && !hs_cli_parse_time_arg (to, TRUE, &to_ts, &error)))
+  if ((from != NULL && !hs_time_parse_bound (from, FALSE, &from_ts, &error))
+      || (to != NULL && !hs_time_parse_bound (to, TRUE, &to_ts, &error)))
     {
       status = hs_cli_usage_error ("%s", error->message);
       g_error_free (error);
@@ -540,8 +540,8 @@ hs_cli_replay (int    argc,
   req.strategy = strategy;
   req.tolerance_us = (int64_t) llround (tolerance_s * G_USEC_PER_SEC);
   req.price_tolerance_pct = price_tol;
-  if (!hs_cli_parse_time_arg (from, FALSE, &req.from_ts, &error)
-      || !hs_cli_parse_time_arg (to, TRUE, &req.to_ts, &error))
+  if (!hs_time_parse_bound (from, FALSE, &req.from_ts, &error)
+      || !hs_time_parse_bound (to, TRUE, &req.to_ts, &error))
     {
       status = hs_cli_usage_error ("%s", error->message);
       g_error_free (error);

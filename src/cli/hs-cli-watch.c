@@ -29,6 +29,7 @@
 #include "hs-poller.h"
 #include "hs-store-watch.h"
 #include "hs-time.h"
+#include "hs-watch-job.h"
 
 static void
 json_time (GString *out,
@@ -59,44 +60,6 @@ time_text (int64_t ts,
       buf[20] = '\0';
     }
   return buf;
-}
-
-/* The provider, kind and interval of a watch or backfill, checked against what the provider
- * serves. */
-static gboolean
-check_series (const char  *provider,
-              const char  *kind,
-              const char  *interval,
-              HsFetchKind *out,
-              GError     **error)
-{
-  const HsProvider *p = hs_provider_lookup (provider);
-
-  if (p == NULL)
-    {
-      g_set_error (error, HS_FETCH_ERROR, HS_FETCH_ERROR_USAGE,
-                   "unknown provider “%s” (see `hindsight-cli providers`)", provider);
-      return FALSE;
-    }
-  if (!hs_fetch_kind_from_string (kind, out) || !hs_provider_supports (p, *out))
-    {
-      g_set_error (error, HS_FETCH_ERROR, HS_FETCH_ERROR_USAGE, "%s has no %s", p->name, kind);
-      return FALSE;
-    }
-  if ((*out == HS_FETCH_CANDLES) != (interval != NULL))
-    {
-      g_set_error (error, HS_FETCH_ERROR, HS_FETCH_ERROR_USAGE,
-                   *out == HS_FETCH_CANDLES ? "candles need --interval"
-                                            : "--interval is for candles only");
-      return FALSE;
-    }
-  if (interval != NULL && hs_provider_find_interval (p, interval) == NULL)
-    {
-      g_set_error (error, HS_FETCH_ERROR, HS_FETCH_ERROR_USAGE, "%s has no %s candles", p->name,
-                   interval);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -228,12 +191,10 @@ hs_cli_watch (int    argc,
       if (argc != 2 || provider == NULL || symbol == NULL || kind == NULL)
         return hs_cli_usage_error ("usage: watch add --provider P --symbol S --kind K "
                                    "[--interval I] [--every SECONDS]");
-      if (!check_series (provider, kind, interval, &k, &error))
+      if (!hs_watch_check_series (provider, kind, interval, &k, &error))
         return hs_cli_usage_error ("%s", error->message);
-      if (every == 0)
-        every = hs_poller_default_period (provider, k);
-      if (!(every >= 1))
-        return hs_cli_usage_error ("--every must be at least 1 second");
+      if (!hs_watch_check_period (provider, k, every, &every, &error))
+        return hs_cli_usage_error ("%s", error->message);
       if (!hs_store_watch_add (store, provider, symbol, kind, interval, every, !disabled,
                                hs_time_now_us (), &id, &created, &error))
         return hs_cli_fail (g_steal_pointer (&error));
@@ -616,7 +577,7 @@ hs_cli_backfill (int    argc,
     return hs_cli_usage_error ("backfill takes options only (or `backfill list`)");
   if (provider == NULL || symbol == NULL)
     return hs_cli_usage_error ("backfill needs --provider and --symbol");
-  if (!check_series (provider, kind ? kind : "candles", interval, &k, &error))
+  if (!hs_watch_check_series (provider, kind ? kind : "candles", interval, &k, &error))
     return hs_cli_usage_error ("%s", error->message);
   if (k != HS_FETCH_CANDLES && k != HS_FETCH_TRADES)
     return hs_cli_usage_error ("a backfill fetches candles or trades");

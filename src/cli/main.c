@@ -80,7 +80,13 @@ main (int    argc,
   g_autofree char *db = NULL;
   int first = 1;
 
+  /* The user's character set, but numbers, times and messages the C way: the CLI's output is
+   * read by scripts and compared byte for byte, so it is the same in every locale and not
+   * translated (docs/i18n.md). Only the GUI follows LC_NUMERIC, LC_TIME and LC_MESSAGES. */
   setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+  setlocale (LC_TIME, "C");
+  setlocale (LC_MESSAGES, "C");
   g_set_prgname ("hindsight-cli");
   hs_http_global_init ();   /* before any thread starts */
 

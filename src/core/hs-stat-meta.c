@@ -11,6 +11,9 @@
 
 #include "hs-stat-meta.h"
 
+#include <glib/gi18n-lib.h>
+
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -33,112 +36,113 @@
  * lists first (in its order), then the ones docs/statistics.md adds. */
 static const HsStatMeta stats[] = {
   /* Core */
-  { "total_return", "Total return", CORE, FRACTION, HIGHER, TRUE,
-    "How much the account grew over the whole run: end equity over start equity, minus one." },
-  { "net_profit", "Net profit", CORE, FRACTION, HIGHER, TRUE,
-    "The run's profit as a fraction of the starting equity (LEAN's Net Profit)." },
-  { "net_profit_currency", "Net profit (money)", CORE, CURRENCY, HIGHER, TRUE,
-    "End equity minus start equity, in the account currency." },
-  { "compounding_annual_return", "Annual return (CAGR)", CORE, FRACTION, HIGHER, TRUE,
-    "The constant yearly return that would turn the start equity into the end equity over "
-    "the run's length." },
-  { "final_value", "Final value", CORE, CURRENCY, HIGHER, FALSE,
-    "The account's value at the last bar." },
-  { "start_equity", "Start equity", CORE, CURRENCY, NONE, FALSE,
-    "The account's value when the run began: the initial cash." },
-  { "end_equity", "End equity", CORE, CURRENCY, HIGHER, FALSE,
-    "The account's value when the run ended, open positions at their last price." },
+  { "total_return", N_("Total return"), CORE, FRACTION, HIGHER, TRUE,
+    N_("How much the account grew over the whole run: end equity over start equity, minus one.") },
+  { "net_profit", N_("Net profit"), CORE, FRACTION, HIGHER, TRUE,
+    N_("The run's profit as a fraction of the starting equity (LEAN's Net Profit).") },
+  { "net_profit_currency", N_("Net profit (money)"), CORE, CURRENCY, HIGHER, TRUE,
+    N_("End equity minus start equity, in the account currency.") },
+  { "compounding_annual_return", N_("Annual return (CAGR)"), CORE, FRACTION, HIGHER, TRUE,
+    N_("The constant yearly return that would turn the start equity into the end equity over "
+    "the run's length.") },
+  { "final_value", N_("Final value"), CORE, CURRENCY, HIGHER, FALSE,
+    N_("The account's value at the last bar.") },
+  { "start_equity", N_("Start equity"), CORE, CURRENCY, NONE, FALSE,
+    N_("The account's value when the run began: the initial cash.") },
+  { "end_equity", N_("End equity"), CORE, CURRENCY, HIGHER, FALSE,
+    N_("The account's value when the run ended, open positions at their last price.") },
   /* Risk */
-  { "sharpe_ratio", "Sharpe ratio", RISK, RATIO, HIGHER, TRUE,
-    "The mean daily return above the risk-free rate per unit of its volatility, annualized." },
-  { "sortino_ratio", "Sortino ratio", RISK, RATIO, HIGHER, TRUE,
-    "Like the Sharpe ratio, but only the returns below the risk-free rate count as risk." },
-  { "max_drawdown", "Max drawdown", RISK, FRACTION, LOWER, FALSE,
-    "The deepest fall of the equity from a previous peak, as a fraction of that peak." },
-  { "probabilistic_sharpe_ratio", "Probabilistic Sharpe ratio", RISK, FRACTION, HIGHER, FALSE,
-    "The probability that the true Sharpe ratio is above 1, given the returns' length, "
-    "skewness and tails." },
-  { "annual_standard_deviation", "Annual volatility", RISK, FRACTION, LOWER, FALSE,
-    "The standard deviation of the daily returns, scaled to a year." },
-  { "annual_variance", "Annual variance", RISK, RATIO, LOWER, FALSE,
-    "The variance of the daily returns, scaled to a year." },
-  { "beta", "Beta", RISK, RATIO, NONE, FALSE,
-    "How strongly the returns move with the benchmark's: 1 moves with it, 0 ignores it." },
-  { "alpha", "Alpha", RISK, RATIO, HIGHER, TRUE,
-    "The yearly return the benchmark and the risk-free rate do not explain (Jensen's alpha)." },
-  { "drawdown_recovery", "Drawdown recovery", RISK, HS_STAT_UNIT_DAYS, LOWER, FALSE,
-    "The longest time in days the equity took to climb back to a previous peak." },
-  { "var_95", "Value at risk (95 %)", RISK, FRACTION, HIGHER, TRUE,
-    "The daily return that only the worst 5 % of days fell below." },
+  { "sharpe_ratio", N_("Sharpe ratio"), RISK, RATIO, HIGHER, TRUE,
+    N_("The mean daily return above the risk-free rate per unit of its volatility, annualized.") },
+  { "sortino_ratio", N_("Sortino ratio"), RISK, RATIO, HIGHER, TRUE,
+    N_("Like the Sharpe ratio, but only the returns below the risk-free rate count as risk.") },
+  { "max_drawdown", N_("Max drawdown"), RISK, FRACTION, LOWER, FALSE,
+    N_("The deepest fall of the equity from a previous peak, as a fraction of that peak.") },
+  { "probabilistic_sharpe_ratio", N_("Probabilistic Sharpe ratio"), RISK, FRACTION, HIGHER, FALSE,
+    N_("The probability that the true Sharpe ratio is above 1, given the returns' length, "
+    "skewness and tails.") },
+  { "annual_standard_deviation", N_("Annual volatility"), RISK, FRACTION, LOWER, FALSE,
+    N_("The standard deviation of the daily returns, scaled to a year.") },
+  { "annual_variance", N_("Annual variance"), RISK, RATIO, LOWER, FALSE,
+    N_("The variance of the daily returns, scaled to a year.") },
+  { "beta", N_("Beta"), RISK, RATIO, NONE, FALSE,
+    N_("How strongly the returns move with the benchmark's: 1 moves with it, 0 ignores it.") },
+  { "alpha", N_("Alpha"), RISK, RATIO, HIGHER, TRUE,
+    N_("The yearly return the benchmark and the risk-free rate do not explain (Jensen's alpha).") },
+  { "drawdown_recovery", N_("Drawdown recovery"), RISK, HS_STAT_UNIT_DAYS, LOWER, FALSE,
+    N_("The longest time in days the equity took to climb back to a previous peak.") },
+  { "var_95", N_("Value at risk (95 %)"), RISK, FRACTION, HIGHER, TRUE,
+    /* xgettext: no-c-format */
+    N_("The daily return that only the worst 5 % of days fell below.") },
   /* Trading */
-  { "total_trades", "Trades", TRADING, COUNT, NONE, FALSE,
-    "Closed round trips: an entry and the exit that closed it." },
-  { "winning_trades", "Winning trades", TRADING, COUNT, HIGHER, FALSE,
-    "Trades that made money after fees." },
-  { "losing_trades", "Losing trades", TRADING, COUNT, LOWER, FALSE,
-    "Trades that lost money after fees." },
-  { "win_rate", "Win rate", TRADING, FRACTION, HIGHER, FALSE,
-    "The share of trades that made money." },
-  { "loss_rate", "Loss rate", TRADING, FRACTION, LOWER, FALSE,
-    "The share of trades that lost money." },
-  { "average_win", "Average win", TRADING, FRACTION, HIGHER, FALSE,
-    "The mean gain of the winning trades, as a fraction of the capital at the time." },
-  { "average_loss", "Average loss", TRADING, FRACTION, HIGHER, TRUE,
-    "The mean loss of the losing trades, as a fraction of the capital at the time." },
-  { "profit_factor", "Profit factor", TRADING, RATIO, HIGHER, FALSE,
-    "The winners' total profit divided by the losers' total loss." },
-  { "profit_loss_ratio", "Profit-loss ratio", TRADING, RATIO, HIGHER, FALSE,
-    "The average win divided by the size of the average loss." },
-  { "expectancy", "Expectancy", TRADING, RATIO, HIGHER, TRUE,
-    "What a trade is expected to make, in units of the average loss." },
-  { "total_orders", "Orders", TRADING, COUNT, NONE, FALSE,
-    "Orders sent to the simulated broker, entries and exits." },
-  { "longest_losing_streak", "Longest losing streak", TRADING, COUNT, LOWER, FALSE,
-    "The most losing trades in a row." },
-  { "average_holding_time", "Average holding time", TRADING, HS_STAT_UNIT_SECONDS, NONE, FALSE,
-    "How long a trade stayed open on average." },
-  { "exposure", "Exposure", TRADING, FRACTION, NONE, FALSE,
-    "The share of the run's time with a position open." },
+  { "total_trades", N_("Trades"), TRADING, COUNT, NONE, FALSE,
+    N_("Closed round trips: an entry and the exit that closed it.") },
+  { "winning_trades", N_("Winning trades"), TRADING, COUNT, HIGHER, FALSE,
+    N_("Trades that made money after fees.") },
+  { "losing_trades", N_("Losing trades"), TRADING, COUNT, LOWER, FALSE,
+    N_("Trades that lost money after fees.") },
+  { "win_rate", N_("Win rate"), TRADING, FRACTION, HIGHER, FALSE,
+    N_("The share of trades that made money.") },
+  { "loss_rate", N_("Loss rate"), TRADING, FRACTION, LOWER, FALSE,
+    N_("The share of trades that lost money.") },
+  { "average_win", N_("Average win"), TRADING, FRACTION, HIGHER, FALSE,
+    N_("The mean gain of the winning trades, as a fraction of the capital at the time.") },
+  { "average_loss", N_("Average loss"), TRADING, FRACTION, HIGHER, TRUE,
+    N_("The mean loss of the losing trades, as a fraction of the capital at the time.") },
+  { "profit_factor", N_("Profit factor"), TRADING, RATIO, HIGHER, FALSE,
+    N_("The winners' total profit divided by the losers' total loss.") },
+  { "profit_loss_ratio", N_("Profit-loss ratio"), TRADING, RATIO, HIGHER, FALSE,
+    N_("The average win divided by the size of the average loss.") },
+  { "expectancy", N_("Expectancy"), TRADING, RATIO, HIGHER, TRUE,
+    N_("What a trade is expected to make, in units of the average loss.") },
+  { "total_orders", N_("Orders"), TRADING, COUNT, NONE, FALSE,
+    N_("Orders sent to the simulated broker, entries and exits.") },
+  { "longest_losing_streak", N_("Longest losing streak"), TRADING, COUNT, LOWER, FALSE,
+    N_("The most losing trades in a row.") },
+  { "average_holding_time", N_("Average holding time"), TRADING, HS_STAT_UNIT_SECONDS, NONE, FALSE,
+    N_("How long a trade stayed open on average.") },
+  { "exposure", N_("Exposure"), TRADING, FRACTION, NONE, FALSE,
+    N_("The share of the run's time with a position open.") },
   /* Advanced */
-  { "information_ratio", "Information ratio", ADVANCED, RATIO, HIGHER, TRUE,
-    "The yearly return above the benchmark per unit of tracking error." },
-  { "tracking_error", "Tracking error", ADVANCED, FRACTION, NONE, FALSE,
-    "How far the returns stray from the benchmark's: the annualized deviation of the "
-    "difference." },
-  { "treynor_ratio", "Treynor ratio", ADVANCED, RATIO, HIGHER, TRUE,
-    "The yearly return above the risk-free rate per unit of beta." },
-  { "total_fees", "Total fees", ADVANCED, CURRENCY, LOWER, FALSE,
-    "Everything the fee model charged over the run." },
-  { "estimated_strategy_capacity", "Strategy capacity", ADVANCED, CURRENCY, HIGHER, FALSE,
-    "Roughly how much money the strategy could trade before its own orders move prices "
-    "(LEAN's estimate)." },
-  { "lowest_capacity_asset", "Lowest-capacity asset", ADVANCED, HS_STAT_UNIT_TEXT, NONE, FALSE,
-    "The instrument that limits the capacity most." },
-  { "portfolio_turnover", "Portfolio turnover", ADVANCED, FRACTION, NONE, FALSE,
-    "The value traded per day as a fraction of the equity, on average." },
-  { "calmar_ratio", "Calmar ratio", ADVANCED, RATIO, HIGHER, TRUE,
-    "The annual return divided by the maximum drawdown." },
-  { "omega_ratio", "Omega ratio", ADVANCED, RATIO, HIGHER, FALSE,
-    "The sum of the returns above the risk-free rate over the sum of those below it." },
-  { "tail_ratio", "Tail ratio", ADVANCED, RATIO, HIGHER, FALSE,
-    "The size of the best 5 % of daily returns against the size of the worst 5 %." },
-  { "stability", "Stability", ADVANCED, RATIO, HIGHER, FALSE,
-    "How straight the cumulative log return grows: the R² of a line fitted through it." },
+  { "information_ratio", N_("Information ratio"), ADVANCED, RATIO, HIGHER, TRUE,
+    N_("The yearly return above the benchmark per unit of tracking error.") },
+  { "tracking_error", N_("Tracking error"), ADVANCED, FRACTION, NONE, FALSE,
+    N_("How far the returns stray from the benchmark's: the annualized deviation of the "
+    "difference.") },
+  { "treynor_ratio", N_("Treynor ratio"), ADVANCED, RATIO, HIGHER, TRUE,
+    N_("The yearly return above the risk-free rate per unit of beta.") },
+  { "total_fees", N_("Total fees"), ADVANCED, CURRENCY, LOWER, FALSE,
+    N_("Everything the fee model charged over the run.") },
+  { "estimated_strategy_capacity", N_("Strategy capacity"), ADVANCED, CURRENCY, HIGHER, FALSE,
+    N_("Roughly how much money the strategy could trade before its own orders move prices "
+    "(LEAN's estimate).") },
+  { "lowest_capacity_asset", N_("Lowest-capacity asset"), ADVANCED, HS_STAT_UNIT_TEXT, NONE, FALSE,
+    N_("The instrument that limits the capacity most.") },
+  { "portfolio_turnover", N_("Portfolio turnover"), ADVANCED, FRACTION, NONE, FALSE,
+    N_("The value traded per day as a fraction of the equity, on average.") },
+  { "calmar_ratio", N_("Calmar ratio"), ADVANCED, RATIO, HIGHER, TRUE,
+    N_("The annual return divided by the maximum drawdown.") },
+  { "omega_ratio", N_("Omega ratio"), ADVANCED, RATIO, HIGHER, FALSE,
+    N_("The sum of the returns above the risk-free rate over the sum of those below it.") },
+  { "tail_ratio", N_("Tail ratio"), ADVANCED, RATIO, HIGHER, FALSE,
+    N_("The size of the best 5 % of daily returns against the size of the worst 5 %.") },
+  { "stability", N_("Stability"), ADVANCED, RATIO, HIGHER, FALSE,
+    N_("How straight the cumulative log return grows: the R² of a line fitted through it.") },
   /* Strategy-specific */
-  { "pivot_highs_detected", "Swing highs", STRATEGY, COUNT, NONE, FALSE,
-    "Swing highs (pivot highs) the market-structure strategy found." },
-  { "pivot_lows_detected", "Swing lows", STRATEGY, COUNT, NONE, FALSE,
-    "Swing lows (pivot lows) the market-structure strategy found." },
-  { "bos_signals_generated", "Break-of-structure signals", STRATEGY, COUNT, NONE, FALSE,
-    "Closes beyond the last swing high or low that gave a signal." },
-  { "position_flips", "Position flips", STRATEGY, COUNT, NONE, FALSE,
-    "Times a position was reversed from long to short or back in one step." },
-  { "liquidation_events", "Liquidations", STRATEGY, COUNT, LOWER, FALSE,
-    "Positions closed because the account could not carry them." },
+  { "pivot_highs_detected", N_("Swing highs"), STRATEGY, COUNT, NONE, FALSE,
+    N_("Swing highs (pivot highs) the market-structure strategy found.") },
+  { "pivot_lows_detected", N_("Swing lows"), STRATEGY, COUNT, NONE, FALSE,
+    N_("Swing lows (pivot lows) the market-structure strategy found.") },
+  { "bos_signals_generated", N_("Break-of-structure signals"), STRATEGY, COUNT, NONE, FALSE,
+    N_("Closes beyond the last swing high or low that gave a signal.") },
+  { "position_flips", N_("Position flips"), STRATEGY, COUNT, NONE, FALSE,
+    N_("Times a position was reversed from long to short or back in one step.") },
+  { "liquidation_events", N_("Liquidations"), STRATEGY, COUNT, LOWER, FALSE,
+    N_("Positions closed because the account could not carry them.") },
 };
 
 static const char *const group_labels[HS_STAT_N_GROUPS] = {
-  "Core", "Risk", "Trading", "Advanced", "Strategy-specific",
+  N_("Core"), N_("Risk"), N_("Trading"), N_("Advanced"), N_("Strategy-specific"),
 };
 
 /**
@@ -180,9 +184,9 @@ hs_stat_unit_label (HsStatUnit unit)
   switch (unit)
     {
     case HS_STAT_UNIT_FRACTION: return "%";
-    case HS_STAT_UNIT_CURRENCY: return "account currency";
-    case HS_STAT_UNIT_DAYS: return "days";
-    case HS_STAT_UNIT_SECONDS: return "time";
+    case HS_STAT_UNIT_CURRENCY: return N_("account currency");
+    case HS_STAT_UNIT_DAYS: return N_("days");
+    case HS_STAT_UNIT_SECONDS: return N_("time");
     case HS_STAT_UNIT_RATIO:
     case HS_STAT_UNIT_COUNT:
     case HS_STAT_UNIT_TEXT:
@@ -267,20 +271,23 @@ append_grouped (GString *out,
                 int      decimals)
 {
   char buf[64];
-  const char *dot = NULL;
+  const struct lconv *lc = localeconv ();
+  const char *sep = ",";
   size_t int_len;
 
+  /* The locale's decimal mark (the GUI runs in the user's LC_NUMERIC) and its thousands
+   * separator; ',' where the locale has none (C), so the C locale reads "101,831.37". */
+  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
+    sep = lc->thousands_sep;
   g_snprintf (buf, sizeof buf, "%.*f", decimals, fabs (v));
-  dot = strchr (buf, '.');
-  int_len = dot != NULL ? (size_t) (dot - buf) : strlen (buf);
+  int_len = strspn (buf, "0123456789");
   for (size_t i = 0; i < int_len; i++)
     {
       if (i > 0 && (int_len - i) % 3 == 0)
-        g_string_append_c (out, ',');
+        g_string_append (out, sep);
       g_string_append_c (out, buf[i]);
     }
-  if (dot != NULL)
-    g_string_append (out, dot);
+  g_string_append (out, buf + int_len);
 }
 
 /* A minus sign (U+2212) when the rounded value is negative, so −0.00 does not appear. */
@@ -350,7 +357,8 @@ hs_stat_format (const HsStatMeta *meta,
       append_grouped (out, value, 0);
       break;
     case HS_STAT_UNIT_DAYS:
-      g_string_append_printf (out, "%.0f %s", value, value == 1 ? "day" : "days");
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%.0f day", "%.0f days",
+                                                (gulong) MIN (round (fabs (value)), G_MAXULONG)), value);
       break;
     case HS_STAT_UNIT_SECONDS:
       append_duration (out, value);

@@ -18,6 +18,8 @@
 
 #include "hs-strategy.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hs-eval.h"
 #include "hs-expr.h"
 #include "hs-indicators.h"
@@ -614,8 +616,14 @@ run_cvd_imbalance (const HsStrategyParams *p,
               first = FALSE;
             }
           if (rvol[i] < 0.5)
-            g_string_append_printf (note, "%s\"low volume: %.2f× the average\"",
-                                    first ? "" : ",", rvol[i]);
+            {
+              /* The note is stored and exported: a '.' decimal in every locale. */
+              char num[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_string_append_printf (note, "%s\"low volume: %s× the average\"",
+                                      first ? "" : ",", g_ascii_formatd (num, sizeof num, "%.2f",
+                                                                         rvol[i]));
+            }
           g_string_append_c (note, ']');
           note_event (sig, i, note);
         }
@@ -780,108 +788,108 @@ static const char *const spike_modes[] = { "follow", "fade", NULL };
 
 #define DIRECTION(def) \
   { "direction", HS_PARAM_ENUM, 0, 0, 0, 0, def, directions, \
-    "long_only: buy and sell; short_only: short and cover; long_short: always in the market " \
-    "after the first signal, reversing on the opposite one" }
+    N_("long_only: buy and sell; short_only: short and cover; long_short: always in the market " \
+    "after the first signal, reversing on the opposite one") }
 
 static const HsParamSpec sma_cross_params[] = {
   { "fast", HS_PARAM_INT, 10, 1, 1000, 1, NULL, NULL,
-    "Bars of the fast simple moving average" },
+    N_("Bars of the fast simple moving average") },
   { "slow", HS_PARAM_INT, 30, 2, 5000, 1, NULL, NULL,
-    "Bars of the slow simple moving average (more than fast)" },
+    N_("Bars of the slow simple moving average (more than fast)") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec rsi_reversion_params[] = {
-  { "period", HS_PARAM_INT, 14, 2, 1000, 1, NULL, NULL, "Bars of Wilder's RSI" },
+  { "period", HS_PARAM_INT, 14, 2, 1000, 1, NULL, NULL, N_("Bars of Wilder's RSI") },
   { "lower", HS_PARAM_DOUBLE, 30, 0, 100, 1, NULL, NULL,
-    "Buy (or cover) while the RSI is below this level" },
+    N_("Buy (or cover) while the RSI is below this level") },
   { "upper", HS_PARAM_DOUBLE, 70, 0, 100, 1, NULL, NULL,
-    "Sell (or short) while the RSI is above this level (more than lower)" },
+    N_("Sell (or short) while the RSI is above this level (more than lower)") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec bollinger_params[] = {
-  { "period", HS_PARAM_INT, 20, 2, 1000, 1, NULL, NULL, "Bars of the bands' moving average" },
+  { "period", HS_PARAM_INT, 20, 2, 1000, 1, NULL, NULL, N_("Bars of the bands' moving average") },
   { "k", HS_PARAM_DOUBLE, 2, 0.1, 10, 0.1, NULL, NULL,
-    "Width of the bands in standard deviations" },
+    N_("Width of the bands in standard deviations") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec macd_params[] = {
-  { "fast", HS_PARAM_INT, 12, 1, 1000, 1, NULL, NULL, "Bars of the fast EMA" },
-  { "slow", HS_PARAM_INT, 26, 2, 5000, 1, NULL, NULL, "Bars of the slow EMA (more than fast)" },
-  { "signal", HS_PARAM_INT, 9, 1, 1000, 1, NULL, NULL, "Bars of the signal line's EMA" },
+  { "fast", HS_PARAM_INT, 12, 1, 1000, 1, NULL, NULL, N_("Bars of the fast EMA") },
+  { "slow", HS_PARAM_INT, 26, 2, 5000, 1, NULL, NULL, N_("Bars of the slow EMA (more than fast)") },
+  { "signal", HS_PARAM_INT, 9, 1, 1000, 1, NULL, NULL, N_("Bars of the signal line's EMA") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec market_structure_params[] = {
   { "pivot_bars", HS_PARAM_INT, 5, 1, 100, 1, NULL, NULL,
-    "Bars on each side of a swing high or low" },
+    N_("Bars on each side of a swing high or low") },
   { "lower_timeframe", HS_PARAM_INTERVAL, 0, 0, 0, 0, "", NULL,
-    "Timeframe the structure is analysed on: the bars resampled to it (not shorter than "
-    "them); empty for the bars' own" },
+    N_("Timeframe the structure is analysed on: the bars resampled to it (not shorter than "
+       "them); empty for the bars' own") },
   DIRECTION ("long_short"),
 };
 
 static const HsParamSpec cvd_params[] = {
   { "lookback", HS_PARAM_INT, 20, 1, 10000, 1, NULL, NULL,
-    "Bars over which the change of the cumulative volume delta is measured" },
-  { "ema_period", HS_PARAM_INT, 20, 1, 1000, 1, NULL, NULL, "Bars of the price trend's EMA" },
+    N_("Bars over which the change of the cumulative volume delta is measured") },
+  { "ema_period", HS_PARAM_INT, 20, 1, 1000, 1, NULL, NULL, N_("Bars of the price trend's EMA") },
   { "buy_threshold", HS_PARAM_DOUBLE, 25, 0, 100, 5, NULL, NULL,
-    "Score (−100 … 100) from which a signal is BUY (SELL below its negative)" },
+    N_("Score (−100 … 100) from which a signal is BUY (SELL below its negative)") },
   { "strong_threshold", HS_PARAM_DOUBLE, 60, 0, 100, 5, NULL, NULL,
-    "Score from which a signal is STRONG_BUY (STRONG_SELL; more than buy_threshold)" },
+    N_("Score from which a signal is STRONG_BUY (STRONG_SELL; more than buy_threshold)") },
   { "min_signal", HS_PARAM_ENUM, 0, 0, 0, 0, "strong", min_signals,
-    "Enter on STRONG signals only, or on any BUY / SELL" },
+    N_("Enter on STRONG signals only, or on any BUY / SELL") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec vwap_scalp_params[] = {
-  { "ema_fast", HS_PARAM_INT, 20, 1, 1000, 1, NULL, NULL, "Bars of the fast EMA (EMA20)" },
+  { "ema_fast", HS_PARAM_INT, 20, 1, 1000, 1, NULL, NULL, N_("Bars of the fast EMA (EMA20)") },
   { "ema_slow", HS_PARAM_INT, 50, 2, 5000, 1, NULL, NULL,
-    "Bars of the slow EMA (EMA50; more than ema_fast)" },
+    N_("Bars of the slow EMA (EMA50; more than ema_fast)") },
   { "slope_bars", HS_PARAM_INT, 5, 1, 1000, 1, NULL, NULL,
-    "Bars over which the fast EMA's slope is measured" },
+    N_("Bars over which the fast EMA's slope is measured") },
   { "rvol_period", HS_PARAM_INT, 20, 1, 1000, 1, NULL, NULL,
-    "Bars of the average that relative volume compares with" },
+    N_("Bars of the average that relative volume compares with") },
   { "min_rvol", HS_PARAM_DOUBLE, 1.5, 0, 100, 0.1, NULL, NULL,
-    "Least relative volume for an entry" },
+    N_("Least relative volume for an entry") },
   { "max_hold_bars", HS_PARAM_INT, 30, 0, 100000, 1, NULL, NULL,
-    "Time stop in bars (0: none; a time stop in the run's settings wins)" },
+    N_("Time stop in bars (0: none; a time stop in the run's settings wins)") },
   DIRECTION ("long_only"),
 };
 
 static const HsParamSpec price_spike_params[] = {
   { "threshold", HS_PARAM_DOUBLE, 0.05, 0.001, 1, 0.01, NULL, NULL,
-    "Change of the yes price (in dollars, 0 … 1) over lookback bars that is a spike" },
-  { "lookback", HS_PARAM_INT, 1, 1, 1000, 1, NULL, NULL, "Bars the change is measured over" },
+    N_("Change of the yes price (in dollars, 0 … 1) over lookback bars that is a spike") },
+  { "lookback", HS_PARAM_INT, 1, 1, 1000, 1, NULL, NULL, N_("Bars the change is measured over") },
   { "hold_bars", HS_PARAM_INT, 5, 0, 100000, 1, NULL, NULL,
-    "Time stop in bars (0: hold until the opposite spike)" },
+    N_("Time stop in bars (0: hold until the opposite spike)") },
   { "mode", HS_PARAM_ENUM, 0, 0, 0, 0, "follow", spike_modes,
-    "follow: buy yes after an up-spike; fade: sell it" },
+    N_("follow: buy yes after an up-spike; fade: sell it") },
   DIRECTION ("long_short"),
 };
 
 static const HsStrategyInfo strategies[] = {
-  { "sma_cross", "1", "Long when the fast SMA crosses above the slow one, out when it crosses "
-    "below", sma_cross_params, G_N_ELEMENTS (sma_cross_params), run_sma_cross },
-  { "rsi_reversion", "1", "Buy when the RSI is oversold, sell when it is overbought",
+  { "sma_cross", "1", N_("Long when the fast SMA crosses above the slow one, out when it crosses "
+    "below"), sma_cross_params, G_N_ELEMENTS (sma_cross_params), run_sma_cross },
+  { "rsi_reversion", "1", N_("Buy when the RSI is oversold, sell when it is overbought"),
     rsi_reversion_params, G_N_ELEMENTS (rsi_reversion_params), run_rsi_reversion },
-  { "bollinger_breakout", "1", "Long on a close above the upper band, out below the middle",
+  { "bollinger_breakout", "1", N_("Long on a close above the upper band, out below the middle"),
     bollinger_params, G_N_ELEMENTS (bollinger_params), run_bollinger_breakout },
-  { "macd_signal", "1", "Long when the MACD line crosses above its signal line, out when "
-    "below", macd_params, G_N_ELEMENTS (macd_params), run_macd_signal },
-  { "buy_and_hold", "1", "Buy at the first opportunity and hold to the end", NULL, 0,
+  { "macd_signal", "1", N_("Long when the MACD line crosses above its signal line, out when "
+    "below"), macd_params, G_N_ELEMENTS (macd_params), run_macd_signal },
+  { "buy_and_hold", "1", N_("Buy at the first opportunity and hold to the end"), NULL, 0,
     run_buy_and_hold },
-  { "market_structure", "1", "Trade breaks of structure: closes beyond the last swing high or "
-    "low (seed 002's counters)", market_structure_params,
+  { "market_structure", "1", N_("Trade breaks of structure: closes beyond the last swing high or "
+    "low (seed 002's counters)"), market_structure_params,
     G_N_ELEMENTS (market_structure_params), run_market_structure },
-  { "cvd_imbalance", "1", "STRONG_BUY … STRONG_SELL from volume delta, trend and order-book "
-    "imbalance, with confidence, reasons and warnings", cvd_params,
+  { "cvd_imbalance", "1", N_("STRONG_BUY … STRONG_SELL from volume delta, trend and order-book "
+    "imbalance, with confidence, reasons and warnings"), cvd_params,
     G_N_ELEMENTS (cvd_params), run_cvd_imbalance },
-  { "vwap_scalp", "1", "VWAP reclaim scalp with σ bands, EMA20/50 and slope, relative volume, "
-    "HOD/LOD", vwap_scalp_params, G_N_ELEMENTS (vwap_scalp_params), run_vwap_scalp },
-  { "price_spike", "1", "Trade spikes of a prediction market's yes price", price_spike_params,
+  { "vwap_scalp", "1", N_("VWAP reclaim scalp with σ bands, EMA20/50 and slope, relative volume, "
+    "HOD/LOD"), vwap_scalp_params, G_N_ELEMENTS (vwap_scalp_params), run_vwap_scalp },
+  { "price_spike", "1", N_("Trade spikes of a prediction market's yes price"), price_spike_params,
     G_N_ELEMENTS (price_spike_params), run_price_spike },
 };
 

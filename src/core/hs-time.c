@@ -375,7 +375,8 @@ hs_time_now_us (void)
  * @end_of_day: the bound is the end of a range: a bare date (YYYY-MM-DD) means its last
  *   microsecond, so that "to 2024-03-05" takes the whole day
  *
- * hs_time_parse() for the ends of a range (--from, --to, the GUI's date pickers).
+ * hs_time_parse() for the ends of a range (--from, --to, the GUI's date pickers). An error
+ * names the end as the CLI and the backtest request call it: "bad --from: …", "bad --to: …".
  */
 gboolean
 hs_time_parse_bound (const char *text,
@@ -384,7 +385,10 @@ hs_time_parse_bound (const char *text,
                      GError    **error)
 {
   if (!hs_time_parse (text, NULL, out, error))
-    return FALSE;
+    {
+      g_prefix_error (error, "bad --%s: ", end_of_day ? "to" : "from");
+      return FALSE;
+    }
   if (end_of_day && strlen (text) == 10)
     *out += G_GINT64_CONSTANT (86400000000) - 1;
   return TRUE;

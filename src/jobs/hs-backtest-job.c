@@ -122,20 +122,6 @@ hs_backtest_data_end_read (HsBacktestData *d)
 }
 
 /* --from and --to, as the CLI names them. */
-static gboolean
-parse_bound (const char *text,
-             gboolean    end_of_day,
-             int64_t    *out,
-             GError    **error)
-{
-  if (!hs_time_parse_bound (text, end_of_day, out, error))
-    {
-      g_prefix_error (error, "bad --%s: ", end_of_day ? "to" : "from");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* For each bar, the benchmark's close as of its time (the last benchmark bar starting at or
  * before it), NAN before the first. */
 static double *
@@ -205,8 +191,8 @@ hs_backtest_request_build (const HsBacktestRequest *q,
   if (q->profile != NULL && !g_str_equal (q->profile, "default")
       && !g_str_equal (q->profile, "lean"))
     return request_error (error, "--profile must be default or lean");
-  if ((q->from != NULL && !parse_bound (q->from, FALSE, &from_ts, error))
-      || (q->to != NULL && !parse_bound (q->to, TRUE, &to_ts, error)))
+  if ((q->from != NULL && !hs_time_parse_bound (q->from, FALSE, &from_ts, error))
+      || (q->to != NULL && !hs_time_parse_bound (q->to, TRUE, &to_ts, error)))
     return FALSE;
 
   /* The request: strategy and parameters, models. Checked before any data is read. */

@@ -87,13 +87,19 @@ hs_job_progress_send (double      fraction,
 {
   HsJobProgress *p = progress;
   ProgressCall *c = g_new0 (ProgressCall, 1);
+  g_autoptr(GSource) source = NULL;
 
   c->func = p->func;
   c->data = p->data;
   c->fraction = fraction;
   c->message = g_strdup (message);
-  g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, progress_dispatch_cb, c,
-                              progress_call_free);
+  /* Not g_main_context_invoke(): a worker without a thread-default context of its own has
+   * the global default one as its thread-default, and invoke would run the call on the worker
+   * whenever the main thread is not iterating it at that moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_dispatch_cb, c, progress_call_free);
+  g_source_attach (source, p->context);
 }
 
 /* ---- Running a job on a worker ---- */
@@ -106,7 +112,26 @@ typedef struct
   HsJobRunFunc    run;
   GDestroyNotify  result_free;
   HsJobProgress  *progress;       /* (owned) (nullable) */
+  int64_t         started;        /* g_get_monotonic_time() at the start */
 } JobData;
+
+/* hs_job_set_finished_func(): main thread only, so no lock. */
+static HsJobFinishedFunc finished_func;
+static gpointer finished_data;
+
+/**
+ * hs_job_set_finished_func:
+ * @func: (nullable): called for each job finished with hs_job_run_finish(); %NULL: none
+ *
+ * Sets the one observer of finished jobs (main thread only).
+ */
+void
+hs_job_set_finished_func (HsJobFinishedFunc func,
+                          gpointer          user_data)
+{
+  finished_func = func;
+  finished_data = user_data;
+}
 
 static void
 job_data_free (gpointer data)
@@ -192,6 +217,7 @@ hs_job_run_async (const char          *db_path,
   d->request_free = request_free;
   d->run = run;
   d->result_free = result_free;
+  d->started = g_get_monotonic_time ();
   if (progress != NULL)
     d->progress = hs_job_progress_new (progress, progress_data);
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -216,5 +242,12 @@ hs_job_run_finish (GAsyncResult *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
+  if (finished_func != NULL)
+    {
+      JobData *d = g_task_get_task_data (G_TASK (result));
+
+      finished_func (g_task_get_name (G_TASK (result)), g_get_monotonic_time () - d->started,
+                     !g_task_had_error (G_TASK (result)), finished_data);
+    }
   return g_task_propagate_pointer (G_TASK (result), error);
 }

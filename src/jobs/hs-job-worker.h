@@ -48,4 +48,15 @@ gpointer       hs_job_run_finish    (GAsyncResult        *result,
                                      gpointer             source_tag,
                                      GError             **error);
 
+/* Called on the main thread by hs_job_run_finish() for every job run with hs_job_run_async():
+ * its name, how long it ran (µs, from start to finish) and whether it succeeded. The app uses it
+ * to notify about long jobs that finish while its window is in the background (hs-notify.c). */
+typedef void (*HsJobFinishedFunc) (const char *name,
+                                   int64_t     elapsed_us,
+                                   gboolean    success,
+                                   gpointer    user_data);
+
+void           hs_job_set_finished_func (HsJobFinishedFunc func,
+                                         gpointer          user_data);
+
 G_END_DECLS

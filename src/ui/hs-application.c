@@ -15,6 +15,11 @@
 
 #include <glib/gi18n.h>
 
+#include "hs-about.h"
+#include "hs-job-worker.h"
+#include "hs-notify.h"
+#include "hs-preferences.h"
+#include "hs-recovery.h"
 #include "hs-settings.h"
 #include "hs-ui.h"
 #include "hs-window.h"
@@ -170,26 +175,15 @@ about_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  GtkApplication *app = user_data;
-  GtkWindow *parent = gtk_application_get_active_window (app);
-  static const char *developers[] = { "The Hindsight developers", NULL };
-  GtkIconTheme *theme = gtk_icon_theme_get_for_display (parent != NULL
-                                                          ? gtk_widget_get_display (GTK_WIDGET (parent))
-                                                          : gdk_display_get_default ());
-  /* Until the application icon is installed (data/icons), show the app's own symbol. */
-  const char *icon = gtk_icon_theme_has_icon (theme, APPLICATION_ID) ? APPLICATION_ID
-                                                                    : "hs-candles-symbolic";
+  hs_about_show (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
+}
 
-  adw_show_about_window (parent,
-                         "application-name", _("Hindsight"),
-                         "application-icon", icon,
-                         "version", PACKAGE_VERSION,
-                         "developer-name", _("The Hindsight developers"),
-                         "developers", developers,
-                         "comments", _("A time capsule for trading strategies: market data, "
-                                       "signals, paper trades and backtests in one local file."),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  hs_preferences_show (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
 }
 
 static void
@@ -208,6 +202,7 @@ static const struct
   const char *accels[3];
 } shortcuts[] = {
   { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
   { "window.close", { "<Control>w", NULL } },
   { "win.show-help-overlay", { "<Control>question", "F1", NULL } },
   { "window.open-database", { "<Control>o", NULL } },
@@ -228,6 +223,7 @@ hs_application_startup (GApplication *app)
 {
   static const GActionEntry actions[] = {
     { .name = "about", .activate = about_action_cb },
+    { .name = "preferences", .activate = preferences_action_cb },
     { .name = "quit", .activate = quit_action_cb },
   };
 
@@ -241,6 +237,23 @@ hs_application_startup (GApplication *app)
   for (size_t i = 0; i < G_N_ELEMENTS (shortcuts); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), shortcuts[i].action,
                                            shortcuts[i].accels);
+  /* Notifications open pages (app.show-page); the clean-exit marker (hs-recovery.c). */
+  hs_notify_install (app);
+  {
+    g_autoptr(GSettings) settings = hs_settings_new ();
+
+    hs_recovery_app_startup (settings);
+  }
+}
+
+static void
+hs_application_shutdown (GApplication *app)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+
+  hs_recovery_app_shutdown (settings);
+  hs_job_set_finished_func (NULL, NULL);
+  G_APPLICATION_CLASS (hs_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -252,6 +265,7 @@ hs_application_class_init (HsApplicationClass *klass)
   app_class->command_line = hs_application_command_line;
   app_class->activate = hs_application_activate;
   app_class->startup = hs_application_startup;
+  app_class->shutdown = hs_application_shutdown;
 }
 
 static void
@@ -268,9 +282,11 @@ hs_application_init (HsApplication *self)
 HsApplication *
 hs_application_new (void)
 {
-  /* The resource base path is derived from the id: /io/github/hindsight/Hindsight. */
+  /* The resources (style.css, gtk/help-overlay.ui, icons/) live under
+   * /io/github/hindsight/Hindsight, which is not derived from the id io.github.hindsight. */
   return g_object_new (HS_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
+                       "resource-base-path", "/io/github/hindsight/Hindsight",
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_SEND_ENVIRONMENT,
                        NULL);
 }

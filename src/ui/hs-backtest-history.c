@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-locale-format.h"
 #include "hs-runs-job.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
@@ -148,10 +149,7 @@ static guint signals[N_SIGNALS];
 static char *
 day_text (int64_t us)
 {
-  char buf[40];
-
-  hs_time_format_iso_buf (us, buf);
-  return g_strndup (buf, 10);
+  return hs_ui_format_date (us);
 }
 
 static double

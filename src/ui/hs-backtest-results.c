@@ -26,6 +26,7 @@
 
 #include "hs-backtest-charts.h"
 #include "hs-chart-widget.h"
+#include "hs-locale-format.h"
 #include "hs-runs-job.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
@@ -148,10 +149,7 @@ params_text (const HsBtRunInfo *info)
 static char *
 day_text (int64_t us)
 {
-  char buf[40];
-
-  hs_time_format_iso_buf (us, buf);
-  return g_strndup (buf, 10);
+  return hs_ui_format_date (us);
 }
 
 static void
@@ -162,6 +160,7 @@ fill_header (HsBacktestResults *self)
   g_autofree char *params = params_text (info);
   g_autofree char *from = day_text (info->start_ts);
   g_autofree char *to = day_text (info->end_ts - 1);
+  g_autofree char *run_id = g_strdup_printf ("%" G_GINT64_FORMAT, info->id);
   g_autofree char *cash = hs_stat_format (hs_stat_meta_lookup ("start_equity"), info->initial_cash);
   g_autoptr(GString) period = g_string_new (NULL);
 
@@ -176,7 +175,7 @@ fill_header (HsBacktestResults *self)
                           info->sizing_model != NULL ? info->sizing_model : "–");
   if (info->benchmark != NULL)
     g_string_append_printf (period, _(" · benchmark %s"), info->benchmark);
-  g_string_append_printf (period, _(" · run #%" G_GINT64_FORMAT), info->id);
+  g_string_append_printf (period, _(" · run #%s"), run_id);
   if (info->execution_time_ms >= 0)
     g_string_append_printf (period, _(" in %.2f s"), info->execution_time_ms / 1000.0);
   gtk_label_set_text (self->period_label, period->str);

@@ -32,10 +32,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "hs-coverage-item.h"
 #include "hs-expr-editor.h"
 #include "hs-interval.h"
 #include "hs-rules-json.h"
 #include "hs-runs-job.h"
+#include "hs-settings.h"
 #include "hs-time.h"
 #include "hs-ui.h"
 #include "hs-widget-util.h"
@@ -124,6 +126,9 @@ struct _HsBacktestSetup
   gboolean              running;
   double                progress;
   guint                 pulse_id;
+  guint                 progress_id;        /* a coalesced sweep progress report pending */
+  int64_t               progress_shown_at;  /* monotonic µs of the last one shown */
+  char                 *progress_message;   /* (owned) (nullable) the newest not yet shown */
   int64_t               run_started;     /* g_get_monotonic_time () */
   HsBacktestOutcome    *outcome;         /* (owned) (nullable) */
   HsSweepOutcome       *sweep_outcome;   /* (owned) (nullable) */
@@ -300,6 +305,7 @@ interval_selected_cb (HsBacktestSetup *self)
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *rows = NULL;
 
   self->selected = find_series (self, symbol, interval);
   if (self->selected == NULL)
@@ -310,10 +316,10 @@ interval_selected_cb (HsBacktestSetup *self)
     }
   first = format_day (day_of (self->selected->first_ts));
   last = format_day (day_of (self->selected->last_ts));
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " bar stored, %s to %s",
-                                       "%" G_GINT64_FORMAT " bars stored, %s to %s",
-                                       (gulong) self->selected->rows),
-                          self->selected->rows, first, last);
+  rows = hs_coverage_format_count (self->selected->rows);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s bar stored, %s to %s",
+                                       "%s bars stored, %s to %s", (gulong) self->selected->rows),
+                          rows, first, last);
   adw_action_row_set_subtitle (self->period_row, text);
   hs_backtest_setup_apply_preset (self, "all");
 }
@@ -762,7 +768,7 @@ strategy_selected_cb (HsBacktestSetup *self)
 
   if (k < n)
     {
-      adw_action_row_set_subtitle (self->strategy_row, all[k].summary);
+      adw_action_row_set_subtitle (self->strategy_row, _(all[k].summary));
       hs_param_form_set_strategy (self->param_form, &all[k]);
     }
   else
@@ -858,6 +864,9 @@ finish_run (HsBacktestSetup *self,
   double seconds = (g_get_monotonic_time () - self->run_started) / 1e6;
 
   g_clear_object (&self->run_cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  g_clear_pointer (&self->progress_message, g_free);
+  self->progress_shown_at = 0;
   g_clear_pointer (&self->error_message, g_free);
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     self->error_message = g_strdup_printf (_("The run failed: %s"), error->message);
@@ -894,6 +903,34 @@ backtest_done_cb (GObject      *source,
   finish_run (self, error);
 }
 
+/* Shows the newest sweep progress. Each report changes the bar's and the status' text, which
+ * lays the whole form out again and draws a frame: a few milliseconds of the main thread, so
+ * reports are shown at most every PROGRESS_EVERY_US (the newest wins). */
+#define PROGRESS_EVERY_US (G_USEC_PER_SEC / 4)
+
+static void
+show_progress (HsBacktestSetup *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f %%", self->progress * 100);
+
+  self->progress_shown_at = g_get_monotonic_time ();
+  gtk_progress_bar_set_fraction (self->progress_bar, self->progress);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  if (self->progress_message != NULL)
+    set_status (self, self->progress_message, FALSE);
+  g_clear_pointer (&self->progress_message, g_free);
+}
+
+static gboolean
+show_progress_cb (gpointer data)
+{
+  HsBacktestSetup *self = data;
+
+  self->progress_id = 0;
+  show_progress (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sweep_progress_cb (double      fraction,
                    const char *message,
@@ -901,16 +938,24 @@ sweep_progress_cb (double      fraction,
 {
   HsUiJob *data = user_data;
   g_autoptr(HsBacktestSetup) self = g_weak_ref_get (&data->owner);
-  g_autofree char *text = NULL;
+  int64_t since = 0;
 
   if (self == NULL || data->cancellable != self->run_cancellable)
     return;
   self->progress = fraction;
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  text = g_strdup_printf ("%.0f %%", fraction * 100);
-  gtk_progress_bar_set_text (self->progress_bar, text);
   if (message != NULL && message[0] != '\0')
-    set_status (self, message, FALSE);
+    {
+      g_free (self->progress_message);
+      self->progress_message = g_strdup (message);
+    }
+  if (self->progress_id != 0)
+    return;
+  since = g_get_monotonic_time () - self->progress_shown_at;
+  if (since >= PROGRESS_EVERY_US)
+    show_progress (self);
+  else
+    self->progress_id = g_timeout_add ((guint) ((PROGRESS_EVERY_US - since) / 1000 + 1),
+                                       show_progress_cb, self);
 }
 
 static void
@@ -1386,6 +1431,8 @@ hs_backtest_setup_dispose (GObject *object)
   g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  g_clear_pointer (&self->progress_message, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_BACKTEST_SETUP);
   /* The template's top box has no id: dispose_template() leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1547,6 +1594,24 @@ hs_backtest_setup_class_init (HsBacktestSetupClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The fee and slippage models a new backtest starts from (Preferences, GSettings
+ * default-fee-model and default-slippage-model). */
+static void
+load_default_models (HsBacktestSetup *self)
+{
+  g_autoptr(GSettings) settings = hs_settings_new ();
+  g_autofree char *fee = NULL;
+  g_autofree char *slippage = NULL;
+
+  if (settings == NULL)
+    return;
+  fee = g_settings_get_string (settings, "default-fee-model");
+  slippage = g_settings_get_string (settings, "default-slippage-model");
+  load_model (self, fee, TRUE);
+  if (g_str_has_prefix (slippage, "bps:"))
+    gtk_spin_button_set_value (self->slippage_spin, g_ascii_strtod (slippage + 4, NULL));
+}
+
 static void
 hs_backtest_setup_init (HsBacktestSetup *self)
 {
@@ -1611,6 +1676,7 @@ hs_backtest_setup_init (HsBacktestSetup *self)
   self->updating = FALSE;
   strategy_selected_cb (self);
   set_dates (self, self->from_day, self->to_day);
+  load_default_models (self);
 }
 
 GtkWidget *

@@ -180,7 +180,7 @@ hs_backtest_stats_init (HsBacktestStats *self)
       g_autofree char *tooltip = NULL;
 
       if (unit[0] != '\0' && m->unit != HS_STAT_UNIT_FRACTION)
-        tooltip = g_strdup_printf ("%s (%s; %s)", _(m->description), m->column, unit);
+        tooltip = g_strdup_printf ("%s (%s; %s)", _(m->description), m->column, _(unit));
       else
         tooltip = g_strdup_printf ("%s (%s)", _(m->description), m->column);
       gtk_widget_add_css_class (tile, "hs-stat-tile");

@@ -110,6 +110,34 @@ gallop (const int64_t *x,
   return lo + hs_chart_lower_bound (x + lo, hi - lo, value);
 }
 
+/* gallop() from a guess: the first index in [@from, @end) whose value is ≥ @value, where
+ * @guess is where it probably is (the last column's width of points past @from, for evenly
+ * spaced series exactly right). Reads a cache line or two near @guess instead of galloping
+ * through cold memory from @from; the answer is the same lower bound either way. */
+static size_t
+gallop_near (const int64_t *x,
+             size_t         from,
+             size_t         end,
+             size_t         guess,
+             double         value)
+{
+  size_t hi, step = 1, lo;
+
+  if (guess <= from || guess >= end)
+    return gallop (x, from, end, value);
+  if ((double) x[guess - 1] < value)
+    return gallop (x, guess, end, value);
+  /* The bound is at most guess − 1 (x[guess − 1] ≥ value): walk down. */
+  hi = guess - 1;
+  while (hi - from > step && (double) x[hi - step] >= value)
+    {
+      hi -= step;
+      step *= 2;
+    }
+  lo = hi - from > step ? hi - step : from;
+  return lo + hs_chart_lower_bound (x + lo, hi - lo, value);
+}
+
 static size_t
 emit (HsChartPoint  *out,
       size_t         k,
@@ -330,7 +358,7 @@ hs_chart_decimate_indexed (const int64_t            *x,
       }
 
   i = first;
-  for (int c = 0; c < columns && i < end; c++)
+  for (int c = 0, width = 0; c < columns && i < end; c++)
     {
       size_t j;
       Extremes e;
@@ -340,8 +368,9 @@ hs_chart_decimate_indexed (const int64_t            *x,
       if (c == columns - 1)
         j = end;
       else
-        j = gallop (x, i, end, x_min + span * (c + 1) / columns);
+        j = gallop_near (x, i, end, i + (size_t) width, x_min + span * (c + 1) / columns);
       column_extremes (y, index, i, j, &e);
+      width = (int) MIN (j - i, (size_t) G_MAXINT);
       i = j;
       if (e.imin == SIZE_MAX)
         continue;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hs-interval.h"
+#include "hs-locale-format.h"
 #include "hs-time.h"
 
 struct _HsCoverageItem
@@ -383,7 +384,7 @@ hs_coverage_format_time (int64_t     us,
     else if (iv != NULL && iv->seconds >= 60 && whole_minute)
       t[6] = '\0';
   }
-  return g_strdup (buf);
+  return hs_ui_localize_iso_date (buf);
 }
 
 /**

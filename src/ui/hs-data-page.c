@@ -41,6 +41,7 @@ struct _HsDataPage
   AdwBin            *chart_bin;
   AdwStatusPage     *chart_placeholder;
   GtkWidget         *sources_group;
+  GtkWidget         *sources_placeholder;
 
   char              *db_path;             /* (owned) (nullable) */
 
@@ -597,6 +598,7 @@ hs_data_page_class_init (HsDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, chart_bin);
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, chart_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HsDataPage, sources_group);
+  gtk_widget_class_bind_template_child (widget_class, HsDataPage, sources_placeholder);
 
   gtk_widget_class_install_action (widget_class, "data.cancel-import", NULL,
                                    cancel_import_action);
@@ -795,9 +797,15 @@ scroll_to_sources_cb (gpointer user_data)
 {
   g_autoptr(HsDataPage) self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->details_scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (self->details_scroller);
+  double x = 0, y = 0;
 
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
-                                 - gtk_adjustment_get_page_size (adj));
+  /* The group's top at the top of the view (the watch list's state first), else the end. */
+  if (content == NULL
+      || !gtk_widget_translate_coordinates (self->sources_group, content, 0, 0, &x, &y))
+    y = gtk_adjustment_get_upper (adj);
+  gtk_adjustment_set_value (adj, MIN (y, gtk_adjustment_get_upper (adj)
+                                         - gtk_adjustment_get_page_size (adj)));
   return G_SOURCE_REMOVE;
 }
 
@@ -811,4 +819,24 @@ hs_data_page_show_data_sources (HsDataPage *self)
     gtk_stack_set_visible_child_name (self->stack, "list");
   /* After the next layout, when the scroller knows its height. */
   g_idle_add_full (G_PRIORITY_LOW, scroll_to_sources_cb, g_object_ref (self), NULL);
+}
+
+/**
+ * hs_data_page_set_sources:
+ * @widget: (transfer floating): what the Data Sources group shows (the watch panel) instead of
+ *   its placeholder row
+ */
+void
+hs_data_page_set_sources (HsDataPage *self,
+                          GtkWidget  *widget)
+{
+  g_return_if_fail (HS_IS_DATA_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* Removed, not hidden: the group's row list shows (an empty strip) while it has any row. */
+  if (self->sources_placeholder != NULL)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->sources_group),
+                                  self->sources_placeholder);
+  self->sources_placeholder = NULL;
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->sources_group), widget);
 }

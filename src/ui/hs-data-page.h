@@ -49,5 +49,7 @@ const char     *hs_data_page_get_last_error     (HsDataPage      *self);
 GtkWidget      *hs_data_page_get_import_dialog  (HsDataPage      *self);
 GtkWidget      *hs_data_page_get_error_dialog   (HsDataPage      *self);
 void            hs_data_page_show_data_sources  (HsDataPage      *self);
+void            hs_data_page_set_sources        (HsDataPage      *self,
+                                                 GtkWidget       *widget);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hs-coverage-item.h"
 #include "hs-export-candles.h"
 #include "hs-export-job.h"
 #include "hs-job-coverage.h"
@@ -733,11 +734,15 @@ show_preview (HsExportPage    *self,
   if (preview->total == 0)
     status = g_strdup (_("No rows match"));
   else
-    /* TRANSLATORS: the preview's status: how many rows the export writes and how many show */
-    status = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " row; the first %u shown",
-                                        "%" G_GINT64_FORMAT " rows; the first %u shown",
-                                        plural_n (preview->total)),
-                              preview->total, preview->rows->len);
+    {
+      g_autofree char *count = hs_coverage_format_count (preview->total);
+
+      /* TRANSLATORS: the preview's status: how many rows the export writes and how many show */
+      status = g_strdup_printf (ngettext ("%s row; the first %u shown",
+                                          "%s rows; the first %u shown",
+                                          plural_n (preview->total)),
+                                count, preview->rows->len);
+    }
   gtk_label_set_text (self->preview_status, status);
 }
 
@@ -900,10 +905,13 @@ update_state (HsExportPage *self)
     {
       can = TRUE;
       if (!self->preview_pending && self->preview_total >= 0)
-        text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " row to export",
-                                          "%" G_GINT64_FORMAT " rows to export",
-                                          plural_n (self->preview_total)),
-                                self->preview_total);
+        {
+          g_autofree char *count = hs_coverage_format_count (self->preview_total);
+
+          text = g_strdup_printf (ngettext ("%s row to export", "%s rows to export",
+                                            plural_n (self->preview_total)),
+                                  count);
+        }
       set_hint (self, text != NULL ? text : "");
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), can);
@@ -995,9 +1003,13 @@ runs_done_cb (GObject      *source,
 
       g_array_append_val (self->run_ids, row->info->id);
       /* TRANSLATORS: a backtest run in the list: its id, strategy, symbol and interval */
-      g_ptr_array_add (names, g_strdup_printf (_("#%" G_GINT64_FORMAT " %s · %s · %s"),
-                                               row->info->id, row->info->strategy_name,
-                                               row->info->symbol, row->info->interval));
+      {
+        g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->info->id);
+
+        g_ptr_array_add (names, g_strdup_printf (_("#%s %s · %s · %s"), id,
+                                                 row->info->strategy_name, row->info->symbol,
+                                                 row->info->interval));
+      }
     }
   g_ptr_array_add (names, NULL);
   self->rebuilding = TRUE;
@@ -1037,8 +1049,12 @@ coverage_done_cb (GObject      *source,
         continue;
       g_ptr_array_add (self->instruments, c);
       /* TRANSLATORS: an instrument's stored candles: symbol, interval, number of bars */
-      g_ptr_array_add (names, g_strdup_printf (_("%s · %s · %" G_GINT64_FORMAT " bars"),
-                                               c->symbol, c->interval, c->rows));
+      {
+        g_autofree char *count = hs_coverage_format_count (c->rows);
+
+        g_ptr_array_add (names, g_strdup_printf (_("%s · %s · %s bars"), c->symbol,
+                                                 c->interval, count));
+      }
     }
   g_ptr_array_add (names, NULL);
   self->rebuilding = TRUE;
@@ -1155,10 +1171,13 @@ export_done_cb (GObject      *source,
     {
       g_free (self->last_folder);
       self->last_folder = g_path_get_dirname (path);
-      title = g_strdup_printf (ngettext ("Exported %" G_GINT64_FORMAT " row to %s",
-                                         "Exported %" G_GINT64_FORMAT " rows to %s",
-                                         plural_n (rows)),
-                               rows, name);
+      {
+        g_autofree char *count = hs_coverage_format_count (rows);
+
+        title = g_strdup_printf (ngettext ("Exported %s row to %s", "Exported %s rows to %s",
+                                           plural_n (rows)),
+                                 count, name);
+      }
       toast (self, title, _("Open _Folder"), "export.open-folder");
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

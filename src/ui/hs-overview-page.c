@@ -19,6 +19,7 @@
 
 #include "hs-coverage-item.h"
 #include "hs-import-job.h"
+#include "hs-locale-format.h"
 #include "hs-sparkline.h"
 #include "hs-time.h"
 #include "hs-ui.h"
@@ -82,7 +83,7 @@ hs_overview_format_price (double price)
   if (!isfinite (price))
     return g_strdup ("—");
   if (fabs (price) >= 1 || price == 0)
-    return g_strdup_printf ("%.2f", price);
+    return g_strdup_printf ("%'.2f", price);
   return g_strdup_printf ("%.4g", price);
 }
 
@@ -94,8 +95,8 @@ hs_overview_format_money (double amount)
     return g_strdup ("—");
   /* A true minus sign; and no "−0.00" for a loss that rounds to nothing. */
   if (amount < 0 && round (amount * 100) != 0)
-    return g_strdup_printf ("−%.2f", -amount);
-  return g_strdup_printf ("+%.2f", fabs (amount));
+    return hs_ui_format_decimal (amount, 2);
+  return g_strdup_printf ("+%'.2f", fabs (amount));
 }
 
 /* Returns: (transfer full): a signed fraction as a percent with one decimal, "+10.0 %" */
@@ -222,8 +223,9 @@ series_row (const HsOverviewSeries *s)
           g_autofree char *missing = hs_coverage_format_count (s->missing);
 
           g_string_append (sub, " · ");
-          g_string_append_printf (sub, ngettext ("%" G_GINT64_FORMAT " gap",
-                                                 "%" G_GINT64_FORMAT " gaps", s->gaps), s->gaps);
+          g_autofree char *gaps = hs_coverage_format_count (s->gaps);
+
+          g_string_append_printf (sub, ngettext ("%s gap", "%s gaps", s->gaps), gaps);
           g_string_append_printf (sub, ngettext (" (%s bar missing)", " (%s bars missing)",
                                                  s->missing), missing);
           if (s->weekdays_only)
@@ -284,10 +286,11 @@ backtest_row (const HsBtRunRow *run)
       g_string_append_printf (sub, _("max drawdown %s"), dd);
       if (st->total_trades >= 0)
         {
+          g_autofree char *trades = hs_coverage_format_count (st->total_trades);
+
           g_string_append (sub, " · ");
-          g_string_append_printf (sub, ngettext ("%" G_GINT64_FORMAT " trade",
-                                                 "%" G_GINT64_FORMAT " trades",
-                                                 st->total_trades), st->total_trades);
+          g_string_append_printf (sub, ngettext ("%s trade", "%s trades", st->total_trades),
+                                  trades);
         }
       if (info->cache_hit)
         g_string_append_printf (sub, " · %s", _("from cache"));
@@ -394,13 +397,14 @@ fill_lists (HsOverviewPage *self)
 {
   HsOverview *o = self->overview;
   g_autofree char *summary = NULL;
+  g_autofree char *instruments = NULL;
 
   clear_list (self->coverage_list);
   for (guint i = 0; i < o->series->len; i++)
     gtk_list_box_append (self->coverage_list, series_row (o->series->pdata[i]));
-  summary = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " instrument",
-                                       "%" G_GINT64_FORMAT " instruments", o->n_instruments),
-                             o->n_instruments);
+  instruments = hs_coverage_format_count (o->n_instruments);
+  summary = g_strdup_printf (ngettext ("%s instrument", "%s instruments", o->n_instruments),
+                             instruments);
   adw_preferences_group_set_description (self->coverage_group, summary);
 
   clear_list (self->backtests_list);

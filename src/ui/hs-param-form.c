@@ -208,7 +208,7 @@ add_row (HsParamForm       *self,
   r->row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (r->row), spec->name);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (r->row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (r->row), spec->help);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (r->row), _(spec->help));
   gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
 
   switch (spec->type)
@@ -225,7 +225,7 @@ add_row (HsParamForm       *self,
         tooltip = g_strdup_printf (spec->type == HS_PARAM_INT
                                      ? _("%s\n\nA whole number from %s to %s, in steps of %s")
                                      : _("%s\n\nA number from %s to %s (the buttons step by %s)"),
-                                   spec->help, min, max, step);
+                                   _(spec->help), min, max, step);
         r->value = new_spin (spec, spec->def, spec->min, spec->step, spec->name);
         gtk_widget_set_tooltip_text (GTK_WIDGET (r->value), tooltip);
         g_signal_connect_object (r->value, "value-changed", G_CALLBACK (value_changed_cb), self,
@@ -315,12 +315,12 @@ add_row (HsParamForm       *self,
         r->choice = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) label_list));
         gtk_drop_down_set_selected (r->choice, selected);
         gtk_widget_set_valign (GTK_WIDGET (r->choice), GTK_ALIGN_CENTER);
-        gtk_widget_set_tooltip_text (GTK_WIDGET (r->choice), spec->help);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (r->choice), _(spec->help));
         hs_drop_down_set_accessible_name (r->choice, spec->name);
         g_signal_connect_object (r->choice, "notify::selected", G_CALLBACK (value_changed_cb),
                                  self, G_CONNECT_SWAPPED);
         gtk_box_append (GTK_BOX (suffix), GTK_WIDGET (r->choice));
-        tooltip = g_strdup (spec->help);
+        tooltip = g_strdup (_(spec->help));
         break;
       }
     }

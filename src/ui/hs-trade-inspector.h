@@ -24,4 +24,11 @@ void       hs_trade_inspector_show_trade    (HsTradeInspector *self,
                                              gint64            trade_id);
 gint64     hs_trade_inspector_get_trade_id  (HsTradeInspector *self);
 
+/* For tests and accessibility checks (hs-trade-inspector.c documents the keys). */
+char       *hs_trade_inspector_dup_text          (HsTradeInspector *self,
+                                                  const char       *key);
+gboolean    hs_trade_inspector_get_busy          (HsTradeInspector *self);
+const char *hs_trade_inspector_get_view          (HsTradeInspector *self);
+const char *hs_trade_inspector_get_reasoning_view (HsTradeInspector *self);
+
 G_END_DECLS

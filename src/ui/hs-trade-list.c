@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "hs-bt-run.h"
+#include "hs-locale-format.h"
 #include "hs-stat-meta.h"
 #include "hs-time.h"
 #include "hs-widget-util.h"
@@ -265,9 +266,13 @@ format_time (int64_t us)
   hs_time_format_iso_buf (us, buf);
   /* "2024-01-02T14:30:00Z": midnight shows the date alone (daily bars), else minutes. */
   if (strncmp (buf + 10, "T00:00:00", 9) == 0)
-    return g_strndup (buf, 10);
-  buf[10] = ' ';
-  return g_strndup (buf, 16);
+    buf[10] = '\0';
+  else
+    {
+      buf[10] = ' ';
+      buf[16] = '\0';
+    }
+  return hs_ui_localize_iso_date (buf);
 }
 
 static char *

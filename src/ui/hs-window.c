@@ -23,6 +23,9 @@
 #include "hs-application.h"
 #include "hs-backtest-attach.h"
 #include "hs-export-attach.h"
+#include "hs-watch-panel.h"
+#include "hs-notify.h"
+#include "hs-recovery.h"
 #include "hs-chart-candles.h"
 #include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
@@ -1007,6 +1010,9 @@ hs_window_init (HsWindow *self)
   select_sidebar_row (self, "overview");
   hs_backtest_page_attach (self);
   hs_export_page_attach (self);
+  hs_watch_panel_attach (self);
+  hs_recovery_attach (self);
+  hs_notify_attach (self);
   gtk_label_set_text (self->default_path_label, shown);
   g_object_bind_property (self->search_button, "active",
                           hs_data_page_get_coverage_page (self->data_page),

@@ -18,9 +18,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(HsApplication) app = NULL;
+  const char *localedir = g_getenv ("HINDSIGHT_LOCALEDIR");
 
+  /* The whole locale: messages, and numbers and dates in the window (hs-locale-format.c).
+   * Files the app writes stay C-locale by construction (docs/i18n.md). HINDSIGHT_LOCALEDIR
+   * points an uninstalled build at its own translations (<build>/po). */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
+                                                                             : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("hindsight");
@@ -28,6 +33,8 @@ main (int   argc,
   hs_http_global_init ();   /* before any thread starts */
 
   hs_ui_init ();
+  /* The installed icon (data/icons), named like the application and its desktop file. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
   app = hs_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

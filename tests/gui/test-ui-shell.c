@@ -703,7 +703,10 @@ test_empty_states (void)
   hs_test_wait_for_frames (GTK_WIDGET (window), 3);
   hs_test_collect_labels (GTK_WIDGET (window), texts);
   g_assert_true (hs_test_texts_contain (texts, "Data Sources"));
-  g_assert_true (hs_test_texts_contain (texts, "Provider Watch List"));
+  /* The watch list (src/ui/hs-watch-panel.c) in place of the group's placeholder. */
+  g_assert_true (hs_test_texts_contain (texts, "Watch List"));
+  g_assert_true (hs_test_texts_contain (texts, "Add to the Watch List"));
+  g_assert_false (hs_test_texts_contain (texts, "Provider Watch List"));
   g_ptr_array_set_size (texts, 0);
 
   /* A database with an instrument and nothing else: the lists say what goes in them. */
@@ -841,8 +844,8 @@ test_shortcuts (void)
       }
   g_slist_free (objects);
   /* Ctrl+O, Ctrl+N, Ctrl+I, F5, Ctrl+R, Ctrl+F; Ctrl+1 … Ctrl+5, F9; Ctrl+?, F1, Ctrl+W,
-   * Ctrl+Q. */
-  g_assert_cmpuint (n_listed, ==, 16);
+   * Ctrl+Q; Ctrl+, (Preferences). */
+  g_assert_cmpuint (n_listed, ==, 17);
 
   /* Each bound action exists: the window's among the window class's actions, the
    * application's in the application. */
@@ -886,6 +889,28 @@ test_pages_new_destroy (void)
   g_assert_finalize_object (spark);
 }
 
+/* The application id is the GSettings schema's id (one id everywhere, docs/packaging.md), and
+ * the resources the application loads by its base path (style.css, the shortcuts window) are
+ * found there although the base path is not the one derived from the id. */
+static void
+test_application_id (void)
+{
+  g_autoptr(HsApplication) app = hs_application_new ();
+  const char *base = NULL;
+  g_autofree char *css = NULL;
+  g_autofree char *overlay = NULL;
+
+  g_assert_cmpstr (g_application_get_application_id (G_APPLICATION (app)), ==,
+                   HS_SETTINGS_SCHEMA);
+  base = g_application_get_resource_base_path (G_APPLICATION (app));
+  g_assert_nonnull (base);
+  css = g_build_path ("/", base, "style.css", NULL);
+  overlay = g_build_path ("/", base, "gtk", "help-overlay.ui", NULL);
+  g_assert_true (g_resources_get_info (css, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
+  g_assert_true (g_resources_get_info (overlay, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL,
+                                       NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -906,6 +931,7 @@ main (int   argc,
   g_test_add_func ("/hs/ui/shell/empty-states", test_empty_states);
   g_test_add_func ("/hs/ui/shell/dark", test_dark);
   g_test_add_func ("/hs/ui/shell/shortcuts", test_shortcuts);
+  g_test_add_func ("/hs/ui/shell/application-id", test_application_id);
 
   return g_test_run ();
 }
