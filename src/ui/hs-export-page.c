@@ -1281,6 +1281,28 @@ export_clicked_cb (HsExportPage *self)
 }
 
 static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  hs_export_page_cancel (HS_EXPORT_PAGE (widget));
+}
+
+/* Escape stops a running export; otherwise it goes on to the window. */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   data)
+{
+  HsExportPage *self = HS_EXPORT_PAGE (widget);
+
+  if (!self->busy)
+    return FALSE;
+  hs_export_page_cancel (self);
+  return TRUE;
+}
+
+static void
 open_folder_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -1530,6 +1552,8 @@ hs_export_page_class_init (HsExportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, HsExportPage, progress_bar);
   gtk_widget_class_install_action (widget_class, "export.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "export.cancel", NULL, cancel_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -495,6 +495,16 @@ test_cancel (void)
   g_assert_null (g_dir_read_name (d));   /* no temporary file either */
   g_assert_cmpstr (hs_export_page_get_last_toast (page), ==,
                    "Export cancelled; no file was written");
+
+  /* The page's export.cancel action (what Escape does while exporting) does the same. */
+  hs_export_page_export_to_file (page, out);
+  g_assert_true (hs_export_page_get_busy (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "export.cancel", NULL));
+  hs_gui_test_spin_until (export_done, page);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&d, g_dir_close);
+  d = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (d));
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
 }
