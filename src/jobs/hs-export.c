@@ -99,6 +99,21 @@ static const Key ai_keys[] = {
 
 static Layout *layouts[3];
 
+/* Frees a layout of layout_select() (the cached ones live as long as the process). */
+static void
+layout_select_free (Layout *l)
+{
+  for (size_t i = 0; i < l->columns->len; i++)
+    {
+      g_free (g_array_index (l->columns, OutColumn, i).name);
+      g_free (g_array_index (l->columns, OutColumn, i).key);
+    }
+  g_array_free (l->columns, TRUE);
+  g_free (l);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Layout, layout_select_free)
+
 static int
 raw_index (HsExportDataset dataset,
            const char     *name)
@@ -765,6 +780,44 @@ pipeline_stop (Pipeline *p)
   g_cond_clear (&p->turn);
 }
 
+/* A layout of some of @full's columns, in the order named (the flattening is @full's, borrowed):
+ * the Export page's column choice. NULL with @error set for a name the dataset lacks. */
+static Layout *
+layout_select (const Layout       *full,
+               const char *const  *names,
+               GError            **error)
+{
+  Layout *l = g_new0 (Layout, 1);
+
+  l->columns = g_array_new (FALSE, FALSE, sizeof (OutColumn));
+  memcpy (l->flat, full->flat, sizeof l->flat);
+  l->n_flat = full->n_flat;
+  for (size_t n = 0; names[n] != NULL; n++)
+    {
+      const OutColumn *c = NULL;
+
+      for (size_t i = 0; i < full->columns->len && c == NULL; i++)
+        if (g_str_equal (g_array_index (full->columns, OutColumn, i).name, names[n]))
+          c = &g_array_index (full->columns, OutColumn, i);
+      if (c == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "no column %s in this dataset (export DATASET --columns lists them)",
+                       names[n]);
+          layout_select_free (l);
+          return NULL;
+        }
+      add_column (l, g_strdup (c->name), c->kind, c->raw, c->flat, c->slice);
+    }
+  if (l->columns->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no columns chosen");
+      layout_select_free (l);
+      return NULL;
+    }
+  return l;
+}
+
 /**
  * hs_export_run:
  * @progress: (nullable): told the rows written and the total every 16,384 rows and at the end
@@ -786,12 +839,42 @@ hs_export_run (HsStore               *store,
                size_t                *error_offset,
                GError               **error)
 {
+  return hs_export_run_select (store, request, NULL, progress, user_data, cancellable, rows,
+                               error_offset, error);
+}
+
+/**
+ * hs_export_run_select:
+ * @columns: (nullable) (array zero-terminated=1): the columns to write, by name, in this order
+ *   (hs_export_column_name()); %NULL: all of them
+ *
+ * hs_export_run() with a choice of columns (the Export page's, `export --select`).
+ */
+gboolean
+hs_export_run_select (HsStore               *store,
+                      const HsExportRequest *request,
+                      const char *const     *columns,
+                      HsExportProgressFunc   progress,
+                      gpointer               user_data,
+                      GCancellable          *cancellable,
+                      int64_t               *rows,
+                      size_t                *error_offset,
+                      GError               **error)
+{
   g_autofree char *part = g_strconcat (request->path, ".part", NULL);
   g_autoptr(GString) header = g_string_new (NULL);
+  g_autoptr(Layout) chosen = NULL;
   Pipeline p = { 0 };
   gboolean ok;
 
   p.layout = layout_for (request->dataset);
+  if (columns != NULL)
+    {
+      chosen = layout_select (p.layout, columns, error);
+      if (chosen == NULL)
+        return FALSE;
+      p.layout = chosen;
+    }
   p.format = request->format;
   hs_store_export_raw_columns (request->dataset, &p.n_raw);
   p.part = part;

@@ -49,6 +49,16 @@ gboolean     hs_export_run                (HsStore               *store,
                                            size_t                *error_offset,
                                            GError               **error);
 
+gboolean     hs_export_run_select         (HsStore               *store,
+                                           const HsExportRequest *request,
+                                           const char *const     *columns,
+                                           HsExportProgressFunc   progress,
+                                           gpointer               user_data,
+                                           GCancellable          *cancellable,
+                                           int64_t               *rows,
+                                           size_t                *error_offset,
+                                           GError               **error);
+
 void         hs_export_async              (const char            *db_path,
                                            const HsExportRequest *request,
                                            GCancellable          *cancellable,

@@ -22,6 +22,7 @@
 
 #include "hs-application.h"
 #include "hs-backtest-attach.h"
+#include "hs-export-attach.h"
 #include "hs-watch-panel.h"
 #include "hs-notify.h"
 #include "hs-recovery.h"
@@ -1008,6 +1009,7 @@ hs_window_init (HsWindow *self)
   build_sidebar (self);
   select_sidebar_row (self, "overview");
   hs_backtest_page_attach (self);
+  hs_export_page_attach (self);
   hs_watch_panel_attach (self);
   hs_recovery_attach (self);
   hs_notify_attach (self);

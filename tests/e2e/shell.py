@@ -39,7 +39,7 @@ PAGES = [
                            for t in s)),
     ('Backtests', lambda s: 'Instrument' in s and 'Money and Costs' in s),
     ('Trades', lambda s: any(t.startswith('Here you will review paper trades') for t in s)),
-    ('Export', lambda s: any(t.startswith('Here you will choose a training query') for t in s)),
+    ('Export', lambda s: 'Preview' in s and 'Columns' in s),
     ('Overview', lambda s: '6 instruments' in s),
 ]
 
