@@ -28,13 +28,27 @@ hs_coverage_result_free (HsCoverageResult *result)
   g_free (result);
 }
 
+typedef struct
+{
+  char     *path;
+  gboolean  create;   /* the window's load: create and migrate; other readers: never */
+} CoverageRequest;
+
+static void
+coverage_request_free (CoverageRequest *r)
+{
+  g_free (r->path);
+  g_free (r);
+}
+
 static void
 hs_job_coverage_worker (GTask        *task,
                         gpointer      source_object,
                         gpointer      task_data,
                         GCancellable *cancellable)
 {
-  const char *path = task_data;
+  const CoverageRequest *request = task_data;
+  const char *path = request->path;
   g_autoptr(HsCoverageResult) result = NULL;
   g_autoptr(HsStore) store = NULL;
   g_autofree char *dir = NULL;
@@ -45,7 +59,7 @@ hs_job_coverage_worker (GTask        *task,
     return;
 
   dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  if (request->create && g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
 
@@ -54,7 +68,9 @@ hs_job_coverage_worker (GTask        *task,
       return;
     }
 
-  store = hs_store_open (path, HS_STORE_OPEN_DEFAULT, &error);
+  store = hs_store_open (path, request->create ? HS_STORE_OPEN_DEFAULT
+                                               : HS_STORE_OPEN_EXISTING | HS_STORE_OPEN_NO_MIGRATE,
+                         &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
@@ -82,6 +98,29 @@ hs_job_coverage_worker (GTask        *task,
                          (GDestroyNotify) hs_coverage_result_free);
 }
 
+static void
+start_coverage (const char          *db_path,
+                gboolean             create,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CoverageRequest *request = NULL;
+
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  request = g_new0 (CoverageRequest, 1);
+  request->path = g_strdup (db_path);
+  request->create = create;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_job_coverage_async);
+  g_task_set_name (task, "[hindsight] coverage");
+  g_task_set_task_data (task, request, (GDestroyNotify) coverage_request_free);
+  g_task_run_in_thread (task, hs_job_coverage_worker);
+}
+
 /**
  * hs_job_coverage_async:
  * @db_path: the database file; copied. Its folder is created when missing.
@@ -89,7 +128,8 @@ hs_job_coverage_worker (GTask        *task,
  * @callback: runs on the thread-default main context of the caller
  *
  * Opens (creating and migrating as needed) the database at @db_path with its own connection on
- * a worker thread and reads its coverage.
+ * a worker thread and reads its coverage. This is the window's load of a database; a page that
+ * only reads the coverage of the open database uses hs_job_coverage_read_async().
  */
 void
 hs_job_coverage_async (const char          *db_path,
@@ -97,16 +137,23 @@ hs_job_coverage_async (const char          *db_path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  start_coverage (db_path, TRUE, cancellable, callback, user_data);
+}
 
-  g_return_if_fail (db_path != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_job_coverage_async);
-  g_task_set_name (task, "[hindsight] coverage");
-  g_task_set_task_data (task, g_strdup (db_path), g_free);
-  g_task_run_in_thread (task, hs_job_coverage_worker);
+/**
+ * hs_job_coverage_read_async:
+ *
+ * As hs_job_coverage_async(), but the database must exist with a current schema: a file
+ * deleted meanwhile is an error (%HS_STORE_ERROR), never created again. Finish with
+ * hs_job_coverage_finish().
+ */
+void
+hs_job_coverage_read_async (const char          *db_path,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  start_coverage (db_path, FALSE, cancellable, callback, user_data);
 }
 
 /**

@@ -20,6 +20,10 @@ void              hs_job_coverage_async   (const char          *db_path,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+void              hs_job_coverage_read_async (const char          *db_path,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 HsCoverageResult *hs_job_coverage_finish  (GAsyncResult        *result,
                                            GError             **error);
 void              hs_coverage_result_free (HsCoverageResult    *result);

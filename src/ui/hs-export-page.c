@@ -1086,8 +1086,8 @@ load_runs (HsExportPage *self)
   if (self->db_path == NULL)
     return;
   self->coverage_cancel = g_cancellable_new ();
-  hs_job_coverage_async (self->db_path, self->coverage_cancel, coverage_done_cb,
-                         g_object_ref (self));
+  hs_job_coverage_read_async (self->db_path, self->coverage_cancel, coverage_done_cb,
+                              g_object_ref (self));
   hs_runs_query_init (&query);
   self->runs_cancel = g_cancellable_new ();
   hs_runs_job_list_async (self->db_path, &query, self->runs_cancel, runs_done_cb,

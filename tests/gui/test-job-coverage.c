@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "hs-job-coverage.h"
@@ -115,6 +116,36 @@ test_creates_folder (void)
   outcome_clear (&outcome);
 }
 
+/* The read-only variant (the Export page's instrument list): a database deleted after the
+ * window loaded it is an error and stays deleted; one that exists is read as by the load. */
+static void
+test_read_never_creates (void)
+{
+  g_autofree char *path = data_path ("gone.db");
+  Outcome outcome = { 0 };
+
+  run_job (path, NULL, &outcome);             /* the window's load creates it */
+  g_assert_no_error (outcome.error);
+  outcome_clear (&outcome);
+  outcome.done = FALSE;
+  hs_job_coverage_read_async (path, NULL, done_cb, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (outcome.error);
+  g_assert_cmpuint (outcome.result->coverage->len, ==, 0);
+  outcome_clear (&outcome);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  outcome.done = FALSE;
+  hs_job_coverage_read_async (path, NULL, done_cb, &outcome);
+  while (!outcome.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (outcome.result);
+  g_assert_nonnull (outcome.error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  outcome_clear (&outcome);
+}
+
 static void
 test_not_a_database (void)
 {
@@ -153,6 +184,7 @@ main (int   argc,
 
   g_test_add_func ("/hs/jobs/coverage/result", test_result);
   g_test_add_func ("/hs/jobs/coverage/creates-folder", test_creates_folder);
+  g_test_add_func ("/hs/jobs/coverage/read-never-creates", test_read_never_creates);
   g_test_add_func ("/hs/jobs/coverage/not-a-database", test_not_a_database);
   g_test_add_func ("/hs/jobs/coverage/cancelled", test_cancelled);
 
