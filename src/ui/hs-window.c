@@ -22,6 +22,7 @@
 
 #include "hs-application.h"
 #include "hs-backtest-attach.h"
+#include "hs-trades-attach.h"
 #include "hs-chart-candles.h"
 #include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
@@ -1005,6 +1006,7 @@ hs_window_init (HsWindow *self)
   build_sidebar (self);
   select_sidebar_row (self, "overview");
   hs_backtest_page_attach (self);
+  hs_trades_page_attach (self);
   gtk_label_set_text (self->default_path_label, shown);
   g_object_bind_property (self->search_button, "active",
                           hs_data_page_get_coverage_page (self->data_page),
