@@ -80,7 +80,8 @@ typedef enum
   KIND_TIME,
   KIND_TEXT,
   KIND_NUMBER,   /* quantity, prices */
-  KIND_PCT,      /* percent with a sign */
+  KIND_PCT,      /* percent with a sign, green or red */
+  KIND_EXCURSION, /* MFE, MAE: percent ≥ 0 */
   KIND_SCORE,    /* the 0 … 10 confidence */
 } ColumnKind;
 
@@ -90,24 +91,25 @@ typedef struct
   const char *title;
   ColumnKind  kind;
   size_t      offset;
+  int         width;    /* fixed width in pixels, so the list scrolls instead of squeezing */
 } Column;
 
 static const Column columns[] = {
-  { "time", N_("Time"), KIND_TIME, G_STRUCT_OFFSET (HsTradeRow, entry_ts) },
-  { "symbol", N_("Symbol"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, symbol) },
-  { "side", N_("Side"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, side) },
-  { "quantity", N_("Qty"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, quantity) },
-  { "entry", N_("Entry"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, entry_price) },
-  { "exit", N_("Exit"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, exit_price) },
-  { "pnl_pct", N_("P&L %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, pnl_pct) },
-  { "target_pnl_15m", N_("15m %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, target_pnl_15m) },
-  { "target_pnl_1h", N_("1h %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, target_pnl_1h) },
-  { "mfe", N_("MFE %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, mfe_pct) },
-  { "mae", N_("MAE %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, mae_pct) },
-  { "confidence", N_("Conf."), KIND_SCORE, G_STRUCT_OFFSET (HsTradeRow, confidence) },
-  { "model", N_("Model"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, model) },
-  { "prompt_version", N_("Prompt"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, prompt_version) },
-  { "tags", N_("Tags"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, tags) },
+  { "time", N_("Time"), KIND_TIME, G_STRUCT_OFFSET (HsTradeRow, entry_ts), 160 },
+  { "symbol", N_("Symbol"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, symbol), 70 },
+  { "side", N_("Side"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, side), 56 },
+  { "quantity", N_("Qty"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, quantity), 56 },
+  { "entry", N_("Entry"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, entry_price), 84 },
+  { "exit", N_("Exit"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, exit_price), 84 },
+  { "pnl_pct", N_("P&L %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, pnl_pct), 70 },
+  { "target_pnl_15m", N_("15m %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, target_pnl_15m), 70 },
+  { "target_pnl_1h", N_("1h %"), KIND_PCT, G_STRUCT_OFFSET (HsTradeRow, target_pnl_1h), 70 },
+  { "mfe", N_("MFE %"), KIND_EXCURSION, G_STRUCT_OFFSET (HsTradeRow, mfe_pct), 70 },
+  { "mae", N_("MAE %"), KIND_EXCURSION, G_STRUCT_OFFSET (HsTradeRow, mae_pct), 70 },
+  { "confidence", N_("Conf."), KIND_SCORE, G_STRUCT_OFFSET (HsTradeRow, confidence), 60 },
+  { "model", N_("Model"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, model), 140 },
+  { "prompt_version", N_("Prompt"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, prompt_version), 120 },
+  { "tags", N_("Tags"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, tags), 140 },
 };
 
 #define FIELD(row, col, type) (*(type *) (gpointer) ((char *) (row) + columns[col].offset))
@@ -177,6 +179,9 @@ cell_text (const HsTradeRow *row,
     case KIND_PCT:
       v = FIELD (row, col, double);
       return isfinite (v) ? g_strdup_printf ("%+.2f", v) : g_strdup ("");
+    case KIND_EXCURSION:
+      v = FIELD (row, col, double);
+      return isfinite (v) ? g_strdup_printf ("%.2f", v) : g_strdup ("");
     case KIND_SCORE:
       v = FIELD (row, col, double);
       return isfinite (v) ? g_strdup_printf ("%.1f", v) : g_strdup ("");
@@ -211,6 +216,7 @@ compare_rows (const HsTradeRow *a,
       }
     case KIND_NUMBER:
     case KIND_PCT:
+    case KIND_EXCURSION:
     case KIND_SCORE:
       {
         double x = FIELD (a, col, double), y = FIELD (b, col, double);
@@ -332,8 +338,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (label), text);
   gtk_widget_remove_css_class (label, "success");
   gtk_widget_remove_css_class (label, "error");
-  if (columns[col].kind == KIND_PCT && col != column_index ("mae")
-      && isfinite (FIELD (trade->row, col, double)) && FIELD (trade->row, col, double) != 0)
+  if (columns[col].kind == KIND_PCT && isfinite (FIELD (trade->row, col, double)) && FIELD (trade->row, col, double) != 0)
     gtk_widget_add_css_class (label, FIELD (trade->row, col, double) > 0 ? "success" : "error");
 }
 
@@ -352,7 +357,8 @@ add_columns (HsTradesPage *self)
       sorter = GTK_SORTER (gtk_custom_sorter_new (sort_cb, GINT_TO_POINTER (i), NULL));
       gtk_column_view_column_set_sorter (column, sorter);
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (g_str_equal (columns[i].id, "tags") || g_str_equal (columns[i].id, "model"))
+      gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      if (g_str_equal (columns[i].id, "tags"))
         gtk_column_view_column_set_expand (column, TRUE);
       g_object_set_data (G_OBJECT (column), "hs-column", GINT_TO_POINTER (i));
       gtk_column_view_append_column (self->column_view, column);
@@ -1110,6 +1116,34 @@ load_fields (HsTradesPage *self)
 
 /* ---- Selection, the inspector and the charts ---- */
 
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_list_view (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 has no gtk_column_view_scroll_to(): the column view's own list scrolls to a row with
+ * its "list.scroll-to-item" action. */
+static void
+scroll_to_selected (HsTradesPage *self)
+{
+  guint pos = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *list = find_list_view (GTK_WIDGET (self->column_view));
+
+  if (pos != GTK_INVALID_LIST_POSITION && list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", pos);
+}
+
 static void
 selection_changed_cb (HsTradesPage *self)
 {
@@ -1117,6 +1151,7 @@ selection_changed_cb (HsTradesPage *self)
 
   if (id == 0 || self->inspector == NULL)   /* nothing, or the page is being disposed */
     return;
+  scroll_to_selected (self);
   if (self->run_id == 0)
     {
       hs_trade_inspector_show_trade (self->inspector, id);
