@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "hs-chart-widget.h"
+#include "hs-paper-trade.h"
+#include "hs-store-paper.h"
+#include "hs-test-db.h"
 #include "hs-test-cli.h"
 #include "hs-test-sql.h"
 #include "hs-test-trades-db.h"
@@ -477,16 +480,60 @@ test_labeler (Fixture       *f,
               gconstpointer  data)
 {
   int n_labeled = -2;
+  int64_t id = 0, entry = 1711027800000000;   /* 2024-03-21T13:30:00Z */
+  const HsTradeRow *row = NULL;
+
+  /* A closed long AAPL trade without labels, entered at 100 at 13:30 and exited at 14:00, and
+   * the minute bars from 13:30 to 14:59, bar i (starting 13:30 + i min) closing at
+   * 100 + 0.1 i. By hand (docs/labels.md): the 1-hour price is the close of the last bar ending
+   * by 14:30, bar 59: 105.9, so target_pnl_1h = (105.9 − 100) / 100 × 100 = 5.9 %. */
+  {
+    g_autoptr(HsStore) store = hs_test_store_open (f->db);
+    g_autoptr(HsPaperTrade) t = hs_paper_trade_new ();
+    g_autoptr(GError) error = NULL;
+    int64_t aapl = hs_test_store_instrument (store, "AAPL", "NASDAQ", "stock");
+
+    for (int i = 0; i < 90; i++)
+      hs_test_store_add_bar (store, aapl, "1m", entry + (int64_t) i * 60 * G_USEC_PER_SEC,
+                             100 + 0.1 * i);
+    t->instrument_id = aapl;
+    t->quantity = 10;
+    t->entry_ts = entry;
+    t->entry_price = 100;
+    t->exit_ts = entry + (int64_t) 30 * 60 * G_USEC_PER_SEC;
+    t->exit_price = 103;
+    t->exit_reason = g_strdup ("signal");
+    g_free (t->status);
+    t->status = g_strdup ("closed");
+    hs_paper_pnl (t->side, t->quantity, t->entry_price, t->exit_price, 0, &t->pnl, &t->pnl_pct);
+    g_assert_true (hs_store_paper_insert (store, t, &error));
+    g_assert_no_error (error);
+    id = t->id;
+  }
+  hs_trades_page_reload (f->page);
+  wait_idle (f->page);
+  g_assert_true (hs_trades_page_select_trade (f->page, id));
+  row = hs_trades_page_get_row (f->page, (guint) hs_trades_page_get_selected (f->page));
+  g_assert_cmpint (row->id, ==, id);
+  g_assert_true (isnan (row->target_pnl_1h));
 
   g_signal_connect (f->page, "labeler-finished", G_CALLBACK (labeler_finished_cb), &n_labeled);
   g_assert_true (hs_trades_page_run_labeler (f->page));
   g_assert_true (hs_trades_page_get_labeling (f->page));
   g_assert_false (hs_trades_page_run_labeler (f->page));   /* one at a time */
+  shot (f, "trades-labeler.png");
   while (n_labeled == -2)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (hs_trades_page_get_labeling (f->page));
-  /* Every closed trade is labeled already and the open ones have nothing to label. */
-  g_assert_cmpint (n_labeled, ==, 0);
+  /* Only the new trade was waiting: the 500 are labeled already or still open. */
+  g_assert_cmpint (n_labeled, ==, 1);
+  wait_idle (f->page);
+
+  /* The row changed in place and stays selected. */
+  row = hs_trades_page_get_row (f->page, (guint) hs_trades_page_get_selected (f->page));
+  g_assert_cmpint (row->id, ==, id);
+  g_assert_cmpfloat_with_epsilon (row->target_pnl_1h, 5.9, 1e-9);
+  g_assert_cmpuint (hs_trades_page_get_n_trades (f->page), ==, HS_TEST_TRADES_N + 1);
 }
 
 int
