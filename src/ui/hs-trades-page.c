@@ -95,7 +95,7 @@ typedef struct
 } Column;
 
 static const Column columns[] = {
-  { "time", N_("Time"), KIND_TIME, G_STRUCT_OFFSET (HsTradeRow, entry_ts), 160 },
+  { "time", N_("Time (UTC)"), KIND_TIME, G_STRUCT_OFFSET (HsTradeRow, entry_ts), 160 },
   { "symbol", N_("Symbol"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, symbol), 70 },
   { "side", N_("Side"), KIND_TEXT, G_STRUCT_OFFSET (HsTradeRow, side), 56 },
   { "quantity", N_("Qty"), KIND_NUMBER, G_STRUCT_OFFSET (HsTradeRow, quantity), 56 },
@@ -338,8 +338,13 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (label), text);
   gtk_widget_remove_css_class (label, "success");
   gtk_widget_remove_css_class (label, "error");
-  if (columns[col].kind == KIND_PCT && isfinite (FIELD (trade->row, col, double)) && FIELD (trade->row, col, double) != 0)
-    gtk_widget_add_css_class (label, FIELD (trade->row, col, double) > 0 ? "success" : "error");
+  if (columns[col].kind == KIND_PCT)
+    {
+      double v = FIELD (trade->row, col, double);
+
+      if (isfinite (v) && v != 0)
+        gtk_widget_add_css_class (label, v > 0 ? "success" : "error");
+    }
 }
 
 static void
@@ -583,14 +588,6 @@ reload_timeout_cb (gpointer data)
 
 /* ---- The query bar: validation ---- */
 
-/* The character column of a byte offset in @text, 1-based, as the compiler's messages count. */
-static int
-char_index (const char *text,
-            size_t      offset)
-{
-  return (int) g_utf8_strlen (text, (gssize) MIN (offset, strlen (text)));
-}
-
 static void
 validate (HsTradesPage *self)
 {
@@ -625,7 +622,6 @@ validate (HsTradesPage *self)
       a->start_index = start;
       a->end_index = end > start ? end : start + 1;
       pango_attr_list_insert (attrs, a);
-      (void) char_index;
       show_error (self, error->message);
     }
   else
@@ -665,6 +661,16 @@ completion_row_activated_cb (HsTradesPage  *self,
   hs_trades_page_complete (self, (guint) gtk_list_box_row_get_index (row));
 }
 
+static gboolean
+entry_has_focus (HsTradesPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == GTK_WIDGET (self->query_entry)
+                           || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->query_entry)));
+}
+
 static void
 update_completions (HsTradesPage *self)
 {
@@ -694,10 +700,8 @@ update_completions (HsTradesPage *self)
       gtk_widget_add_css_class (label, "monospace");
       gtk_list_box_append (self->completion_list, label);
     }
-  if (n > 0 && gtk_widget_has_focus (GTK_WIDGET (self->query_entry)) == FALSE
-      && gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
-    n = 0;
-  if (n > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* Offered while the user types in the bar (not for a text set from elsewhere). */
+  if (n > 0 && gtk_widget_get_mapped (GTK_WIDGET (self)) && entry_has_focus (self))
     gtk_popover_popup (self->completion_popover);
   else
     gtk_popover_popdown (self->completion_popover);

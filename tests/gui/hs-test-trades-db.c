@@ -72,7 +72,8 @@ hs_test_trades_db_write (const char *path,
         {
           g_free (t->status);
           t->status = g_strdup ("closed");
-          t->exit_ts = t->entry_ts + (int64_t) g_rand_int_range (rand, 5, 300) * 60 * G_USEC_PER_SEC;
+          t->exit_ts = t->entry_ts
+                       + (int64_t) g_rand_int_range (rand, 5, 300) * 60 * G_USEC_PER_SEC;
           t->exit_price = r4 (price * (1 + uniform (rand, -0.03, 0.03)));
           t->exit_reason = g_strdup (g_rand_boolean (rand) ? "signal" : "take_profit");
           hs_paper_pnl (t->side, t->quantity, t->entry_price, t->exit_price, t->fees, &t->pnl,
