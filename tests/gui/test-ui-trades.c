@@ -244,6 +244,40 @@ test_completion (Fixture       *f,
   g_assert_true (hs_trades_page_complete (f->page, 0));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==,
                    "target_pnl_1h < 0 and regime.sector.correlation_30d");
+
+  /* While the bar has the focus the names pop up below it, and Tab takes the first. */
+  {
+    GtkWidget *popover = NULL;
+    GtkEventController *keys = NULL;
+    GListModel *controllers = NULL;
+    gboolean handled = FALSE;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (f->page)); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_POPOVER (c))
+        popover = c;
+    g_assert_nonnull (popover);
+    gtk_widget_grab_focus (GTK_WIDGET (entry));
+    type_query (f, "ai.pro");
+    g_assert_true (gtk_widget_get_visible (popover));
+    shot (f, "trades-completion-bar.png");
+    hs_test_wait_for_frames (popover, 2);
+    hs_test_save_screenshot (popover, "trades-completion.png");
+    controllers = gtk_widget_observe_controllers (GTK_WIDGET (entry));
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+          keys = GTK_EVENT_CONTROLLER (c);
+      }
+    g_assert_nonnull (keys);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Tab, 0, 0, &handled);
+    g_object_unref (controllers);
+    g_assert_true (handled);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "ai.prompt_version");
+    g_assert_false (gtk_widget_get_visible (popover));
+  }
 }
 
 /* "12.5 %" → 0.125; "—" → NAN. */
