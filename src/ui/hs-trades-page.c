@@ -391,11 +391,14 @@ find_column (HsTradesPage *self,
 
 static char *
 mean_text (const char        *what,
-           const HsTradeMean *m)
+           const HsTradeMean *m,
+           gboolean           sign)
 {
+  if (!isfinite (m->mean))
+    return g_strdup_printf ("%s —", what);
   /* TRANSLATORS: a mean in the footer, e.g. "P&L +0.12 %" */
-  return isfinite (m->mean) ? g_strdup_printf ("%s %+.2f %%", what, m->mean)
-                            : g_strdup_printf ("%s —", what);
+  return sign ? g_strdup_printf ("%s %+.2f %%", what, m->mean)
+              : g_strdup_printf ("%s %.2f %%", what, m->mean);
 }
 
 static void
@@ -418,10 +421,10 @@ update_views (HsTradesPage *self)
       rows[i] = item->row;   /* the store keeps the item alive */
     }
   hs_trade_summary_compute (rows, n, &sum);
-  pnl_text = mean_text (_("P&L"), &sum.pnl_pct);
-  t1h_text = mean_text (_("1h"), &sum.target_pnl_1h);
-  mfe_text = mean_text (_("MFE"), &sum.mfe_pct);
-  mae_text = mean_text (_("MAE"), &sum.mae_pct);
+  pnl_text = mean_text (_("P&L"), &sum.pnl_pct, TRUE);
+  t1h_text = mean_text (_("1h"), &sum.target_pnl_1h, TRUE);
+  mfe_text = mean_text (_("MFE"), &sum.mfe_pct, FALSE);
+  mae_text = mean_text (_("MAE"), &sum.mae_pct, FALSE);
   conf_text = isfinite (sum.confidence.mean)
     ? g_strdup_printf (_("confidence %.2f"), sum.confidence.mean)
     : g_strdup (_("confidence —"));

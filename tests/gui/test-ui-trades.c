@@ -15,6 +15,7 @@
 
 #include "hs-chart-widget.h"
 #include "hs-paper-trade.h"
+#include "hs-store-backtest.h"
 #include "hs-store-paper.h"
 #include "hs-test-db.h"
 #include "hs-test-cli.h"
@@ -91,9 +92,11 @@ sql_double (const char *db,
 static void
 assert_footer_mean (const char *footer,
                     const char *name,
-                    double      mean)
+                    double      mean,
+                    gboolean    sign)
 {
-  g_autofree char *want = g_strdup_printf ("%s %+.2f %%", name, mean);
+  g_autofree char *want = sign ? g_strdup_printf ("%s %+.2f %%", name, mean)
+                               : g_strdup_printf ("%s %.2f %%", name, mean);
 
   g_test_message ("footer: %s; want %s", footer, want);
   g_assert_nonnull (strstr (footer, want));
@@ -116,13 +119,14 @@ test_list_and_footer (Fixture       *f,
   g_assert_true (g_str_has_prefix (footer, count));
 
   /* Means over the known values, as SQL's avg() skips NULLs. */
-  assert_footer_mean (footer, "P&L", sql_double (f->db, "SELECT avg(pnl_pct) FROM paper_trades"));
+  assert_footer_mean (footer, "P&L", sql_double (f->db, "SELECT avg(pnl_pct) FROM paper_trades"),
+                      TRUE);
   assert_footer_mean (footer, "1h",
-                      sql_double (f->db, "SELECT avg(target_pnl_1h) FROM paper_trades"));
+                      sql_double (f->db, "SELECT avg(target_pnl_1h) FROM paper_trades"), TRUE);
   assert_footer_mean (footer, "MFE",
-                      sql_double (f->db, "SELECT avg(target_mfe_pct) FROM paper_trades"));
+                      sql_double (f->db, "SELECT avg(target_mfe_pct) FROM paper_trades"), FALSE);
   assert_footer_mean (footer, "MAE",
-                      sql_double (f->db, "SELECT avg(target_mae_pct) FROM paper_trades"));
+                      sql_double (f->db, "SELECT avg(target_mae_pct) FROM paper_trades"), FALSE);
   {
     g_autofree char *conf = g_strdup_printf (
       "confidence %.2f", sql_double (f->db, "SELECT avg(json_extract(ai_reasoning_log,"
@@ -570,6 +574,77 @@ test_labeler (Fixture       *f,
   g_assert_cmpuint (hs_trades_page_get_n_trades (f->page), ==, HS_TEST_TRADES_N + 1);
 }
 
+/* The switch to a backtest run's trades: a run of 40 trades stored here, trade k with MFE
+ * k × 0.25 % (exact in binary), so `mfe_pct > 2` holds for k = 9 … 39: 31 trades by hand. */
+static void
+test_backtest_source (Fixture       *f,
+                      gconstpointer  data)
+{
+  int64_t run_id = 0;
+
+  {
+    g_autoptr(HsStore) store = hs_test_store_open (f->db);
+    g_autoptr(HsBtRunInfo) info = hs_bt_run_info_new ();
+    g_autoptr(HsBtResult) result = hs_bt_result_new_empty (0);
+    g_autoptr(GError) error = NULL;
+
+    info->strategy_name = g_strdup ("sma_cross");
+    info->symbol = g_strdup ("SPY");
+    info->interval = g_strdup ("1d");
+    info->start_ts = 1704067200000000;   /* 2024-01-01 */
+    info->end_ts = info->start_ts + (int64_t) 60 * 86400 * G_USEC_PER_SEC;
+    info->initial_cash = 10000;
+    for (int k = 0; k < 40; k++)
+      {
+        HsBtTrade t = { 0 };
+
+        t.entry_ts = info->start_ts + (int64_t) k * 86400 * G_USEC_PER_SEC;
+        t.exit_ts = t.entry_ts + 3600 * (int64_t) G_USEC_PER_SEC;
+        t.side = k % 2 == 0 ? 1 : -1;
+        t.quantity = 1;
+        t.entry_price = 100;
+        t.exit_price = 100 + t.side * (k % 3 - 1);
+        t.pnl = t.side * (t.exit_price - t.entry_price);
+        t.pnl_pct = t.pnl;
+        t.mfe_pct = k * 0.25;
+        t.mae_pct = 0.5;
+        t.bars_held = 1;
+        t.exit_reason = HS_EXIT_SIGNAL;
+        g_array_append_val (result->trades, t);
+      }
+    result->stats.total_trades = 40;
+    g_assert_true (hs_store_save_backtest (store, info, result, &run_id, &error));
+    g_assert_no_error (error);
+  }
+  /* A new database path re-reads the runs for the drop-down. */
+  hs_trades_page_set_database_path (f->page, f->db);
+  wait_idle (f->page);
+  hs_trades_page_set_run (f->page, run_id);
+  wait_idle (f->page);
+  g_assert_cmpint (hs_trades_page_get_run (f->page), ==, run_id);
+  g_assert_cmpuint (hs_trades_page_get_n_trades (f->page), ==, 40);
+  g_assert_cmpfloat (hs_trades_page_get_row (f->page, 39)->mfe_pct, ==, 39 * 0.25);
+
+  hs_trades_page_set_query (f->page, "mfe_pct > 2");
+  wait_idle (f->page);
+  g_assert_null (hs_trades_page_get_query_error (f->page));
+  g_assert_cmpuint (hs_trades_page_get_n_trades (f->page), ==, 31);
+  shot (f, "trades-backtest.png");
+
+  /* The AI's fields belong to paper trades: an error here. */
+  hs_trades_page_set_query (f->page, "ai.confidence_score > 5");
+  g_assert_nonnull (hs_trades_page_get_query_error (f->page));
+
+  /* Back to the paper trades, where it is valid. */
+  hs_trades_page_set_run (f->page, 0);
+  wait_idle (f->page);
+  g_assert_null (hs_trades_page_get_query_error (f->page));
+  g_assert_cmpint (hs_trades_page_get_n_trades (f->page), ==,
+                   hs_test_query_int (f->db, "SELECT count(*) FROM paper_trades WHERE"
+                                             " json_extract(ai_reasoning_log,"
+                                             " '$.confidence_score') > 5"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -588,6 +663,7 @@ main (int   argc,
   ADD ("scatter-and-distribution", test_scatter_and_distribution);
   ADD ("saved-queries", test_saved_queries);
   ADD ("labeler", test_labeler);
+  ADD ("backtest-source", test_backtest_source);
 #undef ADD
 
   return g_test_run ();
