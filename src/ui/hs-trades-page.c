@@ -525,8 +525,17 @@ load_cb (GObject      *source,
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (items, hs_trade_row_item_new (g_steal_pointer (&rows->pdata[i])));
-  g_list_store_splice (self->trades, 0, g_list_model_get_n_items (G_LIST_MODEL (self->trades)),
-                       items->pdata, items->len);
+  /* A new store swapped in: the sort model then sorts once, where a splice into the shown
+   * store would make it and the list react to every removed and inserted row. */
+  {
+    GListStore *fresh = g_list_store_new (HS_TYPE_TRADE_ROW_ITEM);
+
+    g_list_store_splice (fresh, 0, 0, items->pdata, items->len);
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+    gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (fresh));
+    g_set_object (&self->trades, fresh);
+    g_object_unref (fresh);
+  }
   if (self->keep_selected != 0)
     {
       guint pos = position_of (self, self->keep_selected);

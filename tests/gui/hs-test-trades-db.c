@@ -35,9 +35,12 @@ r4 (double v)
   return round (v * 10000) / 10000;
 }
 
+/* @n trades of the kind hs_test_trades_db_write() writes: the last 1 in 20 open, every 50th
+ * (from the 8th) without a reasoning log. */
 void
-hs_test_trades_db_write (const char *path,
-                         guint32     seed)
+hs_test_trades_db_write_n (const char *path,
+                           guint32     seed,
+                           int         n)
 {
   g_autoptr(HsStore) store = hs_test_store_open (path);
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
@@ -51,12 +54,12 @@ hs_test_trades_db_write (const char *path,
   g_assert_true (hs_store_paper_write_begin (store, &own, &error));
   g_assert_no_error (error);
 
-  for (int i = 0; i < HS_TEST_TRADES_N; i++)
+  for (int i = 0; i < n; i++)
     {
       g_autoptr(HsPaperTrade) t = hs_paper_trade_new ();
       size_t s = (size_t) g_rand_int_range (rand, 0, G_N_ELEMENTS (symbols));
-      gboolean open = i >= HS_TEST_TRADES_N - HS_TEST_TRADES_OPEN;
-      gboolean no_ai = i % (HS_TEST_TRADES_N / HS_TEST_TRADES_NO_AI) == 7;
+      gboolean open = i >= n - n / 20;
+      gboolean no_ai = i % 50 == 7;
       double price = r4 (uniform (rand, 40, 600));
       double rsi = r4 (uniform (rand, 10, 90));
       double vix = r4 (uniform (rand, 12, 32));
@@ -112,4 +115,13 @@ hs_test_trades_db_write (const char *path,
     }
   g_assert_true (hs_store_paper_write_end (store, own, TRUE, &error));
   g_assert_no_error (error);
+}
+
+void
+hs_test_trades_db_write (const char *path,
+                         guint32     seed)
+{
+  G_STATIC_ASSERT (HS_TEST_TRADES_OPEN == HS_TEST_TRADES_N / 20);
+  G_STATIC_ASSERT (HS_TEST_TRADES_NO_AI == HS_TEST_TRADES_N / 50);
+  hs_test_trades_db_write_n (path, seed, HS_TEST_TRADES_N);
 }

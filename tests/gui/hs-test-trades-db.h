@@ -17,7 +17,10 @@ G_BEGIN_DECLS
  * entries every 37 minutes from 2024-03-04 14:30Z, every trade with a signals snapshot and a
  * market regime, all but HS_TEST_TRADES_NO_AI with an AI reasoning log (three models, four
  * prompt versions, confidence in half points), the closed ones labeled. The same seed gives the same database. */
-void hs_test_trades_db_write (const char *path,
-                              guint32     seed);
+void hs_test_trades_db_write   (const char *path,
+                                guint32     seed);
+void hs_test_trades_db_write_n (const char *path,
+                                guint32     seed,
+                                int         n);
 
 G_END_DECLS
