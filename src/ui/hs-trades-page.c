@@ -1784,8 +1784,12 @@ hs_trades_page_init (HsTradesPage *self)
 
   self->settings = hs_settings_new ();
   if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed::saved-trade-queries",
-                             G_CALLBACK (rebuild_saved), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->settings, "changed::saved-trade-queries",
+                               G_CALLBACK (rebuild_saved), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::labeler-hour",
+                               G_CALLBACK (schedule_labeler), self, G_CONNECT_SWAPPED);
+    }
   rebuild_saved (self);
 
   add_columns (self);
