@@ -33,6 +33,9 @@ typedef struct
   HsTradesPage *page;
 } Fixture;
 
+/* The generated database, written once; each case works on a copy. */
+static char *template_db;
+
 static void
 wait_idle (HsTradesPage *page)
 {
@@ -44,10 +47,15 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
+  g_autoptr(GFile) from = g_file_new_for_path (template_db);
+  g_autoptr(GFile) to = NULL;
+  g_autoptr(GError) error = NULL;
+
   hs_test_reset_settings ();
   f->db = hs_test_temp_path ("trades.db");
-  g_remove (f->db);
-  hs_test_trades_db_write (f->db, 8);
+  to = g_file_new_for_path (f->db);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
   f->page = HS_TRADES_PAGE (hs_trades_page_new ());
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 800);
@@ -650,6 +658,13 @@ main (int   argc,
       char *argv[])
 {
   hs_test_ui_init (&argc, &argv);
+  {
+    g_autofree char *dir = g_dir_make_tmp ("hs-test-trades-XXXXXX", NULL);
+
+    g_assert_nonnull (dir);
+    template_db = g_build_filename (dir, "template.db", NULL);
+    hs_test_trades_db_write (template_db, 8);
+  }
 
 #define ADD(path, func) \
   g_test_add ("/hs/ui/trades/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -666,5 +681,14 @@ main (int   argc,
   ADD ("backtest-source", test_backtest_source);
 #undef ADD
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    g_autofree char *dir = g_path_get_dirname (template_db);
+
+    g_remove (template_db);
+    g_rmdir (dir);
+    g_free (template_db);
+    return status;
+  }
 }
