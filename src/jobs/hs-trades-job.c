@@ -3,7 +3,7 @@
  * The Trades page's reads on workers: the trades a training-query filter selects, as the rows
  * the page lists (the same compiler as `hindsight-cli query`, so the page and the CLI select the
  * same trades), and the names the query bar completes. A load reads every selected row (a few
- * hundred bytes each) in one read transaction; 100,000 trades take well under a second.
+ * hundred bytes each) in one read transaction (figures: tests/gui/bench-trades-page.c, README).
  */
 #define G_LOG_DOMAIN "hs-jobs"
 
