@@ -38,7 +38,7 @@ PAGES = [
     ('Data', lambda s: any(t.startswith('Live and historical data from market-data providers')
                            for t in s)),
     ('Backtests', lambda s: 'Instrument' in s and 'Money and Costs' in s),
-    ('Trades', lambda s: any(t.startswith('Here you will review paper trades') for t in s)),
+    ('Trades', lambda s: any(' · mean P&L ' in t for t in s)),
     ('Export', lambda s: any(t.startswith('Here you will choose a training query') for t in s)),
     ('Overview', lambda s: '6 instruments' in s),
 ]
