@@ -271,6 +271,7 @@ struct _HsTradesPage
   HsTradeInspector   *inspector;
   GtkLabel           *footer;
   GtkWidget          *switcher;
+  AdwStatusPage      *empty_status;
   GtkPopover         *completion_popover;   /* (owned) parented to the page */
   GtkListBox         *completion_list;
 
@@ -456,6 +457,26 @@ update_views (HsTradesPage *self)
                                  hs_histogram_data_new ((double *) (gpointer) returns->data,
                                                         returns->len, HS_CHART_FORMAT_PERCENT,
                                                         _("Realized P&L of the closed trades")));
+  /* An empty list says why. */
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_status), n == 0 && self->db_path != NULL);
+  if (gtk_editable_get_text (GTK_EDITABLE (self->query_entry))[0] != '\0')
+    {
+      adw_status_page_set_title (self->empty_status, _("No Trades Match"));
+      adw_status_page_set_description (self->empty_status,
+                                       _("No trade satisfies this query. Loosen a condition, or "
+                                         "check the fields' names with the completion (Tab)."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_status, self->run_id > 0 ? _("No Trades in This Run")
+                                                                      : _("No Paper Trades Yet"));
+      adw_status_page_set_description (self->empty_status,
+                                       self->run_id > 0
+                                       ? _("The backtest made no trades.")
+                                       : _("Record a bot's trades with “hindsight-cli paper "
+                                           "import FILE” (or “paper open”); they show here with "
+                                           "their context, reasoning and outcome."));
+    }
   hs_trade_analysis_set_rows (self->calibration_view, rows, n);
   hs_trade_analysis_set_rows (self->breakdown_view, rows, n);
 }
@@ -1757,6 +1778,7 @@ hs_trades_page_class_init (HsTradesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsTradesPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, HsTradesPage, footer);
   gtk_widget_class_bind_template_child (widget_class, HsTradesPage, switcher);
+  gtk_widget_class_bind_template_child (widget_class, HsTradesPage, empty_status);
   gtk_widget_class_bind_template_child (widget_class, HsTradesPage, completion_popover);
   gtk_widget_class_bind_template_child (widget_class, HsTradesPage, completion_list);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

@@ -220,6 +220,17 @@ test_query_matches_cli (Fixture       *f,
   type_query (f, "target_pnl_1h < ");
   g_assert_nonnull (hs_trades_page_get_query_error (f->page));
 
+  /* Nothing matches: the list says so. */
+  type_query (f, "target_pnl_1h > 1000");
+  g_assert_cmpuint (hs_trades_page_get_n_trades (f->page), ==, 0);
+  {
+    GtkWidget *empty = hs_test_find_widget (GTK_WIDGET (f->page), ADW_TYPE_STATUS_PAGE);
+
+    g_assert_nonnull (empty);
+    g_assert_true (gtk_widget_get_visible (empty));
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Trades Match");
+  }
+
   /* Cleared: everything again. */
   hs_trades_page_set_query (f->page, "");
   wait_idle (f->page);
