@@ -41,7 +41,9 @@ def macro_formats(path):
 
 def strip_c_comments(text):
     # Comments may quote marked strings ("use _(\"…\")"): they do not make a file translatable.
-    return re.sub(r'/\*.*?\*/|//[^\n]*', ' ', text, flags=re.S)
+    # Newlines are kept so that line numbers stay right.
+    return re.sub(r'/\*.*?\*/|//[^\n]*', lambda m: ' ' + '\n' * m.group().count('\n'), text,
+                  flags=re.S)
 
 
 def has_marked_strings(path):

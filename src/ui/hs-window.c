@@ -26,6 +26,7 @@
 #include "hs-watch-panel.h"
 #include "hs-notify.h"
 #include "hs-recovery.h"
+#include "hs-trades-attach.h"
 #include "hs-chart-candles.h"
 #include "hs-chart-widget.h"
 #include "hs-coverage-page.h"
@@ -1013,6 +1014,7 @@ hs_window_init (HsWindow *self)
   hs_watch_panel_attach (self);
   hs_recovery_attach (self);
   hs_notify_attach (self);
+  hs_trades_page_attach (self);
   gtk_label_set_text (self->default_path_label, shown);
   g_object_bind_property (self->search_button, "active",
                           hs_data_page_get_coverage_page (self->data_page),

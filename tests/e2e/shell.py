@@ -33,12 +33,12 @@ DEMO = [
     ('orcl-1995-2014.txt', 'ORCL', 'stock', '1d'),
 ]
 
-# Each page, and a text only that page shows (the placeholders say what they will hold).
+# Each page, and a text only that page shows.
 PAGES = [
     ('Data', lambda s: any(t.startswith('Live and historical data from market-data providers')
                            for t in s)),
     ('Backtests', lambda s: 'Instrument' in s and 'Money and Costs' in s),
-    ('Trades', lambda s: any(t.startswith('Here you will review paper trades') for t in s)),
+    ('Trades', lambda s: any(' · mean P&L ' in t for t in s)),
     ('Export', lambda s: 'Preview' in s and 'Columns' in s),
     ('Overview', lambda s: '6 instruments' in s),
 ]
