@@ -22,6 +22,7 @@
 #include "hs-flatten.h"
 #include "hs-gen-trades.h"
 #include "hs-records.h"
+#include "hs-store-private.h"
 #include "hs-store-query.h"
 #include "hs-time.h"
 
@@ -625,6 +626,17 @@ test_reference (void)
           g_assert_nonnull (strstr (got, "\"entry_time\":\"2024-03-04T14:45:00.123456Z\""));
         }
     }
+  /* Inside a transaction of the caller's the rows are read on its own connection alone (no
+   * shared snapshot to be had): the same bytes. */
+  {
+    g_autofree char *want = ref_export (store, FALSE);
+    g_autofree char *got = NULL;
+
+    g_assert_true (hs_store_exec (store, "BEGIN", &error));
+    got = export_to_string (store, HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, "reference1.csv");
+    g_assert_true (hs_store_exec (store, "ROLLBACK", &error));
+    g_assert_cmpstr (got, ==, want);
+  }
 }
 
 /* --where is the training-query compiler: the same ids as hs_store_query_run(). */
