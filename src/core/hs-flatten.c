@@ -64,9 +64,18 @@ node_child (Node       *node,
   Node *child;
 
   for (size_t i = 0; i < node->n_children; i++)
-    if (node->children[i]->key_len == len
-        && (len == 0 || node->children[i]->key[0] == key[0]) && memcmp (node->children[i]->key, key, len) == 0)
-      return node->children[i];
+    {
+      const char *k = node->children[i]->key;
+      size_t j = 0;
+
+      if (node->children[i]->key_len != len)
+        continue;
+      /* Keys are a few bytes: compared inline rather than by a call to memcmp. */
+      while (j < len && k[j] == key[j])
+        j++;
+      if (j == len)
+        return node->children[i];
+    }
   if (!create)
     return NULL;
   child = g_new0 (Node, 1);
@@ -147,6 +156,15 @@ static gboolean
 scan_string (Scan *s)
 {
   s->p++;
+  /* Most strings are short keys and words without escapes: a byte loop to the quote beats a
+   * call to memchr; a backslash goes to the general loop below. */
+  while (s->p < s->end && *s->p != '"' && *s->p != '\\')
+    s->p++;
+  if (s->p < s->end && *s->p == '"')
+    {
+      s->p++;
+      return TRUE;
+    }
   while (s->p < s->end)
     {
       const char *q = memchr (s->p, '"', (size_t) (s->end - s->p));
@@ -393,6 +411,25 @@ read_hex4 (const char *p,
       v = v * 16 + (gunichar) h;
     }
   *out = v;
+  return TRUE;
+}
+
+/**
+ * hs_json_string_is_plain:
+ * @token: a string token with its quotes, as hs_json_paths_extract() finds it
+ *
+ * Returns: %TRUE when the string's value is the text between the quotes as it stands: no
+ *   escape and no control character (which JSON allows only escaped)
+ */
+gboolean
+hs_json_string_is_plain (const char *token,
+                         size_t      len)
+{
+  if (len < 2 || token[0] != '"' || token[len - 1] != '"')
+    return FALSE;
+  for (size_t i = 1; i + 1 < len; i++)
+    if ((unsigned char) token[i] < 0x20 || token[i] == '\\')
+      return FALSE;
   return TRUE;
 }
 

@@ -434,6 +434,17 @@ put_slice (Formatter         *w,
         put_null (w);
       return;
     case OUT_TEXT:
+      /* Without escapes the value is the token's inside: written from there, in JSON lines
+       * the token itself (nothing to escape), once it is known to be UTF-8. */
+      if (s->kind == HS_JSON_STRING && hs_json_string_is_plain (s->start, s->len)
+          && hs_utf8_valid (s->start + 1, s->len - 2))
+        {
+          if (w->format == HS_EXPORT_CSV)
+            hs_csv_append_field (w->buf, s->start + 1, s->len - 2);
+          else
+            hs_string_append (w->buf, s->start, s->len);
+          return;
+        }
       g_string_truncate (w->scratch, 0);
       if (s->kind == HS_JSON_STRING && hs_json_string_decode (s->start, s->len, w->scratch))
         put_text (w, w->scratch->str, w->scratch->len);
@@ -604,7 +615,7 @@ typedef struct
 } Pipeline;
 
 /* The ids a chunk spans: this many rows when the ids are dense. */
-#define CHUNK_ROWS 1024
+#define CHUNK_ROWS 256
 #define SLOTS_PER_THREAD 2
 
 typedef struct
