@@ -639,6 +639,55 @@ test_reference (void)
   }
 }
 
+/* One snapshot: in the first progress report (after 16,384 rows are written; the export waits
+ * for the callback) another connection deletes, changes and adds trades further on. The file
+ * is the database as it was when the export began, by the reference exporter run before the
+ * changes; a second export sees them. */
+static void
+snapshot_progress_cb (int64_t  done,
+                      int64_t  total,
+                      gpointer user_data)
+{
+  HsStore *store = user_data;
+  static gboolean changed;
+
+  if (changed)
+    return;
+  changed = TRUE;
+  g_assert_cmpint (done, <, 19000);
+  exec_sql (store,
+            "DELETE FROM paper_trades WHERE id = 19990;"
+            "UPDATE paper_trades SET notes = 'changed' WHERE id = 19000;"
+            "INSERT INTO paper_trades (id, instrument_id, side, quantity, entry_ts, entry_price, "
+            "status, created_at, updated_at) VALUES (30000, 1, 'long', 1, 0, 1, 'open', 0, 0);");
+}
+
+static void
+test_snapshot (void)
+{
+  g_autoptr(HsStore) store = new_store ("snapshot.db");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *want = NULL, *contents = NULL, *after = NULL;
+  g_autofree char *path = tmp_path ("snapshot.csv");
+  HsExportRequest req = { HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, path };
+  int64_t rows = 0;
+
+  g_assert_true (hs_gen_paper_trades (store, 20000, 21, &error));
+  g_assert_no_error (error);
+  want = ref_export (store, FALSE);
+  g_assert_true (hs_export_run (store, &req, snapshot_progress_cb, store, NULL, &rows, NULL,
+                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rows, ==, 20000);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, want);
+  g_assert_null (strstr (contents, "changed"));
+  after = export_to_string (store, HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, "snapshot2.csv");
+  g_assert_nonnull (strstr (after, ",changed,"));
+  g_assert_nonnull (strstr (after, "\r\n30000,"));
+  g_assert_null (strstr (after, "\r\n19990,"));
+}
+
 /* --where is the training-query compiler: the same ids as hs_store_query_run(). */
 static gboolean
 collect_id_cb (const HsQueryCell *cells,
@@ -1114,6 +1163,7 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/export/golden-jsonl", test_golden_jsonl);
   g_test_add_func ("/hs/jobs/export/jsonl-roundtrip", test_jsonl_roundtrip);
   g_test_add_func ("/hs/jobs/export/reference", test_reference);
+  g_test_add_func ("/hs/jobs/export/snapshot", test_snapshot);
   g_test_add_func ("/hs/jobs/export/where", test_where);
   g_test_add_func ("/hs/jobs/export/cancel-failure", test_cancel_and_failure);
   g_test_add_func ("/hs/jobs/export/batch-order", test_batch_order);
