@@ -876,7 +876,7 @@ pipeline_wait (Pipeline            *p,
 /**
  * hs_export_run:
  * @progress: (nullable): told the rows written and the total every 16,384 rows and at the end
- * @cancellable: (nullable): checked every 1,024 rows
+ * @cancellable: (nullable): checked after every chunk of 256 ids and ten times a second
  * @rows: (out) (optional): rows written
  * @error_offset: (out) (optional): for a --where error, its byte offset in the filter
  *
