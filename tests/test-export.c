@@ -22,7 +22,9 @@
 #include "hs-flatten.h"
 #include "hs-gen-trades.h"
 #include "hs-records.h"
+#include "hs-store-private.h"
 #include "hs-store-query.h"
+#include "hs-time.h"
 
 static char *tmpdir;
 
@@ -317,6 +319,373 @@ test_jsonl_roundtrip (void)
   sqlite3_close (db);
   /* 61 flattened columns per trade. */
   g_assert_cmpuint (checked, ==, 300 * 61);
+}
+
+/* The whole export against a deliberately simple exporter written here, row by row: SQLite's
+ * own columns read one at a time, the context parsed by json-glib (not by the exporter's
+ * scanner), JSON-valued columns cut out by SQLite's "->" operator, numbers by
+ * hs_format_double() (printf-based), quoting and escaping written out byte by byte from the
+ * rules of docs/export.md. 2,600 generated trades (several batches), some rewritten with
+ * quotes, commas, CR/LF, unicode, escapes, invalid UTF-8, missing and wrong-typed context and
+ * numbers in every JSON form; CSV and JSON lines must be byte-identical. */
+static const char *const tricky_sql[] = {
+  "UPDATE paper_trades SET notes = 'a,b \"c\"' || char(13, 10) || 'd é 😀', tags = '[\"x,y\",\"q\\\"\"]',"
+  " ai_reasoning_log = '{\"model\":\"m \\\"1\\\"\",\"prompt_version\":\"v\\/2\",\"confidence_score\":8.50,"
+  "\"bull_case\":\"line1\\nline2\\ttab \\\\ back\",\"bear_case\":\"Caf\\u00e9 \\ud83d\\ude00 \\u0001\","
+  "\"decision_logic\":\"a,b\",\"prompt\":\"\",\"raw_output\":\"\\r\\n\",\"tokens\":{\"in\":800,\"out\":120},"
+  "\"latency_ms\":950}' WHERE id = 1",
+  "UPDATE paper_trades SET signals_snapshot = NULL, market_regime = NULL, order_book_state = NULL,"
+  " ai_reasoning_log = NULL, notes = NULL, exit_ts = NULL, exit_price = NULL,"
+  " status = 'open', exit_reason = NULL WHERE id = 2",
+  "UPDATE paper_trades SET signals_snapshot = '{\"5m\":{\"rsi\":\"n/a\",\"trend\":5,\"macd_hist\":true,"
+  "\"squeeze\":null,\"ema_9_21_cross\":[1]},\"1m\":[1,2],\"15m\":{\"rsi\":{\"v\":1}},\"missing\":\"x\"}',"
+  " market_regime = '{}', order_book_state = '{\"missing\":null}', ai_reasoning_log = '{\"model\":42,"
+  "\"tokens\":7,\"latency_ms\":\"fast\"}' WHERE id = 3",
+  "UPDATE paper_trades SET order_book_state = '{\"bid\":1e-05,\"ask\":1.5E3,\"spread_pct\":-0.0,"
+  "\"volume\":123456789012345678,\"open_interest\":0.1000,\"iv\":100,\"greeks\":{\"delta\":-0.000123,"
+  "\"gamma\":1.7976931348623157e308,\"theta\":0,\"vega\":12345678901234.5},\"missing\":[\"a\",\"b\"]}'"
+  " WHERE id = 500",
+  "UPDATE paper_trades SET market_regime = '{ \"spy\" : { \"price\" : 502.5 , \"vix\" : 18 } ,"
+  " \"sector\" : {\"ticker\":\"X\\\"L,K\",\"pct_change\":-1.20e1} , \"missing\" : [\"spy.pct_change\"] }',"
+  " notes = CAST(x'6f6bff2c6e6f' AS TEXT), label_error = ',' WHERE id = 1024",
+  "UPDATE paper_trades SET notes = '', side = 'short', quantity = 0.1, pnl = 1e300, fees = 12,"
+  " entry_ts = 1709563500123456, exit_ts = 1709567100500000 WHERE id = 1025",
+  "UPDATE paper_trades SET notes = 'only\nLF', tags = '[]' WHERE id = 2600",
+};
+
+static void
+ref_csv_field (GString    *out,
+               const char *s)
+{
+  if (strpbrk (s, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+ref_json_string (GString    *out,
+                 const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append (out, "\\\"");
+      else if (*p == '\\')
+        g_string_append (out, "\\\\");
+      else if (*p == '\n')
+        g_string_append (out, "\\n");
+      else if (*p == '\r')
+        g_string_append (out, "\\r");
+      else if (*p == '\t')
+        g_string_append (out, "\\t");
+      else if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* One value: NULL is missing; @kind says how the text is written. */
+typedef enum { REF_RAW, REF_STRING, REF_JSON } RefKind;
+
+static void
+ref_value (GString    *out,
+           gboolean    jsonl,
+           RefKind     kind,
+           const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      if (jsonl)
+        g_string_append (out, "null");
+      return;
+    }
+  valid = g_utf8_make_valid (text, -1);
+  if (!jsonl)
+    ref_csv_field (out, valid);
+  else if (kind == REF_STRING)
+    ref_json_string (out, valid);
+  else
+    g_string_append (out, valid);
+}
+
+static char *
+ref_number (double v)
+{
+  char buf[32];
+
+  hs_format_double (v, buf);
+  return g_strdup (buf);
+}
+
+/* The stored column behind an output column of the trades dataset. */
+static const char *
+ref_stored_name (const char *name)
+{
+  if (g_str_equal (name, "entry_time"))
+    return "entry_ts";
+  if (g_str_equal (name, "exit_time"))
+    return "exit_ts";
+  if (g_str_equal (name, "symbol"))
+    return "sym";
+  return name;
+}
+
+static char *
+ref_export (HsStore *store,
+            gboolean jsonl)
+{
+  const char *contexts[] = { "signals_snapshot", "market_regime", "order_book_state",
+                             "ai_reasoning_log" };
+  const char *prefixes[] = { "signals_", "regime_", "book_", "ai_" };
+  size_t n = hs_export_n_columns (HS_EXPORT_TRADES);
+  GString *out = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *rows = NULL, *arrow = NULL;
+
+  g_assert_cmpint (sqlite3_open (hs_store_get_path (store), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT t.*, i.symbol AS sym FROM paper_trades AS t "
+                                       "LEFT JOIN instruments AS i ON i.id = t.instrument_id "
+                                       "ORDER BY t.id", -1, &rows, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT ?1 -> ?2", -1, &arrow, NULL), ==, SQLITE_OK);
+  if (!jsonl)
+    {
+      for (size_t c = 0; c < n; c++)
+        g_string_append_printf (out, "%s%s", c ? "," : "", hs_export_column_name (HS_EXPORT_TRADES, c));
+      g_string_append (out, "\r\n");
+    }
+  while (sqlite3_step (rows) == SQLITE_ROW)
+    {
+      JsonParser *parsed[4] = { NULL };
+
+      for (int k = 0; k < 4; k++)
+        {
+          int col = -1;
+
+          for (int i = 0; i < sqlite3_column_count (rows); i++)
+            if (g_str_equal (sqlite3_column_name (rows, i), contexts[k]))
+              col = i;
+          if (sqlite3_column_type (rows, col) != SQLITE_NULL)
+            {
+              parsed[k] = json_parser_new ();
+              g_assert_true (json_parser_load_from_data (parsed[k], (const char *) sqlite3_column_text (rows, col), -1, NULL));
+            }
+        }
+      if (jsonl)
+        g_string_append_c (out, '{');
+      for (size_t c = 0; c < n; c++)
+        {
+          const char *name = hs_export_column_name (HS_EXPORT_TRADES, c);
+          const char *type = hs_export_column_type (HS_EXPORT_TRADES, c);
+          g_autofree char *text = NULL;
+          RefKind kind = g_str_equal (type, "text") || g_str_equal (type, "time") ? REF_STRING
+                         : g_str_equal (type, "json") ? REF_JSON : REF_RAW;
+          int k = -1;
+
+          for (int j = 0; j < 4; j++)
+            if (g_str_has_prefix (name, prefixes[j]))
+              k = j;
+          if (jsonl)
+            {
+              g_string_append (out, c ? "," : "");
+              ref_json_string (out, name);
+              g_string_append_c (out, ':');
+            }
+          else if (c > 0)
+            g_string_append_c (out, ',');
+          if (k >= 0)
+            {
+              /* A flattened value: found by json-glib, by the path docs/export.md gives. */
+              g_autofree char *path = column_path (k, name + strlen (prefixes[k]));
+              JsonNode *node = parsed[k] ? json_path (json_parser_get_root (parsed[k]), path) : NULL;
+
+              if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+                ;
+              else if (kind == REF_JSON)
+                {
+                  /* As stored: SQLite's "->" gives the value's JSON text. */
+                  g_autofree char *jpath = g_strconcat ("$.", path, NULL);
+
+                  for (int i = 0; i < sqlite3_column_count (rows); i++)
+                    if (g_str_equal (sqlite3_column_name (rows, i), contexts[k]))
+                      sqlite3_bind_value (arrow, 1, sqlite3_column_value (rows, i));
+                  sqlite3_bind_text (arrow, 2, jpath, -1, SQLITE_TRANSIENT);
+                  g_assert_cmpint (sqlite3_step (arrow), ==, SQLITE_ROW);
+                  text = g_strdup ((const char *) sqlite3_column_text (arrow, 0));
+                  sqlite3_reset (arrow);
+                }
+              else if (!JSON_NODE_HOLDS_VALUE (node))
+                ;
+              else if (kind == REF_STRING && json_node_get_value_type (node) == G_TYPE_STRING)
+                text = g_strdup (json_node_get_string (node));
+              else if (kind == REF_RAW && json_node_get_value_type (node) == G_TYPE_INT64)
+                text = ref_number ((double) json_node_get_int (node));
+              else if (kind == REF_RAW && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+                text = ref_number (json_node_get_double (node));
+            }
+          else
+            {
+              const char *stored = ref_stored_name (name);
+              int col = -1;
+
+              for (int i = 0; i < sqlite3_column_count (rows); i++)
+                if (g_str_equal (sqlite3_column_name (rows, i), stored))
+                  col = i;
+              g_assert_cmpint (col, >=, 0);
+              switch (sqlite3_column_type (rows, col))
+                {
+                case SQLITE_NULL:
+                  break;
+                case SQLITE_INTEGER:
+                  if (g_str_equal (type, "time"))
+                    {
+                      char buf[40];
+
+                      hs_time_format_iso_buf (sqlite3_column_int64 (rows, col), buf);
+                      text = g_strdup (buf);
+                    }
+                  else
+                    text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (rows, col));
+                  break;
+                case SQLITE_FLOAT:
+                  text = ref_number (sqlite3_column_double (rows, col));
+                  break;
+                default:
+                  text = g_strndup ((const char *) sqlite3_column_text (rows, col),
+                                    (gsize) sqlite3_column_bytes (rows, col));
+                  break;
+                }
+            }
+          ref_value (out, jsonl, kind, text);
+        }
+      g_string_append (out, jsonl ? "}\n" : "\r\n");
+      for (int k = 0; k < 4; k++)
+        g_clear_object (&parsed[k]);
+    }
+  sqlite3_finalize (rows);
+  sqlite3_finalize (arrow);
+  sqlite3_close (db);
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_reference (void)
+{
+  g_autoptr(HsStore) store = new_store ("reference.db");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hs_gen_paper_trades (store, 2600, 13, &error));
+  g_assert_no_error (error);
+  for (size_t i = 0; i < G_N_ELEMENTS (tricky_sql); i++)
+    exec_sql (store, tricky_sql[i]);
+  for (int jsonl = 0; jsonl <= 1; jsonl++)
+    {
+      g_autofree char *want = ref_export (store, jsonl);
+      g_autofree char *got = export_to_string (store, HS_EXPORT_TRADES,
+                                               jsonl ? HS_EXPORT_JSONL : HS_EXPORT_CSV, NULL,
+                                               jsonl ? "reference.jsonl" : "reference.csv");
+
+      /* Compared line by line first, for a readable failure. */
+      {
+        g_auto(GStrv) w = g_strsplit (want, "\n", -1);
+        g_auto(GStrv) g = g_strsplit (got, "\n", -1);
+
+        for (size_t i = 0; w[i] != NULL && g[i] != NULL; i++)
+          g_assert_cmpstr (g[i], ==, w[i]);
+        g_assert_cmpuint (g_strv_length (g), ==, g_strv_length (w));
+      }
+      g_assert_cmpstr (got, ==, want);
+      /* The tricky rows are in it, as written out here by hand. */
+      if (!jsonl)
+        {
+          g_assert_nonnull (strstr (got, "\r\n1,"));
+          g_assert_nonnull (strstr (got, ",\"a,b \"\"c\"\"\r\nd \xc3\xa9 \xf0\x9f\x98\x80\","));
+          g_assert_nonnull (strstr (got, ",\"ok\xef\xbf\xbd,no\","));
+          g_assert_nonnull (strstr (got, ",1e-05,1500,-0,1.2345678901234568e+17,0.1,100,"));
+          g_assert_nonnull (strstr (got, "\r\n2600,"));
+        }
+      else
+        {
+          g_assert_nonnull (strstr (got, "\"ai_bear_case\":\"Caf\xc3\xa9 \xf0\x9f\x98\x80 \\u0001\""));
+          g_assert_nonnull (strstr (got, "\"regime_sector_ticker\":\"X\\\"L,K\""));
+          g_assert_nonnull (strstr (got, "\"signals_missing\":\"x\""));
+          g_assert_nonnull (strstr (got, "\"entry_time\":\"2024-03-04T14:45:00.123456Z\""));
+        }
+    }
+  /* Inside a transaction of the caller's the rows are read on its own connection alone (no
+   * shared snapshot to be had): the same bytes. */
+  {
+    g_autofree char *want = ref_export (store, FALSE);
+    g_autofree char *got = NULL;
+
+    g_assert_true (hs_store_exec (store, "BEGIN", &error));
+    got = export_to_string (store, HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, "reference1.csv");
+    g_assert_true (hs_store_exec (store, "ROLLBACK", &error));
+    g_assert_cmpstr (got, ==, want);
+  }
+}
+
+/* One snapshot: in the first progress report (after 16,384 rows are written; the export waits
+ * for the callback) another connection deletes, changes and adds trades further on. The file
+ * is the database as it was when the export began, by the reference exporter run before the
+ * changes; a second export sees them. */
+static void
+snapshot_progress_cb (int64_t  done,
+                      int64_t  total,
+                      gpointer user_data)
+{
+  HsStore *store = user_data;
+  static gboolean changed;
+
+  if (changed)
+    return;
+  changed = TRUE;
+  g_assert_cmpint (done, <, 19000);
+  exec_sql (store,
+            "DELETE FROM paper_trades WHERE id = 19990;"
+            "UPDATE paper_trades SET notes = 'changed' WHERE id = 19000;"
+            "INSERT INTO paper_trades (id, instrument_id, side, quantity, entry_ts, entry_price, "
+            "status, created_at, updated_at) VALUES (30000, 1, 'long', 1, 0, 1, 'open', 0, 0);");
+}
+
+static void
+test_snapshot (void)
+{
+  g_autoptr(HsStore) store = new_store ("snapshot.db");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *want = NULL, *contents = NULL, *after = NULL;
+  g_autofree char *path = tmp_path ("snapshot.csv");
+  HsExportRequest req = { HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, path };
+  int64_t rows = 0;
+
+  g_assert_true (hs_gen_paper_trades (store, 20000, 21, &error));
+  g_assert_no_error (error);
+  want = ref_export (store, FALSE);
+  g_assert_true (hs_export_run (store, &req, snapshot_progress_cb, store, NULL, &rows, NULL,
+                                &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rows, ==, 20000);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, want);
+  g_assert_null (strstr (contents, "changed"));
+  after = export_to_string (store, HS_EXPORT_TRADES, HS_EXPORT_CSV, NULL, "snapshot2.csv");
+  g_assert_nonnull (strstr (after, ",changed,"));
+  g_assert_nonnull (strstr (after, "\r\n30000,"));
+  g_assert_null (strstr (after, "\r\n19990,"));
 }
 
 /* --where is the training-query compiler: the same ids as hs_store_query_run(). */
@@ -661,6 +1030,84 @@ test_number_parse (void)
 }
 
 /* The JSON scanner never reads outside its input and finds nested paths. */
+/* Strings: 100,000 random tokens of quotes, backslashes, control characters, ASCII and UTF-8
+ * bytes, 0 to 40 long, in a document. Where json-glib reads the document, the scanner finds
+ * the same token and decodes the same text. Where hs_json_string_is_plain() says a token
+ * needs no decoding, decoding it (the slow path) gives exactly the text between the quotes. */
+static void
+test_string_plain (void)
+{
+  const char *alphabet[] = { "a", "Z", " ", ",", "\\", "\"", "\n", "\x01", "\x1f", "\x7f",
+                             "\xc3\xa9", "\xf0\x9f\x98\x80", "u", "0" };
+  g_autoptr(GRand) r = g_rand_new_with_seed (17);
+  g_autoptr(GString) token = g_string_new (NULL);
+  g_autoptr(GString) decoded = g_string_new (NULL);
+  int plain = 0, parsed = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *valid = NULL;
+
+  g_assert_true (hs_json_string_is_plain ("\"caf\xc3\xa9, \x7f\"", 10));
+  g_assert_true (hs_json_string_is_plain ("\"\"", 2));
+  g_assert_false (hs_json_string_is_plain ("\"a\\nb\"", 6));
+  g_assert_false (hs_json_string_is_plain ("\"a\tb\"", 5));
+  g_assert_false (hs_json_string_is_plain ("\"ab", 3));
+  g_assert_false (hs_json_string_is_plain ("\"", 1));
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT json_valid(?)", -1, &valid, NULL), ==,
+                   SQLITE_OK);
+  for (int i = 0; i < 100000; i++)
+    {
+      int n = g_rand_int_range (r, 0, 41);
+
+      g_string_assign (token, "\"");
+      for (int k = 0; k < n; k++)
+        g_string_append (token, alphabet[g_rand_int_range (r, 0, G_N_ELEMENTS (alphabet))]);
+      g_string_append_c (token, '"');
+      /* The scanner finds the token's end where json-glib does, whenever json-glib reads it. */
+      {
+        g_autofree char *doc = g_strdup_printf ("{\"d\":%s,\"e\":1}", token->str);
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        gboolean is_json;
+
+        /* json-glib reads some documents that are not JSON ("\\" before a control
+         * character); SQLite's json_valid() is the strict judge of which to compare. */
+        sqlite3_bind_text (valid, 1, doc, -1, SQLITE_STATIC);
+        g_assert_cmpint (sqlite3_step (valid), ==, SQLITE_ROW);
+        is_json = sqlite3_column_int (valid, 0) == 1;
+        sqlite3_reset (valid);
+        if (is_json && json_parser_load_from_data (parser, doc, -1, NULL))
+          {
+            const char *path[] = { "d", "e" };
+            g_autoptr(HsJsonPaths) paths = hs_json_paths_new (path, 2);
+            HsJsonSlice out[2];
+            JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+
+            g_assert_true (hs_json_paths_extract (paths, doc, strlen (doc), out));
+            g_assert_cmpint (out[0].kind, ==, HS_JSON_STRING);
+            g_assert_cmpmem (out[0].start, out[0].len, token->str, token->len);
+            g_assert_cmpint (out[1].kind, ==, HS_JSON_NUMBER);
+            g_string_truncate (decoded, 0);
+            g_assert_true (hs_json_string_decode (out[0].start, out[0].len, decoded));
+            g_assert_cmpstr (decoded->str, ==, json_object_get_string_member (o, "d"));
+            parsed++;
+          }
+      }
+      if (!hs_json_string_is_plain (token->str, token->len))
+        continue;
+      plain++;
+      g_string_truncate (decoded, 0);
+      g_assert_true (hs_json_string_decode (token->str, token->len, decoded));
+      g_assert_cmpmem (decoded->str, decoded->len, token->str + 1, token->len - 2);
+      g_assert_null (memchr (token->str + 1, '\\', token->len - 2));
+    }
+  /* Some of each: about (11/14)^n of the tokens of length n have no escape to decode. */
+  g_assert_cmpint (plain, >, 5000);
+  g_assert_cmpint (plain, <, 95000);
+  g_assert_cmpint (parsed, >, 5000);
+  sqlite3_finalize (valid);
+  sqlite3_close (db);
+}
+
 static void
 test_json_scanner (void)
 {
@@ -715,6 +1162,8 @@ main (int    argc,
   g_test_add_func ("/hs/jobs/export/golden-csv", test_golden_csv);
   g_test_add_func ("/hs/jobs/export/golden-jsonl", test_golden_jsonl);
   g_test_add_func ("/hs/jobs/export/jsonl-roundtrip", test_jsonl_roundtrip);
+  g_test_add_func ("/hs/jobs/export/reference", test_reference);
+  g_test_add_func ("/hs/jobs/export/snapshot", test_snapshot);
   g_test_add_func ("/hs/jobs/export/where", test_where);
   g_test_add_func ("/hs/jobs/export/cancel-failure", test_cancel_and_failure);
   g_test_add_func ("/hs/jobs/export/batch-order", test_batch_order);
@@ -724,6 +1173,7 @@ main (int    argc,
   g_test_add_func ("/hs/core/flatten/utf8-valid", test_utf8_valid);
   g_test_add_func ("/hs/core/flatten/number-parse", test_number_parse);
   g_test_add_func ("/hs/core/flatten/json-scanner", test_json_scanner);
+  g_test_add_func ("/hs/core/flatten/string-plain", test_string_plain);
   status = g_test_run ();
   {
     g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);

@@ -64,9 +64,18 @@ node_child (Node       *node,
   Node *child;
 
   for (size_t i = 0; i < node->n_children; i++)
-    if (node->children[i]->key_len == len
-        && (len == 0 || node->children[i]->key[0] == key[0]) && memcmp (node->children[i]->key, key, len) == 0)
-      return node->children[i];
+    {
+      const char *k = node->children[i]->key;
+      size_t j = 0;
+
+      if (node->children[i]->key_len != len)
+        continue;
+      /* Keys are a few bytes: compared inline rather than by a call to memcmp. */
+      while (j < len && k[j] == key[j])
+        j++;
+      if (j == len)
+        return node->children[i];
+    }
   if (!create)
     return NULL;
   child = g_new0 (Node, 1);
@@ -142,27 +151,65 @@ skip_ws (Scan *s)
     s->p++;
 }
 
-/* A string token from its opening quote; leaves s->p after the closing one. */
+/* Eight bytes at a time (on little-endian machines): a word's bytes equal to @byte, as the
+ * high bit of each; the lowest one set marks the first such byte exactly (borrows only make
+ * false marks above a true one). */
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+static inline uint64_t
+bytes_equal (uint64_t w,
+             char     byte)
+{
+  uint64_t x = w ^ (ONES * (unsigned char) byte);
+
+  return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first '"' or '\\' in p … end, or end. */
+static inline const char *
+find_quote_or_backslash (const char *p,
+                         const char *end)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined (__GNUC__)
+  while (end - p >= 8)
+    {
+      uint64_t w, m;
+
+      memcpy (&w, p, 8);
+      m = bytes_equal (w, '"') | bytes_equal (w, '\\');
+      if (m != 0)
+        return p + (__builtin_ctzll (m) >> 3);
+      p += 8;
+    }
+#endif
+  while (p < end && *p != '"' && *p != '\\')
+    p++;
+  return p;
+}
+
+/* A string token from its opening quote; leaves s->p after the closing one. A backslash
+ * escapes the byte after it (a quote, another backslash, or the start of an escape that holds
+ * neither). */
 static gboolean
 scan_string (Scan *s)
 {
-  s->p++;
-  while (s->p < s->end)
-    {
-      const char *q = memchr (s->p, '"', (size_t) (s->end - s->p));
-      const char *b;
-      size_t backslashes = 0;
+  const char *q = s->p + 1;
 
-      if (q == NULL)
+  while (TRUE)
+    {
+      q = find_quote_or_backslash (q, s->end);
+      if (q >= s->end)
         return FALSE;
-      /* The quote ends the string unless an odd number of backslashes precede it. */
-      for (b = q; b > s->p && b[-1] == '\\'; b--)
-        backslashes++;
-      s->p = q + 1;
-      if (backslashes % 2 == 0)
-        return TRUE;
+      if (*q == '"')
+        {
+          s->p = q + 1;
+          return TRUE;
+        }
+      if (s->end - q < 2)
+        return FALSE;
+      q += 2;
     }
-  return FALSE;
 }
 
 static gboolean
@@ -397,6 +444,38 @@ read_hex4 (const char *p,
 }
 
 /**
+ * hs_json_string_is_plain:
+ * @token: a string token with its quotes, as hs_json_paths_extract() finds it
+ *
+ * Returns: %TRUE when the string's value is the text between the quotes as it stands: no
+ *   escape and no control character (which JSON allows only escaped)
+ */
+gboolean
+hs_json_string_is_plain (const char *token,
+                         size_t      len)
+{
+  size_t i = 1;
+
+  if (len < 2 || token[0] != '"' || token[len - 1] != '"')
+    return FALSE;
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  for (; i + 8 < len; i += 8)
+    {
+      uint64_t w;
+
+      memcpy (&w, token + i, 8);
+      /* A byte below 0x20 (no false marks when nothing is below), or a backslash. */
+      if ((((w - ONES * 0x20) & ~w & HIGHS) | bytes_equal (w, '\\')) != 0)
+        return FALSE;
+    }
+#endif
+  for (; i + 1 < len; i++)
+    if ((unsigned char) token[i] < 0x20 || token[i] == '\\')
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * hs_json_string_decode:
  * @token: a string token with its quotes, as hs_json_paths_extract() finds it
  *
@@ -600,8 +679,19 @@ hs_csv_append_field (GString    *out,
                      size_t      len)
 {
   gboolean quote = FALSE;
+  size_t i = 0;
 
-  for (size_t i = 0; i < len && !quote; i++)
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  for (; i + 8 <= len && !quote; i += 8)
+    {
+      uint64_t w;
+
+      memcpy (&w, s + i, 8);
+      quote = (bytes_equal (w, ',') | bytes_equal (w, '"') | bytes_equal (w, '\r')
+               | bytes_equal (w, '\n')) != 0;
+    }
+#endif
+  for (; i < len && !quote; i++)
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
   if (!quote)
     {
@@ -609,7 +699,7 @@ hs_csv_append_field (GString    *out,
       return;
     }
   g_string_append_c (out, '"');
-  for (size_t i = 0; i < len; i++)
+  for (i = 0; i < len; i++)
     {
       if (s[i] == '"')
         g_string_append_c (out, '"');

@@ -46,6 +46,8 @@ gboolean     hs_json_paths_extract   (const HsJsonPaths *paths,
                                       size_t             len,
                                       HsJsonSlice       *out);
 
+gboolean     hs_json_string_is_plain (const char        *token,
+                                      size_t             len);
 gboolean     hs_json_string_decode   (const char        *token,
                                       size_t             len,
                                       GString           *out);
@@ -74,7 +76,35 @@ hs_string_append (GString    *out,
 {
   if (G_LIKELY (out->len + len < out->allocated_len))
     {
-      memcpy (out->str + out->len, s, len);
+      char *d = out->str + out->len;
+
+      /* Short texts (keys, numbers, times) by fixed-size moves that may overlap, in bounds of
+       * both texts: a call to memcpy costs more than the copy. */
+      if (len >= 8 && len <= 16)
+        {
+          uint64_t a, b;
+
+          memcpy (&a, s, 8);
+          memcpy (&b, s + len - 8, 8);
+          memcpy (d, &a, 8);
+          memcpy (d + len - 8, &b, 8);
+        }
+      else if (len >= 4 && len < 8)
+        {
+          uint32_t a, b;
+
+          memcpy (&a, s, 4);
+          memcpy (&b, s + len - 4, 4);
+          memcpy (d, &a, 4);
+          memcpy (d + len - 4, &b, 4);
+        }
+      else if (len < 4)
+        {
+          for (size_t i = 0; i < len; i++)
+            d[i] = s[i];
+        }
+      else
+        memcpy (d, s, len);
       out->len += len;
       out->str[out->len] = '\0';
     }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The ML export: hs_store_export_run() hands out the stored rows one at a time; they are copied
- * into batches that formatting threads write as CSV lines (RFC 4180) or JSON lines with the
- * columns of docs/export.md: the stored columns, then the JSON context flattened by fixed paths
- * (one pass over each JSON document, hs-flatten.c). The file is written as FILE.part, renamed to
- * FILE when all is written; any failure or a cancel removes the part file. Memory: a fixed
- * number of batches.
+ * The ML export: formatting threads each read ranges of row ids (chunks) from the store
+ * (hs_store_export_readers_read(), one connection per thread, all in one snapshot) and write
+ * them straight from SQLite's memory as CSV lines (RFC 4180) or JSON lines with the columns of
+ * docs/export.md: the stored columns, then the JSON context flattened by fixed paths (one pass
+ * over each JSON document, hs-flatten.c). The chunks are written in order. The file is written
+ * as FILE.part, renamed to FILE when all is written; any failure or a cancel removes the part
+ * file. Memory: a fixed number of chunk buffers.
  *
  * Values: numbers in the shortest form that reads back exactly (C locale), times ISO-8601 UTC,
  * texts as UTF-8 (invalid bytes replaced), JSON values (lists, objects) as compact JSON text,
@@ -297,7 +298,7 @@ typedef struct
 {
   const Layout  *layout;
   HsExportFormat format;
-  GString       *buf;        /* the batch's output being written */
+  GString       *buf;        /* the chunk's output being written */
   GString       *scratch;
   HsJsonSlice   *slices[4];
   DayText        days[4];
@@ -448,6 +449,17 @@ put_slice (Formatter         *w,
         put_null (w);
       return;
     case OUT_TEXT:
+      /* Without escapes the value is the token's inside: written from there, in JSON lines
+       * the token itself (nothing to escape), once it is known to be UTF-8. */
+      if (s->kind == HS_JSON_STRING && hs_json_string_is_plain (s->start, s->len)
+          && hs_utf8_valid (s->start + 1, s->len - 2))
+        {
+          if (w->format == HS_EXPORT_CSV)
+            hs_csv_append_field (w->buf, s->start + 1, s->len - 2);
+          else
+            hs_string_append (w->buf, s->start, s->len);
+          return;
+        }
       g_string_truncate (w->scratch, 0);
       if (s->kind == HS_JSON_STRING && hs_json_string_decode (s->start, s->len, w->scratch))
         put_text (w, w->scratch->str, w->scratch->len);
@@ -570,214 +582,310 @@ write_header (const Layout *l,
   g_string_append (out, "\r\n");
 }
 
-/* The pipeline. The exporting thread steps the SELECT and copies rows into batches; formatting
- * threads (one per processor) turn whole batches into text, and each writes its batch when all
- * earlier ones are written, so the file is in row order. A fixed set of batches circulates, so
- * memory stays at a few batches whatever the row count. */
+/* The pipeline. Each formatting thread (one per processor) takes the next range of ids (a
+ * chunk), reads its rows on a connection of its own (all in one snapshot, hs-store-export.c)
+ * and formats them straight from SQLite's memory into a buffer; the chunks are written in
+ * order, each by whichever thread completes the run of chunks that can go out, outside the lock.
+ * A fixed set of buffers circulates, so memory stays at a few chunks whatever the row count. */
 
 typedef struct
 {
-  uint64_t     seq;
-  size_t       n_rows;
-  HsQueryCell *cells;    /* n_rows × the dataset's raw columns */
-  GString     *arena;    /* the rows' texts, each followed by a NUL */
-  GString     *out;      /* the rows' lines */
-} Batch;
+  uint64_t seq;
+  size_t   n_rows;
+  GString *out;
+} Chunk;
 
 typedef struct
 {
   const Layout        *layout;
   HsExportFormat       format;
-  size_t               n_raw;
   FILE                *file;
   const char          *part;
-  GAsyncQueue         *free_batches;
-  GAsyncQueue         *todo;
-  GPtrArray           *batches;       /* every Batch, for freeing */
+  HsExportReaders     *readers;
   GPtrArray           *threads;
-  Batch               *filling;       /* the exporting thread's */
-  uint64_t             next_seq;
-  int64_t              rows_read;
   int64_t              total;
-  HsExportProgressFunc progress;
-  gpointer             progress_data;
   GCancellable        *cancellable;
 
-  GMutex               lock;
-  GCond                turn;
-  uint64_t             next_write;    /* the batch whose turn it is to be written */
+  GMutex               claim_lock;    /* the next chunk's range */
+  uint64_t             next_seq;
+  int64_t              next_lo;
+  int64_t              width;
+  gboolean             exhausted;
+
+  GMutex               lock;          /* the rest */
+  GCond                cond;
+  Chunk               *slots;
+  size_t               n_slots;
+  Chunk              **free_slots;
+  size_t               n_free;
+  Chunk              **ready;         /* by seq % n_slots: formatted, waiting for its turn */
+  uint64_t             next_write;
+  gboolean             writing;       /* a thread is writing the ready run */
   int64_t              rows_written;
-  GError              *error;         /* the first write failure */
-  int                  failed;        /* atomic: error is set */
+  unsigned             running;       /* formatting threads not yet finished */
+  gboolean             report;        /* there is a progress callback */
+  gboolean             progress_due;  /* the writing waits for the calling thread to tell it */
+  GError              *error;         /* the first failure */
+  int                  failed;        /* atomic: error is set, or cancelled */
 } Pipeline;
 
-#define BATCH_ROWS 1024
-#define BATCHES_PER_THREAD 2
+/* The ids a chunk spans: this many rows when the ids are dense. */
+#define CHUNK_ROWS 256
+#define SLOTS_PER_THREAD 2
 
-/* Pushed once per formatting thread to end it. */
-static Batch stop_batch;
+typedef struct
+{
+  Pipeline  *p;
+  unsigned   index;
+  Formatter  w;
+  Chunk     *chunk;
+} Worker;
+
+/* Records the first failure (takes @error) and stops every thread. */
+static void
+fail (Pipeline *p,
+      GError   *error)
+{
+  g_mutex_lock (&p->lock);
+  if (p->error == NULL)
+    p->error = error;
+  else
+    g_error_free (error);
+  g_atomic_int_set (&p->failed, 1);
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+}
 
 static gboolean
-write_batch (Pipeline *p,
-             Batch    *b)
+format_row_cb (const HsQueryCell *cells,
+               size_t             n_cells,
+               gpointer           user_data,
+               GError           **error)
 {
-  if (b->out->len > 0 && fwrite (b->out->str, 1, b->out->len, p->file) != b->out->len)
-    {
-      int saved = errno;
+  Worker *wk = user_data;
 
-      g_set_error (&p->error, G_IO_ERROR, g_io_error_from_errno (saved), "writing %s: %s",
-                   p->part, g_strerror (saved));
-      g_atomic_int_set (&p->failed, 1);
-      return FALSE;
-    }
-  p->rows_written += (int64_t) b->n_rows;
+  format_row (&wk->w, cells);
+  wk->chunk->n_rows++;
   return TRUE;
+}
+
+/* Claims the next chunk: its sequence number and ids lo … hi. FALSE when all are claimed. */
+static gboolean
+claim (Worker   *wk,
+       uint64_t *seq,
+       int64_t  *lo,
+       int64_t  *hi)
+{
+  Pipeline *p = wk->p;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&p->claim_lock);
+  ok = !p->exhausted;
+  if (ok)
+    {
+      *seq = p->next_seq++;
+      *lo = p->next_lo;
+      *hi = *lo > G_MAXINT64 - p->width ? G_MAXINT64 : *lo + p->width - 1;
+      /* The next chunk starts at the next row: a gap in the ids costs one look-up. */
+      if (*hi == G_MAXINT64
+          || !hs_store_export_readers_next (p->readers, wk->index, *hi, &p->next_lo, &error))
+        p->exhausted = TRUE;
+    }
+  g_mutex_unlock (&p->claim_lock);
+  if (error != NULL)
+    fail (p, g_steal_pointer (&error));
+  return ok;
+}
+
+/* Writes the ready chunks in order; called with the lock held, which it drops while writing.
+ * One thread writes at a time; the others go on formatting. */
+static void
+write_ready (Pipeline *p)
+{
+  Chunk *c;
+
+  if (p->writing)
+    return;
+  p->writing = TRUE;
+  while ((c = p->ready[p->next_write % p->n_slots]) != NULL && c->seq == p->next_write)
+    {
+      p->ready[p->next_write % p->n_slots] = NULL;
+      if (p->error == NULL)
+        {
+          gboolean ok;
+          int saved;
+
+          g_mutex_unlock (&p->lock);
+          ok = c->out->len == 0 || fwrite (c->out->str, 1, c->out->len, p->file) == c->out->len;
+          saved = errno;
+          g_mutex_lock (&p->lock);
+          if (!ok && p->error == NULL)
+            {
+              g_set_error (&p->error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           "writing %s: %s", p->part, g_strerror (saved));
+              g_atomic_int_set (&p->failed, 1);
+            }
+          if (ok)
+            {
+              int64_t before = p->rows_written;
+
+              p->rows_written += (int64_t) c->n_rows;
+              /* Progress is told on the calling thread; the writing waits for it, so that a
+               * cancel from the callback stops the export there. */
+              if (p->report && p->rows_written / PROGRESS_ROWS > before / PROGRESS_ROWS)
+                {
+                  p->progress_due = TRUE;
+                  g_cond_broadcast (&p->cond);
+                  while (p->progress_due && !g_atomic_int_get (&p->failed))
+                    g_cond_wait (&p->cond, &p->lock);
+                }
+            }
+        }
+      p->next_write++;
+      p->free_slots[p->n_free++] = c;
+      g_cond_broadcast (&p->cond);
+    }
+  p->writing = FALSE;
 }
 
 static gpointer
 format_thread (gpointer data)
 {
-  Pipeline *p = data;
-  Formatter w = { p->layout, p->format, NULL, g_string_sized_new (256), { NULL },
-                  { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
-  Batch *b;
+  Worker *wk = data;
+  Pipeline *p = wk->p;
 
-  for (size_t f = 0; f < p->layout->n_flat; f++)
-    w.slices[f] = g_new0 (HsJsonSlice, p->layout->flat[f].n_paths);
-  while ((b = g_async_queue_pop (p->todo)) != &stop_batch)
+  while (!g_atomic_int_get (&p->failed))
     {
-      g_string_truncate (b->out, 0);
-      w.buf = b->out;
-      if (!g_atomic_int_get (&p->failed))
-        for (size_t r = 0; r < b->n_rows; r++)
-          format_row (&w, &b->cells[r * p->n_raw]);
+      g_autoptr(GError) error = NULL;
+      uint64_t seq;
+      int64_t lo, hi;
+      Chunk *c;
+
+      /* A buffer first, then a chunk: so the oldest unwritten chunk always has one. */
+      g_mutex_lock (&p->lock);
+      while (p->n_free == 0 && !g_atomic_int_get (&p->failed))
+        g_cond_wait (&p->cond, &p->lock);
+      c = p->n_free > 0 ? p->free_slots[--p->n_free] : NULL;
+      g_mutex_unlock (&p->lock);
+      if (c == NULL)
+        break;
+      if (!claim (wk, &seq, &lo, &hi))
+        {
+          g_mutex_lock (&p->lock);
+          p->free_slots[p->n_free++] = c;
+          g_cond_broadcast (&p->cond);
+          g_mutex_unlock (&p->lock);
+          break;
+        }
+      c->seq = seq;
+      c->n_rows = 0;
+      g_string_truncate (c->out, 0);
+      wk->chunk = c;
+      wk->w.buf = c->out;
+      if (!hs_store_export_readers_read (p->readers, wk->index, lo, hi, format_row_cb, wk,
+                                         &error)
+          || g_cancellable_set_error_if_cancelled (p->cancellable, &error))
+        fail (p, g_steal_pointer (&error));
 
       g_mutex_lock (&p->lock);
-      while (p->next_write != b->seq)
-        g_cond_wait (&p->turn, &p->lock);
-      if (p->error == NULL)
-        write_batch (p, b);
-      p->next_write++;
-      g_cond_broadcast (&p->turn);
+      p->ready[seq % p->n_slots] = c;
+      write_ready (p);
       g_mutex_unlock (&p->lock);
-      g_async_queue_push (p->free_batches, b);
     }
-  for (size_t f = 0; f < p->layout->n_flat; f++)
-    g_free (w.slices[f]);
-  g_string_free (w.scratch, TRUE);
+  g_mutex_lock (&p->lock);
+  p->running--;
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
   return NULL;
 }
 
-/* Hands the batch being filled to the formatting threads. */
-static gboolean
-dispatch (Pipeline *p,
-          GError  **error)
+static Worker *
+pipeline_start (Pipeline *p,
+                int64_t   first_id)
 {
-  Batch *b = p->filling;
-  int64_t done;
+  unsigned n_threads = hs_store_export_readers_get_n (p->readers);
+  Worker *workers = g_new0 (Worker, n_threads);
 
-  p->filling = NULL;
-  /* The texts were appended as offsets: the arena may have moved while it grew. */
-  for (size_t i = 0; i < b->n_rows * p->n_raw; i++)
-    if (b->cells[i].kind == HS_QUERY_CELL_TEXT)
-      b->cells[i].text = b->arena->str + (uintptr_t) b->cells[i].text;
-  b->seq = p->next_seq++;
-  g_async_queue_push (p->todo, b);
-
-  if (g_atomic_int_get (&p->failed))
-    {
-      /* hs_export_run() replaces this with the write error. */
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "writing failed");
-      return FALSE;
-    }
-  if (p->progress != NULL && p->rows_read % PROGRESS_ROWS == 0)
-    {
-      g_mutex_lock (&p->lock);
-      done = p->rows_written;
-      g_mutex_unlock (&p->lock);
-      p->progress (done, p->total, p->progress_data);
-    }
-  return !g_cancellable_set_error_if_cancelled (p->cancellable, error);
-}
-
-static gboolean
-read_row_cb (const HsQueryCell *cells,
-             size_t             n_cells,
-             gpointer           user_data,
-             GError           **error)
-{
-  Pipeline *p = user_data;
-  Batch *b = p->filling;
-  HsQueryCell *dst;
-
-  g_assert (n_cells == p->n_raw);
-  if (b == NULL)
-    {
-      b = p->filling = g_async_queue_pop (p->free_batches);
-      b->n_rows = 0;
-      g_string_truncate (b->arena, 0);
-    }
-  dst = &b->cells[b->n_rows * n_cells];
-  memcpy (dst, cells, n_cells * sizeof *cells);
-  for (size_t i = 0; i < n_cells; i++)
-    if (cells[i].kind == HS_QUERY_CELL_TEXT)
-      {
-        dst[i].text = (const char *) (uintptr_t) b->arena->len;
-        hs_string_append (b->arena, cells[i].text, (size_t) cells[i].integer + 1);
-      }
-  b->n_rows++;
-  p->rows_read++;
-  return b->n_rows < BATCH_ROWS || dispatch (p, error);
-}
-
-static void
-pipeline_start (Pipeline *p)
-{
-  unsigned n_threads = CLAMP (g_get_num_processors (), 1, 8);
-
-  p->free_batches = g_async_queue_new ();
-  p->todo = g_async_queue_new ();
-  p->batches = g_ptr_array_new ();
   p->threads = g_ptr_array_new ();
   g_mutex_init (&p->lock);
-  g_cond_init (&p->turn);
-  for (unsigned i = 0; i < n_threads * BATCHES_PER_THREAD + 1; i++)
+  g_mutex_init (&p->claim_lock);
+  g_cond_init (&p->cond);
+  p->next_lo = first_id;
+  p->n_slots = n_threads * SLOTS_PER_THREAD + 1;
+  p->slots = g_new0 (Chunk, p->n_slots);
+  p->free_slots = g_new0 (Chunk *, p->n_slots);
+  p->ready = g_new0 (Chunk *, p->n_slots);
+  for (size_t i = 0; i < p->n_slots; i++)
     {
-      Batch *b = g_new0 (Batch, 1);
-
-      b->cells = g_new (HsQueryCell, BATCH_ROWS * p->n_raw);
-      b->arena = g_string_sized_new (BATCH_ROWS * 2048);
-      b->out = g_string_sized_new (BATCH_ROWS * 1024);
-      g_ptr_array_add (p->batches, b);
-      g_async_queue_push (p->free_batches, b);
+      p->slots[i].out = g_string_sized_new (CHUNK_ROWS * 1024);
+      p->free_slots[p->n_free++] = &p->slots[i];
     }
+  p->running = n_threads;
   for (unsigned i = 0; i < n_threads; i++)
-    g_ptr_array_add (p->threads, g_thread_new ("hs-export", format_thread, p));
+    {
+      Formatter w = { p->layout, p->format, NULL, g_string_sized_new (256), { NULL },
+                      { { -1, "" }, { -1, "" }, { -1, "" }, { -1, "" } }, 0 };
+
+      for (size_t f = 0; f < p->layout->n_flat; f++)
+        w.slices[f] = g_new0 (HsJsonSlice, p->layout->flat[f].n_paths);
+      workers[i].p = p;
+      workers[i].index = i;
+      workers[i].w = w;
+      g_ptr_array_add (p->threads, g_thread_new ("hs-export", format_thread, &workers[i]));
+    }
+  return workers;
 }
 
-/* Waits for every dispatched batch to be written and frees the pipeline. */
+/* On the calling thread: reports progress every PROGRESS_ROWS rows and watches the
+ * cancellable until the formatting threads are done; then frees the pipeline. */
 static void
-pipeline_stop (Pipeline *p)
+pipeline_wait (Pipeline            *p,
+               Worker              *workers,
+               HsExportProgressFunc progress,
+               gpointer             progress_data)
 {
-  for (unsigned i = 0; i < p->threads->len; i++)
-    g_async_queue_push (p->todo, &stop_batch);
-  for (unsigned i = 0; i < p->threads->len; i++)
-    g_thread_join (p->threads->pdata[i]);
-  for (unsigned i = 0; i < p->batches->len; i++)
+  g_mutex_lock (&p->lock);
+  while (p->running > 0)
     {
-      Batch *b = p->batches->pdata[i];
+      g_cond_wait_until (&p->cond, &p->lock, g_get_monotonic_time () + G_TIME_SPAN_SECOND / 10);
+      if (p->progress_due)
+        {
+          int64_t done = p->rows_written;
 
-      g_free (b->cells);
-      g_string_free (b->arena, TRUE);
-      g_string_free (b->out, TRUE);
-      g_free (b);
+          g_mutex_unlock (&p->lock);
+          progress (done, p->total, progress_data);
+          g_mutex_lock (&p->lock);
+          p->progress_due = FALSE;
+          g_cond_broadcast (&p->cond);
+        }
+      if (!g_atomic_int_get (&p->failed) && g_cancellable_is_cancelled (p->cancellable))
+        {
+          g_cancellable_set_error_if_cancelled (p->cancellable, &p->error);
+          g_atomic_int_set (&p->failed, 1);
+          g_cond_broadcast (&p->cond);
+        }
     }
-  g_ptr_array_free (p->batches, TRUE);
+  g_mutex_unlock (&p->lock);
+  for (unsigned i = 0; i < p->threads->len; i++)
+    {
+      Formatter *w = &workers[i].w;
+
+      g_thread_join (p->threads->pdata[i]);
+      for (size_t f = 0; f < p->layout->n_flat; f++)
+        g_free (w->slices[f]);
+      g_string_free (w->scratch, TRUE);
+    }
+  g_free (workers);
+  for (size_t i = 0; i < p->n_slots; i++)
+    g_string_free (p->slots[i].out, TRUE);
+  g_free (p->slots);
+  g_free (p->free_slots);
+  g_free (p->ready);
   g_ptr_array_free (p->threads, TRUE);
-  g_async_queue_unref (p->free_batches);
-  g_async_queue_unref (p->todo);
   g_mutex_clear (&p->lock);
-  g_cond_clear (&p->turn);
+  g_mutex_clear (&p->claim_lock);
+  g_cond_clear (&p->cond);
 }
 
 /* A layout of some of @full's columns, in the order named (the flattening is @full's, borrowed):
@@ -821,7 +929,7 @@ layout_select (const Layout       *full,
 /**
  * hs_export_run:
  * @progress: (nullable): told the rows written and the total every 16,384 rows and at the end
- * @cancellable: (nullable): checked every 1,024 rows
+ * @cancellable: (nullable): checked after every chunk of 256 ids and ten times a second
  * @rows: (out) (optional): rows written
  * @error_offset: (out) (optional): for a --where error, its byte offset in the filter
  *
@@ -876,10 +984,7 @@ hs_export_run_select (HsStore               *store,
       p.layout = chosen;
     }
   p.format = request->format;
-  hs_store_export_raw_columns (request->dataset, &p.n_raw);
   p.part = part;
-  p.progress = progress;
-  p.progress_data = user_data;
   p.cancellable = cancellable;
   if (!hs_store_export_count (store, request->dataset, request->where, &p.total, error_offset,
                               error))
@@ -905,19 +1010,34 @@ hs_export_run_select (HsStore               *store,
     }
   else
     {
-      pipeline_start (&p);
-      ok = hs_store_export_run (store, request->dataset, request->where, read_row_cb, &p,
-                                error_offset, error);
-      if (ok && p.filling != NULL)
-        ok = dispatch (&p, error);
-      else if (p.filling != NULL)
-        g_async_queue_push (p.free_batches, g_steal_pointer (&p.filling));
-      pipeline_stop (&p);
-      if (p.error != NULL)
+      g_autoptr(HsExportReaders) readers = NULL;
+      unsigned n_threads = CLAMP (g_get_num_processors (), 1, 8);
+      g_autoptr(GError) local = NULL;
+      int64_t first = 0;
+
+      readers = hs_store_export_readers_new (store, request->dataset, request->where, n_threads,
+                                             error_offset, error);
+      ok = readers != NULL;
+      /* From the first row's id; none: nothing to write. */
+      if (ok && hs_store_export_readers_next (readers, 0, G_MININT64, &first, &local))
+        {
+          Worker *workers;
+
+          p.readers = readers;
+          p.width = CHUNK_ROWS;
+          p.report = progress != NULL;
+          workers = pipeline_start (&p, first);
+          pipeline_wait (&p, workers, progress, user_data);
+          if (p.error != NULL)
+            {
+              ok = FALSE;
+              g_propagate_error (error, g_steal_pointer (&p.error));
+            }
+        }
+      else if (local != NULL)
         {
           ok = FALSE;
-          g_clear_error (error);
-          g_propagate_error (error, g_steal_pointer (&p.error));
+          g_propagate_error (error, g_steal_pointer (&local));
         }
     }
   if (ok && fflush (p.file) != 0)

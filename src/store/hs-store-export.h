@@ -49,12 +49,31 @@ gboolean     hs_store_export_count         (HsStore          *store,
                                             int64_t          *count,
                                             size_t           *error_offset,
                                             GError          **error);
-gboolean     hs_store_export_run           (HsStore          *store,
-                                            HsExportDataset   dataset,
-                                            const char       *where,
-                                            HsQueryRowFunc    func,
-                                            gpointer          user_data,
-                                            size_t           *error_offset,
-                                            GError          **error);
+
+/* Reading by id range from several threads at once, in one snapshot (hs-store-export.c). */
+typedef struct _HsExportReaders HsExportReaders;
+
+HsExportReaders *hs_store_export_readers_new   (HsStore          *store,
+                                                HsExportDataset   dataset,
+                                                const char       *where,
+                                                unsigned          n_readers,
+                                                size_t           *error_offset,
+                                                GError          **error);
+void             hs_store_export_readers_free  (HsExportReaders  *readers);
+unsigned         hs_store_export_readers_get_n (HsExportReaders  *readers);
+gboolean         hs_store_export_readers_next  (HsExportReaders  *readers,
+                                                unsigned          reader,
+                                                int64_t           after,
+                                                int64_t          *next,
+                                                GError          **error);
+gboolean         hs_store_export_readers_read  (HsExportReaders  *readers,
+                                                unsigned          reader,
+                                                int64_t           lo,
+                                                int64_t           hi,
+                                                HsQueryRowFunc    func,
+                                                gpointer          user_data,
+                                                GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsExportReaders, hs_store_export_readers_free)
 
 G_END_DECLS
