@@ -13,6 +13,9 @@ open_query (const char *db_path,
   sqlite3_stmt *stmt = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (db_path, db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* The app's workers may be writing (a poll, the panel's re-read): wait for their lock as the
+   * store does, rather than fail on SQLITE_BUSY. */
+  sqlite3_busy_timeout (*db, 10000);
   g_assert_cmpint (sqlite3_prepare_v2 (*db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   return stmt;
 }
