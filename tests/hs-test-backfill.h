@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 /* The three windows' request targets and answers. */
 extern const char *const hs_test_backfill_targets[3];
 extern const char *const hs_test_backfill_bodies[3];
-/* The answers' bars, written out by hand as CANDLES_SQL prints them. */
+/* The answers' bars, written out by hand as HS_TEST_BACKFILL_SQL prints them. */
 extern const char *const hs_test_backfill_rows;
 
 #define HS_TEST_BACKFILL_SQL \

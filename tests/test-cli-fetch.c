@@ -3,7 +3,7 @@
  * `hindsight-cli fetch`, `providers` and `keys` end to end: the CLI as a subprocess, its
  * requests answered by the local HTTP server (tests/hs-test-server.h) with the providers'
  * recorded bodies from tests/data/fixtures (nothing reaches the internet). For every provider the
- * stored rows are checked against the fixture (counts, first and last row, read by hand from the
+ * stored rows are checked against the hs_test_fixture (counts, first and last row, read by hand from the
  * file and written out below), and a second fetch adds nothing. Then pagination, a 429 retried,
  * 500s until the provider alert, bodies that are not JSON or cut short (the database unchanged,
  * compared as a dump), a failure on the second page (the first stays), a missing token, and usage
@@ -33,15 +33,6 @@ fresh_db (const char *name)
 
   g_remove (path);
   return g_steal_pointer (&path);
-}
-
-static HsTestResponse *
-fixture (const char *provider,
-         const char *file)
-{
-  g_autofree char *rel = g_build_filename ("fixtures", provider, file, NULL);
-
-  return hs_test_response_new_file (200, "application/json", rel);
 }
 
 /* The server's base URL with the provider's path prefix: what --base-url gets. */
@@ -207,13 +198,13 @@ test_kalshi (void)
   g_autofree char *snap = NULL, *book = NULL, *inst = NULL, *candle_snaps = NULL;
 
   hs_test_server_add (server, "/trade-api/v2/markets/KXELONMARS-99",
-                      fixture ("kalshi", "markets_KXELONMARS-99.json"));
+                      hs_test_fixture ("kalshi", "markets_KXELONMARS-99.json"));
   hs_test_server_add (server, "/trade-api/v2/markets/KXELONMARS-99/orderbook",
-                      fixture ("kalshi", "orderbook_KXELONMARS-99.json"));
+                      hs_test_fixture ("kalshi", "orderbook_KXELONMARS-99.json"));
   hs_test_server_add (server, "/trade-api/v2/markets",
-                      fixture ("kalshi", "markets_list_tickers.json"));
+                      hs_test_fixture ("kalshi", "markets_list_tickers.json"));
   hs_test_server_add (server, "/trade-api/v2/series/KXELONMARS/markets/KXELONMARS-99/candlesticks",
-                      fixture ("kalshi", "candlesticks_KXELONMARS-99_60m.json"));
+                      hs_test_fixture ("kalshi", "candlesticks_KXELONMARS-99_60m.json"));
 
   /* markets_KXELONMARS-99.json: one market, stamped with the poll's time (--now), source poll:
    * yes_bid_dollars "0.0800", yes_ask_dollars "0.1200", no_bid_dollars "0.8800",
@@ -315,7 +306,7 @@ test_kalshi_pages (void)
     "\"yes_price_dollars\":\"0.0700\",\"no_price_dollars\":\"0.9300\"}]}";
 
   hs_test_server_add (server, "/trade-api/v2/markets/trades",
-                      fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json"));
+                      hs_test_fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json"));
   hs_test_server_add (server, "/trade-api/v2/markets/trades?ticker=KXELONMARS-99&limit=3&"
                               "cursor=EhIKEFq9i3ERl0wsdoYvGaMHJ8kaCwikt7DRBhCwt946",
                       hs_test_response_new_json (200, page2));
@@ -357,11 +348,11 @@ test_coinbase_exchange (void)
   g_autoptr(JsonNode) a = NULL, b = NULL, c = NULL, d = NULL;
 
   hs_test_server_add (server, "/products/BTC-USDT/candles",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_candles_3600.json"));
   hs_test_server_add (server, "/products/BTC-USDT/trades",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_trades_limit1.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_trades_limit1.json"));
   hs_test_server_add (server, "/products/BTC-USDT/ticker",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_ticker.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_ticker.json"));
   /* The base URL from the environment this time. */
   g_setenv ("HINDSIGHT_COINBASE_BASE_URL", hs_test_server_get_base_url (server), TRUE);
 
@@ -414,11 +405,11 @@ test_coinbase_advanced (void)
   g_autofree char *book = NULL;
 
   hs_test_server_add (server, "/api/v3/brokerage/market/products/BTC-USD/candles",
-                      fixture ("coinbase", "advanced_market_products_BTC-USD_candles.json"));
+                      hs_test_fixture ("coinbase", "advanced_market_products_BTC-USD_candles.json"));
   hs_test_server_add (server, "/api/v3/brokerage/market/products/BTC-USD/ticker",
-                      fixture ("coinbase", "advanced_market_products_BTC-USD_ticker.json"));
+                      hs_test_fixture ("coinbase", "advanced_market_products_BTC-USD_ticker.json"));
   hs_test_server_add (server, "/api/v3/brokerage/market/product_book",
-                      fixture ("coinbase", "advanced_market_product_book_BTC-USD.json"));
+                      hs_test_fixture ("coinbase", "advanced_market_product_book_BTC-USD.json"));
 
   /* Two hourly candles, newest first: ascending, start "1712188800" (2024-04-04T00:00:00Z)
    * open 65984.18 … volume 358.74851052, and "1712192400" (01:00Z) close 66181.6. */
@@ -496,9 +487,9 @@ test_yahoo (void)
   g_autofree char *ends = NULL;
 
   hs_test_server_add (server, "/v8/finance/chart/AAPL",
-                      fixture ("yahoo", "chart-AAPL-2020-08-31-to-2020-11-07.body.json"));
+                      hs_test_fixture ("yahoo", "chart-AAPL-2020-08-31-to-2020-11-07.body.json"));
   hs_test_server_add (server, "/v8/finance/chart/QQQ",
-                      fixture ("yahoo", "chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-"
+                      hs_test_fixture ("yahoo", "chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-"
                                         "false-interval-1m.body.json"));
 
   /* 49 daily bars, each stored at 00:00 UTC of its New York date. First: 1598880600
@@ -568,13 +559,13 @@ test_tradier (void)
   HsTestRequest *last;
 
   hs_test_server_add (server, "/v1/markets/history",
-                      fixture ("tradier", "markets_history_AAPL_daily_2024-02.json"));
+                      hs_test_fixture ("tradier", "markets_history_AAPL_daily_2024-02.json"));
   hs_test_server_add (server, "/v1/markets/quotes?symbols=PLTR&greeks=true",
-                      fixture ("tradier", "markets_quotes_PLTR_single_object.json"));
+                      hs_test_fixture ("tradier", "markets_quotes_PLTR_single_object.json"));
   hs_test_server_add (server, "/v1/markets/quotes?symbols=SPY%2CSPY251219P00450000&greeks=true",
-                      fixture ("tradier", "markets_quotes_SPY_and_option_greeks.json"));
+                      hs_test_fixture ("tradier", "markets_quotes_SPY_and_option_greeks.json"));
   hs_test_server_add (server, "/v1/markets/options/expirations",
-                      fixture ("tradier", "markets_options_expirations_PLTR.json"));
+                      hs_test_fixture ("tradier", "markets_options_expirations_PLTR.json"));
   hs_test_server_add (server, "/v1/markets/options/chains?symbol=PLTR&expiration=2026-06-18&"
                               "greeks=true", hs_test_response_new_json (200, chain1));
   hs_test_server_add (server, "/v1/markets/options/chains?symbol=PLTR&expiration=2026-12-18&"
@@ -680,16 +671,16 @@ test_kraken (void)
   g_autofree char *ends = NULL, *trade_ends = NULL, *cvd = NULL;
 
   hs_test_server_add (server, "/0/public/OHLC",
-                      fixture ("kraken", "0_public_OHLC_XBTUSDT_1m.min.json"));
+                      hs_test_fixture ("kraken", "0_public_OHLC_XBTUSDT_1m.min.json"));
   hs_test_server_add (server, "/0/public/Trades",
-                      fixture ("kraken", "0_public_Trades_XBTUSDT.min.json"));
+                      hs_test_fixture ("kraken", "0_public_Trades_XBTUSDT.min.json"));
   /* After the recorded page, `since` = its "last": no newer trades (Kraken's empty answer). */
   hs_test_server_add (server, "/0/public/Trades?pair=XBTUSDT&since=1762820035982277754&"
                               "count=1000",
                       hs_test_response_new_json (200, "{\"error\":[],\"result\":{\"XBTUSDT\":[],"
                                                       "\"last\":\"1762820035982277754\"}}"));
   hs_test_server_add (server, "/0/public/Depth",
-                      fixture ("kraken", "0_public_Depth_XBTUSDT.json"));
+                      hs_test_fixture ("kraken", "0_public_Depth_XBTUSDT.json"));
 
   /* 0_public_OHLC_XBTUSDT_1m.min.json: 721 rows from 1762777020 to 1762820220, "last"
    * 1762820160: the row after it is still forming, 720 bars. First [1762777020, "106038.2"
@@ -769,7 +760,7 @@ test_retry_429 (void)
   hs_test_response_set_header (busy, "Retry-After", "1");
   hs_test_server_add (server, "/products/BTC-USDT/trades", busy);
   hs_test_server_add (server, "/products/BTC-USDT/trades",
-                      fixture ("coinbase", "exchange_products_BTC-USDT_trades_limit1.json"));
+                      hs_test_fixture ("coinbase", "exchange_products_BTC-USDT_trades_limit1.json"));
   a = fetch_ok (db, "trades", "--provider", "coinbase", "--symbol", "BTC-USDT", "--base-url",
                 hs_test_server_get_base_url (server), NULL);
   assert_counts (a, 1, 1, 0, 0);
@@ -849,7 +840,7 @@ test_bad_bodies (void)
   g_autoptr(HsTestServer) server = hs_test_server_new ();
   g_autofree char *url = base_url (server, "/trade-api/v2");
   g_autofree char *before = NULL;
-  HsTestResponse *cut = fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json");
+  HsTestResponse *cut = hs_test_fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json");
   HsTestResponse *html = hs_test_response_new (200);
   HsTestResponse *big = hs_test_response_new (200);
   HsTestResponse *stall = hs_test_response_new (200);
@@ -870,7 +861,7 @@ test_bad_bodies (void)
 
   /* Something stored first, so that "unchanged" means more than empty. */
   hs_test_server_add (server, "/trade-api/v2/markets/KXELONMARS-99",
-                      fixture ("kalshi", "markets_KXELONMARS-99.json"));
+                      hs_test_fixture ("kalshi", "markets_KXELONMARS-99.json"));
   seed = fetch_ok (db, "snapshots", "--provider", "kalshi", "--symbol", "KXELONMARS-99",
                    "--base-url", url, "--now", "2026-06-12T17:00:00Z", NULL);
   assert_counts (seed, 1, 1, 0, 0);
@@ -920,7 +911,7 @@ test_midway_failure (void)
   g_auto(HsTestRun) r = { 0 };
 
   hs_test_server_add (server, "/trade-api/v2/markets/trades",
-                      fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json"));
+                      hs_test_fixture ("kalshi", "markets_trades_KXELONMARS-99_limit3.json"));
   hs_test_server_add (server, "/trade-api/v2/markets/trades?ticker=KXELONMARS-99&limit=3&"
                               "cursor=EhIKEFq9i3ERl0wsdoYvGaMHJ8kaCwikt7DRBhCwt946",
                       hs_test_response_new_json (200, "{\"cursor\":\"\",\"trades\":[{"

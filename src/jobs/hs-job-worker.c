@@ -75,6 +75,28 @@ progress_dispatch_cb (gpointer data)
 }
 
 /**
+ * hs_job_post:
+ * @context: the main context to run @func on (the one that started the job)
+ *
+ * From a worker: runs @func (@data) once on @context, then @destroy (@data). Not
+ * g_main_context_invoke(): a worker without a thread-default context of its own has the global
+ * default one as its thread-default, and invoke would run the call on the worker whenever the
+ * main thread is not iterating it at that moment.
+ */
+void
+hs_job_post (GMainContext   *context,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_attach (source, context);
+}
+
+/**
  * hs_job_progress_send:
  * @progress: an #HsJobProgress
  *
@@ -87,19 +109,12 @@ hs_job_progress_send (double      fraction,
 {
   HsJobProgress *p = progress;
   ProgressCall *c = g_new0 (ProgressCall, 1);
-  g_autoptr(GSource) source = NULL;
 
   c->func = p->func;
   c->data = p->data;
   c->fraction = fraction;
   c->message = g_strdup (message);
-  /* Not g_main_context_invoke(): a worker without a thread-default context of its own has
-   * the global default one as its thread-default, and invoke would run the call on the worker
-   * whenever the main thread is not iterating it at that moment. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, progress_dispatch_cb, c, progress_call_free);
-  g_source_attach (source, p->context);
+  hs_job_post (p->context, progress_dispatch_cb, c, progress_call_free);
 }
 
 /* ---- Running a job on a worker ---- */

@@ -27,6 +27,10 @@ typedef struct _HsJobProgress HsJobProgress;
 
 HsJobProgress *hs_job_progress_new  (HsJobProgressFunc    func,
                                      gpointer             user_data);
+void           hs_job_post          (GMainContext        *context,
+                                     GSourceFunc          func,
+                                     gpointer             data,
+                                     GDestroyNotify       destroy);
 void           hs_job_progress_send (double               fraction,
                                      const char          *message,
                                      gpointer             progress);

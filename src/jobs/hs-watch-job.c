@@ -245,7 +245,7 @@ relay_clear (gpointer data)
 typedef struct
 {
   Relay         *relay;   /* (owned) a reference */
-  HsPollerEvent  event;   /* its strings owned */
+  HsPollerEvent  event;
 } EventCall;
 
 static void
@@ -253,11 +253,6 @@ event_call_free (gpointer data)
 {
   EventCall *call = data;
 
-  g_free ((char *) call->event.provider);
-  g_free ((char *) call->event.kind);
-  g_free ((char *) call->event.symbol);
-  g_free ((char *) call->event.interval);
-  g_free ((char *) call->event.error);
   g_rc_box_release_full (call->relay, relay_clear);
   g_free (call);
 }
@@ -280,24 +275,11 @@ poller_run_cb (const HsWatchEntry  *entry,
 {
   Relay *relay = data;
   EventCall *call = g_new0 (EventCall, 1);
-  g_autoptr(GSource) source = NULL;
 
   call->relay = g_rc_box_acquire (relay);
   call->event.watch_id = entry->id;
-  call->event.provider = g_strdup (entry->provider);
-  call->event.kind = g_strdup (entry->kind);
-  call->event.symbol = g_strdup (entry->symbol);
-  call->event.interval = g_strdup (entry->interval);
-  call->event.rows = result != NULL ? result->rows : 0;
   call->event.inserted = result != NULL ? result->inserted : 0;
-  call->event.error = error != NULL ? g_strdup (error->message) : NULL;
-  /* Not g_main_context_invoke(): on this thread the global default context is also the
-   * thread-default one, and it would run the call here when it can acquire the context. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, event_dispatch_cb, call, event_call_free);
-  g_source_set_static_name (source, "[hindsight] poller event");
-  g_source_attach (source, relay->context);
+  hs_job_post (relay->context, event_dispatch_cb, call, event_call_free);
 }
 
 typedef struct

@@ -63,17 +63,12 @@ void          hs_job_watch_async     (const char          *db_path,
 HsWatchState *hs_job_watch_finish    (GAsyncResult        *result,
                                       GError             **error);
 
-/* One finished poller run, as the caller's main context receives it. */
+/* One finished poller run, as the caller's main context receives it (the run's details are
+ * in the store: hs_job_watch_async() reads them). */
 typedef struct
 {
-  int64_t     watch_id;
-  const char *provider;
-  const char *kind;
-  const char *symbol;
-  const char *interval;   /* (nullable) */
-  int64_t     rows;
-  int64_t     inserted;
-  const char *error;      /* (nullable) the run's failure */
+  int64_t  watch_id;
+  int64_t  inserted;   /* new rows */
 } HsPollerEvent;
 
 typedef void (*HsPollerEventFunc) (const HsPollerEvent *event,

@@ -19,6 +19,7 @@
 
 #include "hs-stat-meta.h"
 #include "hs-ui.h"
+#include "hs-widget-util.h"
 
 struct _HsBacktestPage
 {
@@ -41,19 +42,9 @@ toast (HsBacktestPage *self,
        const char     *button,
        const char     *action)
 {
-  AdwToast *t = adw_toast_new (title);
-
-  if (button != NULL)
-    {
-      adw_toast_set_button_label (t, button);
-      adw_toast_set_action_name (t, action);
-    }
-  /* A toast that offers to open a result stays until it is used or dismissed: a long run may
-   * finish while the user looks elsewhere. Others go after 8 s. */
-  adw_toast_set_timeout (t, button != NULL ? 0 : 8);
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
-  adw_toast_overlay_add_toast (self->overlay, t);
+  adw_toast_overlay_add_toast (self->overlay, hs_toast_new (title, button, action));
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "hs-export-page.h"
+#include "hs-widget-util.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -1103,17 +1104,9 @@ toast (HsExportPage *self,
        const char   *button,
        const char   *action)
 {
-  AdwToast *t = adw_toast_new (title);
-
-  if (button != NULL)
-    {
-      adw_toast_set_button_label (t, button);
-      adw_toast_set_action_name (t, action);
-    }
-  adw_toast_set_timeout (t, button != NULL ? 0 : 8);
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
-  adw_toast_overlay_add_toast (self->overlay, t);
+  adw_toast_overlay_add_toast (self->overlay, hs_toast_new (title, button, action));
 }
 
 static void

@@ -58,9 +58,12 @@ struct _HsWatchPanel
   char           *db_path;             /* (owned) (nullable) */
   GCancellable   *db_cancellable;      /* (owned) (nullable) reads of this database */
   HsWatchState   *state;               /* (owned) (nullable) the last read */
-  guint           jobs_started;        /* serial of the last state job started … */
-  guint           jobs_applied;        /* … and of the last one shown */
-  gboolean        reading;             /* a plain read is in flight */
+  gboolean        state_busy;          /* a state job is in flight (one at a time, so the last
+                                        * result shown is always the newest state) */
+  GQueue          pending_edits;       /* (element-type PendingEdit) edits waiting for it */
+  HsWatchEditOp   running_op;          /* what the job in flight edits */
+  gboolean        read_again;          /* a read asked for while it ran */
+  char           *notice;              /* (owned) (nullable) a failure to show while stopped */
   GHashTable     *provider_rows;       /* (owned) provider name → AdwActionRow (borrowed) */
   GHashTable     *entry_rows;          /* (owned) int64 id → AdwActionRow (borrowed) */
   char           *rows_key;            /* (owned) (nullable) what the rows were built for */
@@ -101,25 +104,34 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* A state job: finds the panel again through the weak ref, and is dropped when its database
- * is no longer the panel's (the cancellable) or a later job's result has been shown. */
+/* An edit of the watch list waiting for the state job in flight, with its own copies of the
+ * strings. */
 typedef struct
 {
-  GWeakRef      owner;
-  GCancellable *cancellable;   /* (owned) */
-  guint         serial;
-  gboolean      edit;
-} StateJob;
+  HsWatchEdit  edit;
+  char        *strings[4];
+} PendingEdit;
 
 static void
-state_job_free (StateJob *job)
+pending_edit_free (PendingEdit *p)
 {
-  g_weak_ref_clear (&job->owner);
-  g_clear_object (&job->cancellable);
-  g_free (job);
+  for (size_t i = 0; i < G_N_ELEMENTS (p->strings); i++)
+    g_free (p->strings[i]);
+  g_free (p);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StateJob, state_job_free)
+static PendingEdit *
+pending_edit_new (const HsWatchEdit *edit)
+{
+  PendingEdit *p = g_new0 (PendingEdit, 1);
+
+  p->edit = *edit;
+  p->edit.provider = p->strings[0] = g_strdup (edit->provider);
+  p->edit.symbol = p->strings[1] = g_strdup (edit->symbol);
+  p->edit.kind = p->strings[2] = g_strdup (edit->kind);
+  p->edit.interval = p->strings[3] = g_strdup (edit->interval);
+  return p;
+}
 
 static void render (HsWatchPanel *self);
 
@@ -308,79 +320,109 @@ provider_text (HsWatchPanel *self,
 /* ------------------------------------------------------------------------------------------ */
 /* Reading the state                                                                           */
 
+static void start_state_job (HsWatchPanel      *self,
+                             const HsWatchEdit *edit);
+
+static void
+set_notice (HsWatchPanel *self,
+            const char   *text)
+{
+  g_free (self->notice);
+  self->notice = g_strdup (text);
+}
+
 static void
 state_cb (GObject      *source,
           GAsyncResult *res,
           gpointer      user_data)
 {
-  g_autoptr(StateJob) job = user_data;
+  g_autoptr(HsUiJob) job = user_data;
   g_autoptr(HsWatchPanel) self = g_weak_ref_get (&job->owner);
   g_autoptr(HsWatchState) state = NULL;
   g_autoptr(GError) error = NULL;
+  HsWatchEditOp op;
 
   g_assert (hs_is_main_thread ());
 
   state = hs_job_watch_finish (res, &error);
   if (self == NULL || job->cancellable != self->db_cancellable)
     return;
-  if (!job->edit)
-    self->reading = FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (job->edit)
+  op = self->running_op;
+  self->state_busy = FALSE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_clear_pointer (&self->add_error_text, g_free);
-      if (error != NULL)
-        self->add_error_text = g_strdup (error->message);
-      gtk_label_set_text (self->add_error, self->add_error_text ? self->add_error_text : "");
-      gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), TRUE);
-      if (error == NULL)
-        gtk_editable_set_text (GTK_EDITABLE (self->symbol_row), "");
+      if (op == HS_WATCH_EDIT_ADD)
+        {
+          g_clear_pointer (&self->add_error_text, g_free);
+          if (error != NULL)
+            self->add_error_text = g_strdup (error->message);
+          gtk_label_set_text (self->add_error, self->add_error_text ? self->add_error_text : "");
+          gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), TRUE);
+          if (error == NULL)
+            gtk_editable_set_text (GTK_EDITABLE (self->symbol_row), "");
+        }
+      else if (error != NULL)
+        set_notice (self, error->message);
+      else if (op == HS_WATCH_EDIT_REMOVE)
+        set_notice (self, NULL);
+      if (state != NULL)
+        {
+          hs_watch_state_free (self->state);
+          self->state = g_steal_pointer (&state);
+        }
+      if (self->state != NULL)
+        render (self);
+      else if (error != NULL)
+        gtk_label_set_text (self->status_label, error->message);
+      if (self->state != NULL && error == NULL)
+        g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
     }
-  else if (error != NULL)
+
+  /* What was asked for meanwhile, in order: the edits, then one read for all the reads. */
+  if (!g_queue_is_empty (&self->pending_edits))
     {
-      gtk_label_set_text (self->status_label, error->message);
-      return;
+      PendingEdit *next = g_queue_pop_head (&self->pending_edits);
+
+      start_state_job (self, &next->edit);
+      pending_edit_free (next);
     }
-  /* An older read answering after a newer edit: the newer state stays. */
-  if (state == NULL || job->serial < self->jobs_applied)
-    return;
-  self->jobs_applied = job->serial;
-  hs_watch_state_free (self->state);
-  self->state = g_steal_pointer (&state);
-  render (self);
-  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+  else if (self->read_again)
+    start_state_job (self, NULL);
 }
 
+/* Runs @edit (NULL: none) and reads the watch list, the providers' figures and the backfills
+ * on a worker. One state job runs at a time: an edit asked for meanwhile waits its turn, and
+ * the reads asked for meanwhile become one read after it. */
 static void
 start_state_job (HsWatchPanel      *self,
                  const HsWatchEdit *edit)
 {
-  StateJob *job = NULL;
-
   if (self->db_path == NULL)
     return;
+  if (self->state_busy)
+    {
+      if (edit != NULL)
+        g_queue_push_tail (&self->pending_edits, pending_edit_new (edit));
+      else
+        self->read_again = TRUE;
+      return;
+    }
   if (self->db_cancellable == NULL)
     self->db_cancellable = g_cancellable_new ();
-  job = g_new0 (StateJob, 1);
-  g_weak_ref_init (&job->owner, self);
-  job->cancellable = g_object_ref (self->db_cancellable);
-  job->serial = ++self->jobs_started;
-  job->edit = edit != NULL;
-  if (edit == NULL)
-    self->reading = TRUE;
-  hs_job_watch_async (self->db_path, edit, self->db_cancellable, state_cb, job);
+  self->state_busy = TRUE;
+  self->read_again = FALSE;
+  self->running_op = edit != NULL ? edit->op : HS_WATCH_EDIT_NONE;
+  hs_job_watch_async (self->db_path, edit, self->db_cancellable, state_cb,
+                      hs_ui_job_new (self, self->db_cancellable));
 }
 
-/* Reads the watch list, the providers' figures and the backfills again (one read in flight at
- * a time: a read asked for meanwhile is the one running). */
+/* Reads the watch list, the providers' figures and the backfills again. */
 void
 hs_watch_panel_refresh (HsWatchPanel *self)
 {
   g_return_if_fail (HS_IS_WATCH_PANEL (self));
 
-  if (!self->reading)
-    start_state_job (self, NULL);
+  start_state_job (self, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -590,6 +632,8 @@ render (HsWatchPanel *self)
                                           n_enabled), n_enabled);
       gtk_label_set_text (self->status_label, text);
     }
+  else if (self->notice != NULL)
+    gtk_label_set_text (self->status_label, self->notice);
   else
     gtk_label_set_text (self->status_label,
                         self->state->entries->len == 0
@@ -709,39 +753,30 @@ announce_data (HsWatchPanel *self)
                                       self);
 }
 
-typedef struct
-{
-  GWeakRef owner;
-} EventTarget;
-
-static void
-event_target_free (gpointer data)
-{
-  EventTarget *t = data;
-
-  g_weak_ref_clear (&t->owner);
-  g_free (t);
-}
-
+/* One finished poller run: new rows reload the window (at most once a second), and the panel
+ * reads its figures again. Runs of a poller stopped meanwhile (another database) are dropped. */
 static void
 poller_event_cb (const HsPollerEvent *event,
                  gpointer             data)
 {
-  EventTarget *t = data;
-  g_autoptr(HsWatchPanel) self = g_weak_ref_get (&t->owner);
+  HsUiJob *job = data;
+  g_autoptr(HsWatchPanel) self = g_weak_ref_get (&job->owner);
 
   g_assert (hs_is_main_thread ());
-  if (self == NULL)
+  if (self == NULL || job->cancellable != self->poll_cancellable)
     return;
   if (event->inserted > 0)
     announce_data (self);
   start_state_job (self, NULL);
 }
 
+/* Once a second while polling: the figures and "next poll in N s" again, while anyone can see
+ * them. */
 static gboolean
 tick_cb (gpointer data)
 {
-  hs_watch_panel_refresh (HS_WATCH_PANEL (data));
+  if (gtk_widget_get_mapped (GTK_WIDGET (data)))
+    hs_watch_panel_refresh (HS_WATCH_PANEL (data));
   return G_SOURCE_CONTINUE;
 }
 
@@ -781,10 +816,9 @@ poll_done_cb (GObject      *source,
   self->stopping = FALSE;
   g_clear_handle_id (&self->tick_id, g_source_remove);
   update_poll_button (self);
+  set_notice (self, ok ? NULL : error->message);
   if (self->state != NULL)
     render (self);
-  if (!ok)
-    gtk_label_set_text (self->status_label, error->message);
   start_state_job (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLLING]);
 }
@@ -820,7 +854,6 @@ gboolean
 hs_watch_panel_start_polling (HsWatchPanel *self)
 {
   HsPollerOptions options = { 0 };
-  EventTarget *target = NULL;
 
   g_return_val_if_fail (HS_IS_WATCH_PANEL (self), FALSE);
   g_assert (hs_is_main_thread ());
@@ -828,13 +861,13 @@ hs_watch_panel_start_polling (HsWatchPanel *self)
   if (self->poll_cancellable != NULL || self->db_path == NULL)
     return FALSE;
   self->poll_cancellable = g_cancellable_new ();
+  set_notice (self, NULL);
   options.db_path = self->db_path;
   options.now = self->poll_now;
   options.attempts = self->poll_attempts;
   options.timeout_s = self->poll_timeout_s;
-  target = g_new0 (EventTarget, 1);
-  g_weak_ref_init (&target->owner, self);
-  hs_poller_async (&options, poller_event_cb, target, event_target_free, self->poll_cancellable,
+  hs_poller_async (&options, poller_event_cb, hs_ui_job_new (self, self->poll_cancellable),
+                   (GDestroyNotify) hs_ui_job_free, self->poll_cancellable,
                    poll_done_cb, hs_ui_job_new (self, self->poll_cancellable));
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   update_poll_button (self);
@@ -1104,6 +1137,8 @@ hs_watch_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->state, hs_watch_state_free);
+  g_queue_clear_full (&self->pending_edits, (GDestroyNotify) pending_edit_free);
+  g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->provider_rows, g_hash_table_unref);
   g_clear_pointer (&self->entry_rows, g_hash_table_unref);
   g_clear_pointer (&self->rows_key, g_free);
@@ -1261,7 +1296,10 @@ hs_watch_panel_set_database (HsWatchPanel *self,
   g_cancellable_cancel (self->backfill_cancellable);
   g_cancellable_cancel (self->db_cancellable);
   g_clear_object (&self->db_cancellable);
-  self->reading = FALSE;
+  self->state_busy = FALSE;
+  self->read_again = FALSE;
+  g_queue_clear_full (&self->pending_edits, (GDestroyNotify) pending_edit_free);
+  g_clear_pointer (&self->notice, g_free);
   g_clear_pointer (&self->state, hs_watch_state_free);
   g_free (self->db_path);
   self->db_path = g_strdup (db_path);

@@ -131,3 +131,29 @@ hs_spin_button_set_accessible_name (GtkSpinButton *spin,
                                         text, -1);
       }
 }
+
+/**
+ * hs_toast_new:
+ * @button: (nullable): the label of the toast's button
+ * @action: (nullable): the action the button activates
+ *
+ * A toast as the pages show them: one that offers something (a button) stays until it is used
+ * or dismissed, since a long job may finish while the user looks elsewhere; others go after 8 s.
+ *
+ * Returns: (transfer full): the toast
+ */
+AdwToast *
+hs_toast_new (const char *title,
+              const char *button,
+              const char *action)
+{
+  AdwToast *t = adw_toast_new (title);
+
+  if (button != NULL)
+    {
+      adw_toast_set_button_label (t, button);
+      adw_toast_set_action_name (t, action);
+    }
+  adw_toast_set_timeout (t, button != NULL ? 0 : 8);
+  return t;
+}

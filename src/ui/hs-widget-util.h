@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -11,5 +11,8 @@ void hs_drop_down_set_accessible_name     (GtkDropDown       *dropdown,
                                            const char        *name);
 void hs_spin_button_set_accessible_name   (GtkSpinButton     *spin,
                                            const char        *name);
+AdwToast *hs_toast_new                    (const char        *title,
+                                           const char        *button,
+                                           const char        *action);
 
 G_END_DECLS

@@ -254,13 +254,8 @@ success_text (int64_t ts)
   return g_strdup_printf ("last success %s UTC", hms);
 }
 
-/* Two entries through the form: Coinbase's hourly BTC-USDT candles answered with their
- * recording, and a Kalshi book answered with 500. Polling as at 2024-03-13T12:00:00Z (the
- * recording's time): the recorded bar of 11:00 (1710327600) lies within the five bars before
- * it, so the candles entry stores one bar (the count test-cli-watch.c's `poll --once` checks by
- * hand); the book entry fails with the 500. */
-/* A new entry polls at the pace set in Preferences (poll-candle-seconds), not the built-in one;
- * 0 there gives the provider's own pace back (60 s for candles, as test_poll shows). */
+/* A new entry polls at the pace set in Preferences (poll-candle-seconds), not the built-in one
+ * (60 s for candles, which test_poll checks with the key at its default, 0). */
 static void
 test_preferred_period (void)
 {
@@ -281,6 +276,11 @@ test_preferred_period (void)
   close_window (window, panel);
 }
 
+/* Two entries through the form: Coinbase's hourly BTC-USDT candles answered with their
+ * recording, and a Kalshi book answered with 500. Polling as at 2024-03-13T12:00:00Z (the
+ * recording's time): the recorded bar of 11:00 (1710327600) lies within the five bars before
+ * it, so the candles entry stores one bar (the count test-cli-watch.c's `poll --once` checks by
+ * hand); the book entry fails with the 500. */
 static void
 test_poll (void)
 {
@@ -388,8 +388,10 @@ test_poll (void)
                    "_Start Polling");
   g_assert_cmpint (hs_test_query_int (db, "SELECT count(*) FROM candles"), ==, 1);
 
-  /* Remove through the row's button (what it calls): one entry left. */
+  /* Remove through the row's button (what it calls): one entry left, and the add form, with a
+   * symbol being typed, is not touched by it. */
   hs_watch_panel_set_database (panel, db);
+  gtk_editable_set_text (GTK_EDITABLE (child (panel, "symbol_row")), "ETH-USD");
   {
     int64_t id = find_entry (panel, "BROKEN-1")->id;
     GtkWidget *list = child (panel, "entries_list");
@@ -409,6 +411,9 @@ test_poll (void)
     g_signal_emit_by_name (trash, "clicked");
     wait_until (panel, has_entries, GUINT_TO_POINTER (1));
     g_assert_nonnull (find_entry (panel, "BTC-USDT"));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (panel, "symbol_row"))), ==,
+                     "ETH-USD");
+    g_assert_true (gtk_widget_get_sensitive (child (panel, "add_button")));
   }
   close_window (window, panel);
   g_unsetenv ("HINDSIGHT_KALSHI_BASE_URL");
